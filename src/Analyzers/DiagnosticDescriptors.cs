@@ -1,0 +1,90 @@
+using Microsoft.CodeAnalysis;
+
+namespace ParallelGen.Analyzers;
+
+/// <summary>Every diagnostic ParallelGen reports. Ids are stable; each has a page under docs/rules.</summary>
+public static class DiagnosticDescriptors
+{
+    internal const string HelpLinkBase = "https://github.com/ParallelGen/ParallelGen/blob/main/docs/rules/";
+
+    private const string ConcurrencyCategory = "Concurrency";
+    private const string UsageCategory = "Usage";
+    private const string ProcessesCategory = "Processes";
+
+    /// <summary>PG0001: a shared <c>System.Random</c> used in parallel code.</summary>
+    public static readonly DiagnosticDescriptor SharedRandom = new(
+        id: "PG0001",
+        title: "Shared Random used in parallel code",
+        messageFormat: "'{0}' is a Random shared by all parallel iterations; System.Random is not thread-safe and corrupts its state under concurrent use. Use Random.Shared or create a Random per call.",
+        category: ConcurrencyCategory,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "System.Random instances are not thread-safe. When several parallel iterations call the same instance, its internal state is corrupted and it can start returning only zeros.",
+        helpLinkUri: HelpLinkBase + "PG0001.md");
+
+    /// <summary>PG0002: a constant-seeded <c>Random</c> created in parallel code.</summary>
+    public static readonly DiagnosticDescriptor ConstantSeedRandom = new(
+        id: "PG0002",
+        title: "Random with a constant seed created in parallel code",
+        messageFormat: "This Random is created with the constant seed {0} in parallel code, so every task draws the same sequence. Derive the seed from the item or its index.",
+        category: ConcurrencyCategory,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Each parallel task that creates new Random(42) draws exactly the same numbers, so a Monte-Carlo estimate gains nothing from more tasks.",
+        helpLinkUri: HelpLinkBase + "PG0002.md");
+
+    /// <summary>PG0003: an unsynchronized write to shared state in parallel code.</summary>
+    public static readonly DiagnosticDescriptor RacyWrite = new(
+        id: "PG0003",
+        title: "Unsynchronized write to shared state in parallel code",
+        messageFormat: "'{0}' is shared by all parallel iterations and written without synchronization; concurrent updates are lost. Use Interlocked, a lock, or return values and reduce them.",
+        category: ConcurrencyCategory,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Read-modify-write operations such as x++ or x += y on a static field, a captured local or a field of a shared object are not atomic: parallel iterations overwrite each other's updates.",
+        helpLinkUri: HelpLinkBase + "PG0003.md");
+
+    /// <summary>PG0004: a non-thread-safe collection mutated in parallel code.</summary>
+    public static readonly DiagnosticDescriptor SharedCollectionMutation = new(
+        id: "PG0004",
+        title: "Non-thread-safe collection mutated in parallel code",
+        messageFormat: "'{0}' is a {1} shared by all parallel iterations and mutated by '{2}', which is not thread-safe. Use {3}, or return values and collect them.",
+        category: ConcurrencyCategory,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "List<T>, Dictionary<TKey, TValue>, HashSet<T>, Queue<T> and Stack<T> corrupt their internal state when mutated concurrently: items are lost, duplicated, or the collection throws later.",
+        helpLinkUri: HelpLinkBase + "PG0004.md");
+
+    /// <summary>PG0005: a <c>[Parallelize]</c> method the generator cannot handle.</summary>
+    public static readonly DiagnosticDescriptor InvalidParallelizeTarget = new(
+        id: "PG0005",
+        title: "Invalid [Parallelize] target",
+        messageFormat: "[Parallelize] cannot be applied to '{0}': {1}",
+        category: UsageCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "The ParallelGen generator adds NameParallel/NameParallelAsync methods to the type that declares a [Parallelize] method. It generates nothing for a method it cannot handle, and this error says what to change.",
+        helpLinkUri: HelpLinkBase + "PG0005.md");
+
+    /// <summary>PG0006: a process-backend parameter or return type that cannot be serialized.</summary>
+    public static readonly DiagnosticDescriptor NotSerializable = new(
+        id: "PG0006",
+        title: "Type cannot cross a process boundary",
+        messageFormat: "{0} '{1}' of type '{2}' cannot be sent to a worker process: {3}",
+        category: ProcessesCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "With Backend.Processes, arguments and results are serialized between processes. Delegates, pointers, streams, tasks, handles and other live objects cannot be copied.",
+        helpLinkUri: HelpLinkBase + "PG0006.md");
+
+    /// <summary>PG0007: process-backend body uses mutable static state.</summary>
+    public static readonly DiagnosticDescriptor ProcessStaticState = new(
+        id: "PG0007",
+        title: "Mutable static state in a process-backend body",
+        messageFormat: "'{0}' is mutable static state; each worker process has its own copy, so {1} are not seen by the caller or other workers",
+        category: ProcessesCategory,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "With Backend.Processes every worker is a separate process with its own statics: writes made by one call are invisible to the caller and to other workers, and reads see the worker's copy.",
+        helpLinkUri: HelpLinkBase + "PG0007.md");
+}

@@ -1,0 +1,97 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Threading;
+
+namespace ParallelGen.Internal;
+
+/// <summary>Counts finished items and reports them to an <see cref="IProgress{T}"/> and/or a joblib-style log.</summary>
+internal sealed class ProgressTracker
+{
+    private readonly object _lock = new();
+    private readonly IProgress<ParallelProgress>? _progress;
+    private readonly TextWriter? _log;
+    private readonly int _verbose;
+    private readonly int _total;
+    private readonly int _jobs;
+    private readonly long _start = Stopwatch.GetTimestamp();
+    private int _completed;
+    private int _lastReported;
+    private int _nextLogAt = 1;
+
+    private ProgressTracker(IProgress<ParallelProgress>? progress, TextWriter? log, int verbose, int total, int jobs)
+    {
+        _progress = progress;
+        _log = log;
+        _verbose = verbose;
+        _total = total;
+        _jobs = jobs;
+    }
+
+    /// <summary>A tracker, or <see langword="null"/> when the options ask for no progress at all.</summary>
+    internal static ProgressTracker? Create(ParallelizeOptions? options, int total, int jobs)
+    {
+        if (options is null || (options.Progress is null && options.Verbose <= 0))
+        {
+            return null;
+        }
+
+        TextWriter? log = options.Verbose > 0 ? options.VerboseWriter ?? Console.Error : null;
+        return new ProgressTracker(options.Progress, log, options.Verbose, total, jobs);
+    }
+
+    internal void Add(int finished)
+    {
+        int done = Interlocked.Add(ref _completed, finished);
+        lock (_lock)
+        {
+            // Reports leave in order, and a late, smaller count is never reported after a larger one.
+            if (done <= _lastReported)
+            {
+                return;
+            }
+
+            _lastReported = done;
+            TimeSpan elapsed = Stopwatch.GetElapsedTime(_start);
+            TimeSpan remaining = done >= _total
+                ? TimeSpan.Zero
+                : TimeSpan.FromTicks((long)(elapsed.Ticks * ((double)(_total - done) / done)));
+            _progress?.Report(new ParallelProgress(done, _total, elapsed, remaining));
+
+            if (_log is not null && ShouldLog(done))
+            {
+                _log.WriteLine(Format(_jobs, done, _total, elapsed, remaining));
+                _log.Flush();
+            }
+        }
+    }
+
+    private bool ShouldLog(int done)
+    {
+        if (_verbose >= 10 || done >= _total)
+        {
+            return true;
+        }
+
+        // Lower verbosity: lines at 1, 2, 4, 8, ... finished items, denser as the level rises.
+        if (done < _nextLogAt)
+        {
+            return false;
+        }
+
+        double factor = _verbose < 5 ? 2.0 : 1.5;
+        while (_nextLogAt <= done)
+        {
+            _nextLogAt = Math.Max(_nextLogAt + 1, (int)Math.Ceiling(_nextLogAt * factor));
+        }
+
+        return true;
+    }
+
+    /// <summary>Formats one verbose line the way joblib does.</summary>
+    internal static string Format(int jobs, int done, int total, TimeSpan elapsed, TimeSpan remaining) =>
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"[Parallel(jobs={jobs})]: Done {done} out of {total} | elapsed: {elapsed.TotalSeconds:0.0}s remaining: {remaining.TotalSeconds:0.0}s");
+}

@@ -1,0 +1,65 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace ParallelGen;
+
+/// <summary>
+/// joblib's <c>Parallel(n_jobs=...)</c>: runs described calls in parallel and returns their results in order.
+/// (Named <c>ParallelJobs</c> so that it never collides with <see cref="System.Threading.Tasks.Parallel"/>.)
+/// </summary>
+/// <example>
+/// <code>
+/// // Python: Parallel(n_jobs=8)(delayed(f)(x) for x in L)
+/// int[] results = new ParallelJobs(jobs: 8).Run(L.Select(x => Delayed.Call(F, x)));
+/// </code>
+/// </example>
+public sealed class ParallelJobs
+{
+    private readonly ParallelizeOptions? _options;
+    private readonly ParallelDefaults _defaults;
+
+    /// <summary>Creates a runner.</summary>
+    /// <param name="jobs">joblib's <c>n_jobs</c>: see <see cref="ParallelizeAttribute.Jobs"/>.</param>
+    /// <param name="batchSize">Items per batch; 0 = automatic.</param>
+    /// <param name="verbose">joblib's <c>verbose</c>: see <see cref="ParallelizeOptions.Verbose"/>.</param>
+    public ParallelJobs(int jobs = -1, int batchSize = 0, int verbose = 0)
+        : this(new ParallelizeOptions { Jobs = jobs, BatchSize = batchSize, Verbose = verbose })
+    {
+    }
+
+    /// <summary>Creates a runner with full options.</summary>
+    /// <param name="options">The options; <see cref="ParallelizeOptions.Jobs"/> defaults to -1 (all CPUs).</param>
+    public ParallelJobs(ParallelizeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _defaults = new ParallelDefaults();
+        Jobs = Internal.RunSettings.Resolve(_defaults, options).Jobs;
+    }
+
+    /// <summary>The number of workers this runner uses (after resolving negative values).</summary>
+    public int Jobs { get; }
+
+    /// <summary>Makes every call in parallel and returns the results in the calls' order.</summary>
+    /// <typeparam name="TResult">The calls' result type.</typeparam>
+    /// <param name="calls">Calls described with <see cref="Delayed"/>.</param>
+    /// <param name="cancellationToken">Stops the run: no further calls start.</param>
+    /// <returns>The results in order.</returns>
+    public TResult[] Run<TResult>(IEnumerable<DelayedCall<TResult>> calls, CancellationToken cancellationToken = default) =>
+        ParallelRunner.Map<DelayedCall<TResult>, TResult, DelayedBody<TResult>>(calls, default, _defaults, _options, cancellationToken);
+
+    /// <summary>Makes every call in parallel on worker threads; the caller gets a task at once.</summary>
+    /// <typeparam name="TResult">The calls' result type.</typeparam>
+    /// <param name="calls">Calls described with <see cref="Delayed"/>.</param>
+    /// <param name="cancellationToken">Stops the run: no further calls start.</param>
+    /// <returns>A task with the results in order.</returns>
+    public Task<TResult[]> RunAsync<TResult>(IEnumerable<DelayedCall<TResult>> calls, CancellationToken cancellationToken = default) =>
+        ParallelRunner.MapAsync<DelayedCall<TResult>, TResult, DelayedBody<TResult>>(calls, default, _defaults, _options, cancellationToken);
+
+    private readonly struct DelayedBody<TResult> : IParallelFunc<DelayedCall<TResult>, TResult>
+    {
+        public TResult Invoke(DelayedCall<TResult> item, CancellationToken cancellationToken) => item.Invoke();
+    }
+}
