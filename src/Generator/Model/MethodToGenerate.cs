@@ -1,0 +1,49 @@
+namespace ParallelGen.Generator.Model;
+
+/// <summary>How the user's method returns.</summary>
+internal enum ReturnKind
+{
+    /// <summary>A value: <c>R Name(...)</c>.</summary>
+    Value,
+
+    /// <summary><c>void Name(...)</c>.</summary>
+    Void,
+
+    /// <summary><c>Task&lt;R&gt;</c> or <c>ValueTask&lt;R&gt;</c>: awaited, results collected.</summary>
+    AwaitableValue,
+
+    /// <summary><c>Task</c> or <c>ValueTask</c>: awaited.</summary>
+    Awaitable,
+}
+
+/// <summary>One type around the method, outermost first, as it must be re-declared: <c>partial class Box&lt;T&gt;</c>.</summary>
+/// <param name="Keyword">class, struct, record, record struct or ref struct.</param>
+/// <param name="NameWithTypeParameters">The name and type parameter list, e.g. <c>Box&lt;T&gt;</c>.</param>
+internal readonly record struct ContainingTypeInfo(string Keyword, string NameWithTypeParameters);
+
+/// <summary>A parameter that becomes (part of) an item.</summary>
+/// <param name="Name">The parameter name, escaped if it is a keyword.</param>
+/// <param name="Type">The fully qualified type.</param>
+internal readonly record struct ParameterInfo(string Name, string Type);
+
+/// <summary>Everything the emitter needs for one <c>[Parallelize]</c> method. Holds no Roslyn objects, so it caches.</summary>
+internal readonly record struct MethodToGenerate(
+    string? Namespace,
+    EquatableArray<ContainingTypeInfo> ContainingTypes,
+    string ContainingTypeFullName,
+    string MethodName,
+    string GeneratedName,
+    string Accessibility,
+    bool IsStatic,
+    EquatableArray<ParameterInfo> ItemParameters,
+    bool TupleNamesAllowed,
+    bool PassesCancellationToken,
+    ReturnKind ReturnKind,
+    string ResultType,
+    bool ReturnsValueTask,
+    int Jobs,
+    int Backend,
+    int BatchSize,
+    string DocumentationId,
+    string HintName,
+    string BodyTypeName);

@@ -1,0 +1,214 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using ParallelGen.Generator.Model;
+using ParallelGen.Shared;
+
+namespace ParallelGen.Generator.Parsing;
+
+/// <summary>Turns a <c>[Parallelize]</c> method symbol into a <see cref="MethodToGenerate"/>, or null when invalid.</summary>
+internal static class MethodParser
+{
+    private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.FullyQualifiedFormat
+        .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+    /// <summary>Names a tuple element may not have (members of ValueTuple).</summary>
+    private static readonly HashSet<string> s_reservedTupleNames =
+        ["CompareTo", "Deconstruct", "Equals", "GetHashCode", "GetType", "Rest", "ToString"];
+
+    public static MethodToGenerate? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (context.TargetSymbol is not IMethodSymbol method || context.Attributes.Length == 0)
+            {
+                return null;
+            }
+
+            return Parse(method, context.Attributes[0], cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The generator never throws: a method it cannot understand is left to the compiler and PG0005.
+            return null;
+        }
+    }
+
+    internal static MethodToGenerate? Parse(IMethodSymbol method, AttributeData attribute, CancellationToken cancellationToken)
+    {
+        if (ParallelizeTargetRules.Validate(method, attribute, cancellationToken).Count > 0)
+        {
+            return null;
+        }
+
+        // Anything the compiler could not bind (missing types, half-typed code) produces no output until it compiles.
+        if (method.ReturnType.TypeKind == TypeKind.Error || method.Parameters.Any(p => p.Type.TypeKind == TypeKind.Error))
+        {
+            return null;
+        }
+
+        INamedTypeSymbol containing = method.ContainingType;
+        ParallelizeTargetRules.ReadArguments(attribute, out int jobs, out int backend, out int batchSize);
+
+        var parameters = method.Parameters.ToList();
+        bool passesToken = parameters.Count > 0 && IsCancellationToken(parameters[parameters.Count - 1].Type);
+        if (passesToken)
+        {
+            parameters.RemoveAt(parameters.Count - 1);
+        }
+
+        var itemParameters = parameters
+            .Select(p => new ParameterInfo(EscapeIdentifier(p.Name), p.Type.ToDisplayString(s_typeFormat)))
+            .ToArray();
+        bool tupleNamesAllowed = parameters
+            .Select((p, i) => IsAllowedTupleName(p.Name, i))
+            .All(ok => ok);
+
+        (ReturnKind returnKind, string resultType, bool valueTask) = ClassifyReturn(method);
+
+        string baseName = method.Name;
+        if ((returnKind is ReturnKind.Awaitable or ReturnKind.AwaitableValue)
+            && baseName.EndsWith("Async", StringComparison.Ordinal) && baseName.Length > "Async".Length)
+        {
+            baseName = baseName.Substring(0, baseName.Length - "Async".Length);
+        }
+
+        string documentationId = method.GetDocumentationCommentId() ?? method.Name;
+        string hash = StableHash(documentationId);
+
+        return new MethodToGenerate(
+            Namespace: containing.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null,
+            ContainingTypes: new EquatableArray<ContainingTypeInfo>(ContainingTypes(containing)),
+            ContainingTypeFullName: containing.ToDisplayString(s_typeFormat),
+            MethodName: EscapeIdentifier(method.Name),
+            GeneratedName: baseName + "Parallel",
+            Accessibility: AccessibilityText(method.DeclaredAccessibility),
+            IsStatic: method.IsStatic,
+            ItemParameters: new EquatableArray<ParameterInfo>(itemParameters),
+            TupleNamesAllowed: tupleNamesAllowed,
+            PassesCancellationToken: passesToken,
+            ReturnKind: returnKind,
+            ResultType: resultType,
+            ReturnsValueTask: valueTask,
+            Jobs: jobs,
+            Backend: backend,
+            BatchSize: batchSize,
+            DocumentationId: documentationId,
+            HintName: HintName(containing, method.Name, hash),
+            BodyTypeName: $"__ParallelGen_{method.Name}_{hash}");
+    }
+
+    private static (ReturnKind Kind, string ResultType, bool ValueTask) ClassifyReturn(IMethodSymbol method)
+    {
+        if (method.ReturnsVoid)
+        {
+            return (ReturnKind.Void, "", false);
+        }
+
+        if (method.ReturnType is INamedTypeSymbol named
+            && named.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks"
+            && named.Name is "Task" or "ValueTask")
+        {
+            bool valueTask = named.Name == "ValueTask";
+            if (named.TypeArguments.Length == 0)
+            {
+                return (ReturnKind.Awaitable, "", valueTask);
+            }
+
+            if (named.TypeArguments.Length == 1)
+            {
+                return (ReturnKind.AwaitableValue, named.TypeArguments[0].ToDisplayString(s_typeFormat), valueTask);
+            }
+        }
+
+        return (ReturnKind.Value, method.ReturnType.ToDisplayString(s_typeFormat), false);
+    }
+
+    private static bool IsCancellationToken(ITypeSymbol type) =>
+        type is INamedTypeSymbol { Name: "CancellationToken", ContainingNamespace: { } ns }
+        && ns.ToDisplayString() == "System.Threading";
+
+    private static ContainingTypeInfo[] ContainingTypes(INamedTypeSymbol type)
+    {
+        var chain = new List<ContainingTypeInfo>();
+        for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
+        {
+            string keyword = t switch
+            {
+                { IsRecord: true, TypeKind: TypeKind.Struct } => "record struct",
+                { IsRecord: true } => "record",
+                { TypeKind: TypeKind.Struct, IsRefLikeType: true } => "ref struct",
+                { TypeKind: TypeKind.Struct } => "struct",
+                _ => "class",
+            };
+            string name = EscapeIdentifier(t.Name);
+            if (t.TypeParameters.Length > 0)
+            {
+                name += "<" + string.Join(", ", t.TypeParameters.Select(p => EscapeIdentifier(p.Name))) + ">";
+            }
+
+            chain.Add(new ContainingTypeInfo(keyword, name));
+        }
+
+        chain.Reverse();
+        return chain.ToArray();
+    }
+
+    private static bool IsAllowedTupleName(string name, int position)
+    {
+        if (s_reservedTupleNames.Contains(name))
+        {
+            return false;
+        }
+
+        // ItemN is only allowed at position N.
+        if (name.StartsWith("Item", StringComparison.Ordinal) && int.TryParse(name.Substring(4), out int n))
+        {
+            return n == position + 1;
+        }
+
+        return true;
+    }
+
+    internal static string EscapeIdentifier(string name) =>
+        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+
+    private static string AccessibilityText(Accessibility accessibility) => accessibility switch
+    {
+        Accessibility.Public => "public",
+        Accessibility.Internal => "internal",
+        Accessibility.Protected => "protected",
+        Accessibility.ProtectedOrInternal => "protected internal",
+        Accessibility.ProtectedAndInternal => "private protected",
+        _ => "private",
+    };
+
+    private static string HintName(INamedTypeSymbol type, string methodName, string hash)
+    {
+        var builder = new StringBuilder();
+        string full = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted))
+            + "." + methodName;
+        foreach (char c in full)
+        {
+            builder.Append(char.IsLetterOrDigit(c) || c is '.' or '_' ? c : '_');
+        }
+
+        return builder.Append('.').Append(hash).Append(".g.cs").ToString();
+    }
+
+    /// <summary>FNV-1a of the documentation id: stable across runs and machines, unlike string.GetHashCode.</summary>
+    internal static string StableHash(string text)
+    {
+        uint hash = 2166136261;
+        foreach (char c in text)
+        {
+            hash = unchecked((hash ^ c) * 16777619);
+        }
+
+        return hash.ToString("X8", System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

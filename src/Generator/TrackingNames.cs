@@ -1,0 +1,8 @@
+namespace ParallelGen.Generator;
+
+/// <summary>Names of the incremental pipeline's steps, for caching tests.</summary>
+internal static class TrackingNames
+{
+    public const string Methods = nameof(Methods);
+    public const string ValidMethods = nameof(ValidMethods);
+}

@@ -1,0 +1,245 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace ParallelGen.Shared;
+
+/// <summary>Why a <c>[Parallelize]</c> method cannot get generated code (the PG0005 diagnostic's "Reason" property).</summary>
+internal enum TargetProblemKind
+{
+    NotPartial,
+    NotAnOrdinaryMethod,
+    InInterface,
+    FileLocalType,
+    RefStructInstance,
+    GenericMethod,
+    ByRefParameter,
+    PointerParameter,
+    RefStructParameter,
+    ByRefReturn,
+    UnsupportedReturn,
+    AsyncVoid,
+    ZeroJobs,
+    NegativeBatchSize,
+    ProcessesNotAvailable,
+}
+
+/// <summary>One reason a <c>[Parallelize]</c> method is rejected, with a message that says what to change.</summary>
+internal readonly struct TargetProblem
+{
+    public TargetProblem(TargetProblemKind kind, string message)
+    {
+        Kind = kind;
+        Message = message;
+    }
+
+    public TargetProblemKind Kind { get; }
+
+    public string Message { get; }
+}
+
+/// <summary>
+/// The rules a <c>[Parallelize]</c> method must follow. Shared by the generator (which generates nothing for a method
+/// that breaks one) and the PG0005 analyzer (which reports each broken rule), so the two never disagree.
+/// </summary>
+internal static class ParallelizeTargetRules
+{
+    public const string AttributeMetadataName = "ParallelGen.ParallelizeAttribute";
+    public const string ReasonProperty = "Reason";
+
+    /// <summary>Reads the attribute's named arguments (defaults where absent or erroneous).</summary>
+    public static void ReadArguments(AttributeData attribute, out int jobs, out int backend, out int batchSize)
+    {
+        jobs = -1;
+        backend = 0;
+        batchSize = 0;
+        foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+        {
+            if (argument.Value.Kind == TypedConstantKind.Error || argument.Value.Value is null)
+            {
+                continue;
+            }
+
+            switch (argument.Key)
+            {
+                case "Jobs" when argument.Value.Value is int j:
+                    jobs = j;
+                    break;
+                case "Backend" when argument.Value.Value is int b:
+                    backend = b;
+                    break;
+                case "BatchSize" when argument.Value.Value is int s:
+                    batchSize = s;
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Every rule <paramref name="method"/> breaks; empty when the generator can handle it.</summary>
+    public static List<TargetProblem> Validate(IMethodSymbol method, AttributeData attribute, CancellationToken cancellationToken)
+    {
+        var problems = new List<TargetProblem>();
+        string name = method.Name;
+
+        if (method.MethodKind != MethodKind.Ordinary)
+        {
+            string what = method.MethodKind switch
+            {
+                MethodKind.LocalFunction => "local functions",
+                MethodKind.AnonymousFunction => "lambdas",
+                MethodKind.ExplicitInterfaceImplementation => "explicit interface implementations",
+                MethodKind.PropertyGet or MethodKind.PropertySet => "property accessors",
+                MethodKind.UserDefinedOperator or MethodKind.Conversion => "operators",
+                _ => "this kind of method",
+            };
+            problems.Add(new TargetProblem(
+                TargetProblemKind.NotAnOrdinaryMethod,
+                $"[Parallelize] applies to ordinary methods of a type, not to {what}; move the code into a method of a partial type"));
+            return problems;
+        }
+
+        INamedTypeSymbol? containing = method.ContainingType;
+        if (containing is null)
+        {
+            return problems;
+        }
+
+        if (containing.TypeKind == TypeKind.Interface)
+        {
+            problems.Add(new TargetProblem(
+                TargetProblemKind.InInterface,
+                "methods declared in an interface are not supported; put the method in a partial class, struct or record"));
+        }
+
+        List<string> notPartial = TypesMissingPartial(containing, cancellationToken);
+        if (notPartial.Count > 0)
+        {
+            string list = string.Join("', '", notPartial);
+            problems.Add(new TargetProblem(
+                TargetProblemKind.NotPartial,
+                notPartial.Count == 1 && notPartial[0] == containing.Name
+                    ? $"its containing type '{list}' is not partial, so no code can be added to it; add the 'partial' modifier to '{list}'"
+                    : $"code can only be added to partial types; add the 'partial' modifier to '{list}'"));
+        }
+
+        for (INamedTypeSymbol? t = containing; t is not null; t = t.ContainingType)
+        {
+            if (t.IsFileLocal)
+            {
+                problems.Add(new TargetProblem(
+                    TargetProblemKind.FileLocalType,
+                    $"'{t.Name}' is a file-local type, which generated code in another file cannot extend; remove the 'file' modifier"));
+                break;
+            }
+        }
+
+        if (!method.IsStatic && containing.IsRefLikeType)
+        {
+            problems.Add(new TargetProblem(
+                TargetProblemKind.RefStructInstance,
+                $"'{containing.Name}' is a ref struct, whose instance cannot be shared with worker threads; make the method static"));
+        }
+
+        if (method.IsGenericMethod)
+        {
+            problems.Add(new TargetProblem(
+                TargetProblemKind.GenericMethod,
+                "it is a generic method, and the generator cannot choose its type arguments; make it non-generic, or add a non-generic wrapper and put [Parallelize] on the wrapper"));
+        }
+
+        foreach (IParameterSymbol parameter in method.Parameters)
+        {
+            if (parameter.RefKind != RefKind.None)
+            {
+                string modifier = parameter.RefKind switch
+                {
+                    RefKind.Out => "out",
+                    RefKind.In => "in",
+                    RefKind.RefReadOnlyParameter => "ref readonly",
+                    _ => "ref",
+                };
+                problems.Add(new TargetProblem(
+                    TargetProblemKind.ByRefParameter,
+                    $"parameter '{parameter.Name}' is passed by '{modifier}', but each parallel call gets its own copy of its arguments; pass it by value and return results instead"));
+            }
+            else if (parameter.Type.TypeKind is TypeKind.Pointer or TypeKind.FunctionPointer)
+            {
+                problems.Add(new TargetProblem(
+                    TargetProblemKind.PointerParameter,
+                    $"parameter '{parameter.Name}' is a pointer, which cannot be stored in a sequence of items; pass an array, an index or a Memory<T> instead"));
+            }
+            else if (parameter.Type.IsRefLikeType)
+            {
+                problems.Add(new TargetProblem(
+                    TargetProblemKind.RefStructParameter,
+                    $"parameter '{parameter.Name}' has the ref struct type '{parameter.Type.ToDisplayString()}', which cannot be stored in a sequence of items; use an array, ReadOnlyMemory<T> or a string instead"));
+            }
+        }
+
+        if (method.ReturnsByRef || method.ReturnsByRefReadonly)
+        {
+            problems.Add(new TargetProblem(
+                TargetProblemKind.ByRefReturn,
+                "it returns by reference; return the value instead"));
+        }
+        else if (method.ReturnType.IsRefLikeType || method.ReturnType.TypeKind is TypeKind.Pointer or TypeKind.FunctionPointer)
+        {
+            problems.Add(new TargetProblem(
+                TargetProblemKind.UnsupportedReturn,
+                $"its return type '{method.ReturnType.ToDisplayString()}' cannot be stored in an array of results; return an array, a Memory<T> or another ordinary type"));
+        }
+
+        if (method.IsAsync && method.ReturnsVoid)
+        {
+            problems.Add(new TargetProblem(
+                TargetProblemKind.AsyncVoid,
+                "it is 'async void', so its completion and exceptions cannot be observed; return Task instead"));
+        }
+
+        ReadArguments(attribute, out int jobs, out int backend, out int batchSize);
+        if (jobs == 0)
+        {
+            problems.Add(new TargetProblem(
+                TargetProblemKind.ZeroJobs,
+                "Jobs = 0 means no workers; use a positive count, -1 for all CPUs (the default), or -2 for all CPUs but one"));
+        }
+
+        if (batchSize < 0)
+        {
+            problems.Add(new TargetProblem(
+                TargetProblemKind.NegativeBatchSize,
+                $"BatchSize = {batchSize} is negative; use 0 for automatic batching or a positive number of items"));
+        }
+
+        if (backend == 1)
+        {
+            problems.Add(new TargetProblem(
+                TargetProblemKind.ProcessesNotAvailable,
+                "Backend.Processes is not available in this version of ParallelGen; remove 'Backend = Backend.Processes' to use threads"));
+        }
+
+        return problems;
+    }
+
+    /// <summary>The containing type and its enclosing types that lack the 'partial' modifier, innermost first.</summary>
+    public static List<string> TypesMissingPartial(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        var missing = new List<string>();
+        for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
+        {
+            bool isPartial = t.DeclaringSyntaxReferences
+                .Select(r => r.GetSyntax(cancellationToken))
+                .OfType<TypeDeclarationSyntax>()
+                .Any(d => d.Modifiers.Any(SyntaxKind.PartialKeyword));
+            if (!isPartial)
+            {
+                missing.Add(t.Name);
+            }
+        }
+
+        return missing;
+    }
+}
