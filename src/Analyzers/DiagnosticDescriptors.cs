@@ -15,7 +15,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor SharedRandom = new(
         id: "PG0001",
         title: "Shared Random used in parallel code",
-        messageFormat: "'{0}' is a Random shared by all parallel iterations; System.Random is not thread-safe and corrupts its state under concurrent use. Use Random.Shared or create a Random per call.",
+        messageFormat: "'{0}'{1} is a Random shared by all parallel iterations; System.Random is not thread-safe and corrupts its state under concurrent use. Use Random.Shared or create a Random per call.",
         category: ConcurrencyCategory,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
@@ -26,7 +26,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ConstantSeedRandom = new(
         id: "PG0002",
         title: "Random with a constant seed created in parallel code",
-        messageFormat: "This Random is created with the constant seed {0} in parallel code, so every task draws the same sequence. Derive the seed from the item or its index.",
+        messageFormat: "This Random is created with the constant seed {0}{1}, so every task draws the same sequence. Derive the seed from the item or its index.",
         category: ConcurrencyCategory,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
@@ -37,7 +37,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor RacyWrite = new(
         id: "PG0003",
         title: "Unsynchronized write to shared state in parallel code",
-        messageFormat: "'{0}' is shared by all parallel iterations and written without synchronization; concurrent updates are lost. Use Interlocked, a lock, or return values and reduce them.",
+        messageFormat: "'{0}'{1} is shared by all parallel iterations and written without synchronization; concurrent updates are lost. Use Interlocked, a lock, or return values and reduce them.",
         category: ConcurrencyCategory,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
@@ -48,7 +48,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor SharedCollectionMutation = new(
         id: "PG0004",
         title: "Non-thread-safe collection mutated in parallel code",
-        messageFormat: "'{0}' is a {1} shared by all parallel iterations and mutated by '{2}', which is not thread-safe. Use {3}, or return values and collect them.",
+        messageFormat: "'{0}'{4} is a {1} shared by all parallel iterations and mutated by '{2}', which is not thread-safe. Use {3}, or return values and collect them.",
         category: ConcurrencyCategory,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
@@ -70,7 +70,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor NotSerializable = new(
         id: "PG0006",
         title: "Type cannot cross a process boundary",
-        messageFormat: "{0} '{1}' of type '{2}' cannot be sent to a worker process: {3}",
+        messageFormat: "{0} of type '{1}' cannot be sent to a worker process: {2}",
         category: ProcessesCategory,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
@@ -81,7 +81,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ProcessStaticState = new(
         id: "PG0007",
         title: "Mutable static state in a process-backend body",
-        messageFormat: "'{0}' is mutable static state; each worker process has its own copy, so {1} are not seen by the caller or other workers",
+        messageFormat: "'{0}'{2} is mutable static state; each worker process has its own copy, so {1}",
         category: ProcessesCategory,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,

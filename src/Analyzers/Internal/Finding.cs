@@ -1,0 +1,37 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+
+namespace ParallelGen.Analyzers.Internal;
+
+/// <summary>
+/// A problem a rule found in a parallel body. It becomes a diagnostic at <see cref="Location"/>, or, when it was found
+/// in a method called from parallel code, at the call site (and only if <see cref="ViaThis"/> findings apply there).
+/// </summary>
+internal readonly struct Finding
+{
+    public Finding(DiagnosticDescriptor descriptor, Location location, bool viaThis, params object?[] arguments)
+        : this(descriptor, location, viaThis, ImmutableDictionary<string, string?>.Empty, arguments)
+    {
+    }
+
+    public Finding(DiagnosticDescriptor descriptor, Location location, bool viaThis, ImmutableDictionary<string, string?> properties, params object?[] arguments)
+    {
+        Descriptor = descriptor;
+        Location = location;
+        ViaThis = viaThis;
+        Properties = properties;
+        Arguments = arguments;
+    }
+
+    public DiagnosticDescriptor Descriptor { get; }
+
+    public Location Location { get; }
+
+    /// <summary>The state is shared only because it is reached through <c>this</c>.</summary>
+    public bool ViaThis { get; }
+
+    public ImmutableDictionary<string, string?> Properties { get; }
+
+    /// <summary>The message arguments, without the last one (where the problem is, added when reported).</summary>
+    public object?[] Arguments { get; }
+}

@@ -1,0 +1,270 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ParallelGen.Analyzers.Internal;
+
+/// <summary>
+/// Finds "parallel code" and walks it for a rule: <c>[Parallelize]</c> method bodies, delegates passed to parallel APIs
+/// (<see cref="ParallelApis"/>), and, one level deep, same-assembly methods called from those bodies, whose findings
+/// are reported at the call site.
+/// </summary>
+internal static class ParallelCodeEngine
+{
+    /// <summary>The property set on a diagnostic reported at a call site for a problem inside the called method.</summary>
+    public const string CalleeProperty = "Callee";
+
+    /// <summary>
+    /// Registers the rule's actions; call from <see cref="DiagnosticAnalyzer.Initialize"/> (after enabling concurrent
+    /// execution and configuring generated code analysis). <paramref name="onCompilationStart"/> lets a rule register
+    /// actions of its own with the same <see cref="KnownSymbols"/>.
+    /// </summary>
+    public static void Register(AnalysisContext context, IParallelRule rule, Action<CompilationStartAnalysisContext, KnownSymbols>? onCompilationStart = null)
+    {
+        context.RegisterCompilationStartAction(start =>
+        {
+            KnownSymbols known = KnownSymbols.Create(start.Compilation);
+            var session = new Session(rule, known);
+            if (known.ParallelizeAttribute is not null)
+            {
+                start.RegisterOperationBlockAction(session.AnalyzeBlock);
+            }
+
+            if (rule.AnalyzesParallelApiCalls)
+            {
+                start.RegisterOperationAction(session.AnalyzeInvocation, OperationKind.Invocation);
+            }
+
+            onCompilationStart?.Invoke(start, known);
+        });
+    }
+
+    /// <summary>"Type.Method()" or "LocalFunction()", as messages name a called method.</summary>
+    public static string DisplayCallee(IMethodSymbol method) =>
+        method.MethodKind == MethodKind.LocalFunction || method.ContainingType is null
+            ? method.Name + "()"
+            : method.ContainingType.Name + "." + method.Name + "()";
+
+    private sealed class Session
+    {
+        private readonly IParallelRule _rule;
+        private readonly KnownSymbols _known;
+        private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<Finding>> _callees = new(SymbolEqualityComparer.Default);
+
+        public Session(IParallelRule rule, KnownSymbols known)
+        {
+            _rule = rule;
+            _known = known;
+        }
+
+        public void AnalyzeBlock(OperationBlockAnalysisContext context)
+        {
+            if (context.OwningSymbol is not IMethodSymbol { MethodKind: MethodKind.Ordinary } method ||
+                _known.GetParallelizeAttribute(method) is not { } attribute ||
+                !_rule.AppliesTo(method, attribute))
+            {
+                return;
+            }
+
+            foreach (IOperation block in context.OperationBlocks)
+            {
+                if (block.Kind is OperationKind.MethodBody or OperationKind.Block)
+                {
+                    WalkBody(block, method, context.ReportDiagnostic, context.CancellationToken);
+                }
+            }
+        }
+
+        public void AnalyzeInvocation(OperationAnalysisContext context)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            if (!ParallelApis.CollectParallelBodies(invocation, _known, bodies: null))
+            {
+                return;
+            }
+
+            var bodies = new List<IOperation>();
+            ParallelApis.CollectParallelBodies(invocation, _known, bodies);
+            foreach (IOperation body in bodies)
+            {
+                switch (body)
+                {
+                    case IAnonymousFunctionOperation lambda:
+                        WalkBody(lambda.Body, lambda.Symbol, context.ReportDiagnostic, context.CancellationToken);
+                        break;
+                    case IMethodReferenceOperation reference:
+                        // A method group is one delegate (one receiver) for all iterations: its 'this' is shared.
+                        ReportCallee(reference.Method, reference.Syntax.GetLocation(), receiverShared: true, reference.SemanticModel, context.ReportDiagnostic, context.CancellationToken);
+                        break;
+                }
+            }
+        }
+
+        private void WalkBody(IOperation body, ISymbol root, Action<Diagnostic> report, CancellationToken cancellationToken)
+        {
+            var findings = new List<Finding>();
+            var walker = new Walker(this, root, findings, report, cancellationToken);
+            walker.Walk(body, inLock: false);
+            foreach (Finding finding in findings)
+            {
+                report(CreateDiagnostic(finding, finding.Location, callee: null));
+            }
+        }
+
+        private void ReportCallee(IMethodSymbol method, Location callSite, bool receiverShared, SemanticModel? callerModel, Action<Diagnostic> report, CancellationToken cancellationToken)
+        {
+            ImmutableArray<Finding> findings = GetCalleeFindings(method, callerModel, cancellationToken);
+            if (findings.IsEmpty)
+            {
+                return;
+            }
+
+            string callee = DisplayCallee(method);
+            foreach (Finding finding in findings)
+            {
+                if (!finding.ViaThis || receiverShared)
+                {
+                    report(CreateDiagnostic(finding, callSite, callee));
+                }
+            }
+        }
+
+        private Diagnostic CreateDiagnostic(Finding finding, Location location, string? callee)
+        {
+            object?[] arguments = new object?[finding.Arguments.Length + 1];
+            Array.Copy(finding.Arguments, arguments, finding.Arguments.Length);
+            arguments[arguments.Length - 1] = _rule.DescribePlace(finding.Descriptor, callee);
+            ImmutableDictionary<string, string?> properties = callee is null
+                ? finding.Properties
+                : ImmutableDictionary<string, string?>.Empty.Add(CalleeProperty, callee);
+            return Diagnostic.Create(finding.Descriptor, location, properties, arguments);
+        }
+
+        private ImmutableArray<Finding> GetCalleeFindings(IMethodSymbol method, SemanticModel? callerModel, CancellationToken cancellationToken)
+        {
+            method = method.PartialImplementationPart ?? method.OriginalDefinition;
+            if (_callees.TryGetValue(method, out ImmutableArray<Finding> cached))
+            {
+                return cached;
+            }
+
+            var findings = new List<Finding>();
+            foreach (SyntaxReference reference in method.DeclaringSyntaxReferences)
+            {
+                SyntaxNode declaration = reference.GetSyntax(cancellationToken);
+                SemanticModel model = callerModel is not null && callerModel.SyntaxTree == declaration.SyntaxTree
+                    ? callerModel
+#pragma warning disable RS1030 // The callee may be declared in another file; the analyzer driver caches semantic models per tree.
+                    : _known.Compilation.GetSemanticModel(declaration.SyntaxTree);
+#pragma warning restore RS1030
+                if (model.GetOperation(declaration, cancellationToken) is { } body)
+                {
+                    var walker = new Walker(this, method, findings, report: null, cancellationToken);
+                    walker.Walk(body, inLock: false);
+                }
+            }
+
+            return _callees.GetOrAdd(method, findings.ToImmutableArray());
+        }
+
+        private bool IsAnalyzableCallee(IMethodSymbol method, ISymbol root)
+        {
+            if (method.MethodKind is not (MethodKind.Ordinary or MethodKind.LocalFunction) ||
+                method.IsAbstract || method.IsExtern ||
+                method.DeclaringSyntaxReferences.IsEmpty && method.PartialImplementationPart is null ||
+                !_known.IsInThisAssembly(method) ||
+                SymbolEqualityComparer.Default.Equals(method.OriginalDefinition, root))
+            {
+                return false;
+            }
+
+            if (method.MethodKind == MethodKind.LocalFunction)
+            {
+                // A local function declared inside the body is part of the body's walk already.
+                return !SharedState.IsDeclaredWithin(method, root);
+            }
+
+            // A [Parallelize] method is parallel code of its own: its problems are reported in its body.
+            return _known.GetParallelizeAttribute(method.OriginalDefinition) is null;
+        }
+
+        /// <summary>Walks one body, passing each operation to the rule, tracking locks and nested parallel bodies.</summary>
+        private sealed class Walker
+        {
+            private readonly Session _session;
+            private readonly ISymbol _root;
+            private readonly List<Finding> _findings;
+            private readonly Action<Diagnostic>? _report;
+            private readonly CancellationToken _cancellationToken;
+            private HashSet<IOperation>? _skip;
+            private List<IOperation>? _scratch;
+
+            public Walker(Session session, ISymbol root, List<Finding> findings, Action<Diagnostic>? report, CancellationToken cancellationToken)
+            {
+                _session = session;
+                _root = root;
+                _findings = findings;
+                _report = report;
+                _cancellationToken = cancellationToken;
+            }
+
+            public void Walk(IOperation operation, bool inLock)
+            {
+                _cancellationToken.ThrowIfCancellationRequested();
+                if (_skip is not null && _skip.Contains(operation))
+                {
+                    return;
+                }
+
+                var context = new BodyContext(_root, inLock, _session._known);
+                _session._rule.AnalyzeOperation(operation, context, _findings);
+
+                if (operation is IInvocationOperation invocation)
+                {
+                    VisitInvocation(invocation, context);
+                }
+                else if (operation is ILockOperation lockOperation)
+                {
+                    Walk(lockOperation.LockedValue, inLock);
+                    Walk(lockOperation.Body, inLock: true);
+                    return;
+                }
+
+                foreach (IOperation child in operation.ChildOperations)
+                {
+                    Walk(child, inLock);
+                }
+            }
+
+            private void VisitInvocation(IInvocationOperation invocation, in BodyContext context)
+            {
+                _scratch ??= new List<IOperation>();
+                _scratch.Clear();
+                if (ParallelApis.CollectParallelBodies(invocation, _session._known, _scratch))
+                {
+                    if (_session._rule.SkipsNestedParallelBodies)
+                    {
+                        _skip ??= new HashSet<IOperation>();
+                        _skip.UnionWith(_scratch);
+                    }
+
+                    return;
+                }
+
+                // Only bodies reached directly (not those of called methods) look one level deeper.
+                if (_report is null || context.InLock || !_session.IsAnalyzableCallee(invocation.TargetMethod, _root))
+                {
+                    return;
+                }
+
+                bool receiverShared = invocation.Instance is null || context.Classify(invocation.Instance, out _) != Sharing.NotShared;
+                _session.ReportCallee(invocation.TargetMethod, invocation.Syntax.GetLocation(), receiverShared, invocation.SemanticModel, _report, _cancellationToken);
+            }
+        }
+    }
+}

@@ -1,0 +1,213 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+
+namespace ParallelGen.Analyzers.Internal;
+
+/// <summary>
+/// Decides whether a value of a type can be copied to another process (PG0006): plain data (primitives, strings,
+/// enums, arrays, common collections, tuples, and records/classes/structs whose public fields and properties are
+/// themselves plain data) can; live objects, handles, delegates, open types and polymorphic types cannot.
+/// </summary>
+internal sealed class Serializability
+{
+    private readonly Dictionary<ITypeSymbol, string?> _cache = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<ITypeSymbol> _inProgress = new(SymbolEqualityComparer.Default);
+
+    /// <summary>Why values of <paramref name="type"/> cannot be sent, or <see langword="null"/> if they can.</summary>
+    public string? GetProblem(ITypeSymbol type)
+    {
+        if (_cache.TryGetValue(type, out string? cached))
+        {
+            return cached;
+        }
+
+        if (!_inProgress.Add(type))
+        {
+            return null; // a recursive shape (a tree node): judged by its other members
+        }
+
+        string? problem = Compute(type);
+        _inProgress.Remove(type);
+        _cache[type] = problem;
+        return problem;
+    }
+
+    private string? Compute(ITypeSymbol type)
+    {
+        switch (type.TypeKind)
+        {
+            case TypeKind.Pointer or TypeKind.FunctionPointer:
+                return "pointers are addresses in the sending process's memory";
+            case TypeKind.Delegate:
+                return "delegates (code and captured state) cannot be serialized";
+            case TypeKind.TypeParameter:
+                return "an open type parameter has no shape known at compile time";
+            case TypeKind.Dynamic:
+                return "'dynamic' needs polymorphic serialization; use a concrete type";
+            case TypeKind.Interface when !IsCollectionInterface(type):
+                return "an interface needs polymorphic serialization; use a concrete type";
+            case TypeKind.Error:
+                return null;
+            case TypeKind.Array:
+                return ElementProblem(((IArrayTypeSymbol)type).ElementType);
+        }
+
+        if (type.IsRefLikeType)
+        {
+            return "ref structs such as Span<T> cannot leave the stack; use an array";
+        }
+
+        switch (type.SpecialType)
+        {
+            case SpecialType.System_Object:
+                return "'object' needs polymorphic serialization; use a concrete type";
+            case SpecialType.System_IntPtr or SpecialType.System_UIntPtr:
+                return "native pointers and handles are only valid in the process that owns them";
+            case SpecialType.System_Boolean or SpecialType.System_Char or SpecialType.System_SByte or SpecialType.System_Byte or
+                SpecialType.System_Int16 or SpecialType.System_UInt16 or SpecialType.System_Int32 or SpecialType.System_UInt32 or
+                SpecialType.System_Int64 or SpecialType.System_UInt64 or SpecialType.System_Single or SpecialType.System_Double or
+                SpecialType.System_Decimal or SpecialType.System_String or SpecialType.System_DateTime:
+                return null;
+            case SpecialType.System_Nullable_T:
+                return null; // only the open definition reaches here
+        }
+
+        if (type.TypeKind == TypeKind.Enum)
+        {
+            return null;
+        }
+
+        if (type is not INamedTypeSymbol named)
+        {
+            return null;
+        }
+
+        if (named.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T || named.IsTupleType)
+        {
+            return ElementsProblem(named);
+        }
+
+        if (LiveTypeProblem(named) is { } live)
+        {
+            return live;
+        }
+
+        string ns = named.ContainingNamespace?.ToDisplayString() ?? string.Empty;
+        if (ns == "System" && named.MetadataName is "DateTimeOffset" or "TimeSpan" or "Guid" or "DateOnly" or "TimeOnly" or "Half" or
+                "Int128" or "UInt128" or "Uri" or "Version" or "Tuple`1" or "Tuple`2" or "Tuple`3" or "Tuple`4" or "Tuple`5" or "Tuple`6" or "Tuple`7")
+        {
+            return ElementsProblem(named);
+        }
+
+        if (ns == "System.Numerics" && named.MetadataName is "BigInteger" or "Complex")
+        {
+            return null;
+        }
+
+        if (IsCollection(named, ns))
+        {
+            return ElementsProblem(named);
+        }
+
+        if (ns == "System" || ns.StartsWith("System.", System.StringComparison.Ordinal) || ns.StartsWith("Microsoft.", System.StringComparison.Ordinal))
+        {
+            return $"'{named.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}' is not a plain data type";
+        }
+
+        if (named.IsAbstract && named.TypeKind == TypeKind.Class)
+        {
+            return "an abstract type needs polymorphic serialization; use a concrete type";
+        }
+
+        return MembersProblem(named);
+    }
+
+    private string? LiveTypeProblem(INamedTypeSymbol type)
+    {
+        for (INamedTypeSymbol? t = type; t is not null; t = t.BaseType)
+        {
+            string ns = t.ContainingNamespace?.ToDisplayString() ?? string.Empty;
+            switch (ns, t.MetadataName)
+            {
+                case ("System.IO", "Stream"):
+                    return "a stream is a live handle to a file, socket or buffer";
+                case ("System.Threading.Tasks", "Task" or "Task`1" or "ValueTask" or "ValueTask`1"):
+                    return "a task is a running operation, not a value; pass its result";
+                case ("System.Threading", "Thread"):
+                    return "a thread cannot be moved to another process";
+                case ("System.Threading", "WaitHandle"):
+                    return "a wait handle is an OS handle of the sending process";
+                case ("System.Runtime.InteropServices", "SafeHandle" or "CriticalHandle"):
+                    return "an OS handle is only valid in the process that owns it";
+                case ("System.Threading", "CancellationTokenSource"):
+                    return "a CancellationTokenSource is live state of the sending process";
+                case ("System.Threading", "CancellationToken"):
+                    return "only a trailing CancellationToken parameter is allowed (it is not sent; the worker gets its own)";
+                case ("System", "Delegate" or "Type"):
+                    return "delegates and types cannot be serialized";
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsCollectionInterface(ITypeSymbol type) =>
+        type is INamedTypeSymbol { IsGenericType: true } named &&
+        named.ContainingNamespace?.ToDisplayString() == "System.Collections.Generic" &&
+        named.MetadataName is "IEnumerable`1" or "IReadOnlyList`1" or "IReadOnlyCollection`1" or "IList`1" or "ICollection`1" or
+            "IReadOnlyDictionary`2" or "IDictionary`2" or "ISet`1" or "IReadOnlySet`1";
+
+    private static bool IsCollection(INamedTypeSymbol type, string ns) =>
+        (ns == "System.Collections.Generic" &&
+         type.MetadataName is "List`1" or "Dictionary`2" or "HashSet`1" or "SortedDictionary`2" or "SortedSet`1" or "SortedList`2" or
+             "Queue`1" or "Stack`1" or "LinkedList`1" or "KeyValuePair`2" or "IEnumerable`1" or "IReadOnlyList`1" or
+             "IReadOnlyCollection`1" or "IList`1" or "ICollection`1" or "IReadOnlyDictionary`2" or "IDictionary`2" or "ISet`1" or
+             "IReadOnlySet`1") ||
+        (ns == "System.Collections.Immutable" && type.MetadataName.StartsWith("Immutable", System.StringComparison.Ordinal)) ||
+        (ns == "System.Collections.Frozen" && type.MetadataName is "FrozenSet`1" or "FrozenDictionary`2") ||
+        (ns == "System.Collections.ObjectModel" && type.MetadataName is "ReadOnlyCollection`1" or "Collection`1" or "ReadOnlyDictionary`2");
+
+    private string? ElementProblem(ITypeSymbol element) =>
+        GetProblem(element) is { } problem
+            ? $"its element type '{element.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}' cannot be sent ({problem})"
+            : null;
+
+    private string? ElementsProblem(INamedTypeSymbol type)
+    {
+        foreach (ITypeSymbol argument in type.TypeArguments)
+        {
+            if (ElementProblem(argument) is { } problem)
+            {
+                return problem;
+            }
+        }
+
+        return null;
+    }
+
+    private string? MembersProblem(INamedTypeSymbol type)
+    {
+        foreach (ISymbol member in type.GetMembers())
+        {
+            if (member.IsStatic || member.DeclaredAccessibility != Accessibility.Public || member.IsImplicitlyDeclared)
+            {
+                continue;
+            }
+
+            ITypeSymbol? memberType = member switch
+            {
+                IFieldSymbol field => field.Type,
+                IPropertySymbol { IsIndexer: false, GetMethod: not null } property => property.Type,
+                _ => null,
+            };
+            if (memberType is not null && GetProblem(memberType) is { } problem)
+            {
+                return $"its member '{type.Name}.{member.Name}' of type '{memberType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}' cannot be sent ({problem})";
+            }
+        }
+
+        return type.BaseType is { SpecialType: not SpecialType.System_Object and not SpecialType.System_ValueType } baseType
+            ? MembersProblem(baseType)
+            : null;
+    }
+}

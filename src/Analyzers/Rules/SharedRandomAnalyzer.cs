@@ -1,0 +1,61 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using ParallelGen.Analyzers.Internal;
+
+namespace ParallelGen.Analyzers;
+
+/// <summary>
+/// PG0001: a <c>System.Random</c> shared by all iterations (field, static, captured local) called in parallel code.
+/// PG0002: a <c>Random</c> created with a constant seed in parallel code.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class SharedRandomAnalyzer : DiagnosticAnalyzer, IParallelRule
+{
+    /// <inheritdoc/>
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(DiagnosticDescriptors.SharedRandom, DiagnosticDescriptors.ConstantSeedRandom);
+
+    bool IParallelRule.AnalyzesParallelApiCalls => true;
+
+    bool IParallelRule.SkipsNestedParallelBodies => true;
+
+    /// <inheritdoc/>
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        ParallelCodeEngine.Register(context, this);
+    }
+
+    bool IParallelRule.AppliesTo(IMethodSymbol method, AttributeData parallelizeAttribute) => true;
+
+    void IParallelRule.AnalyzeOperation(IOperation operation, in BodyContext context, List<Finding> findings)
+    {
+        switch (operation)
+        {
+            case IInvocationOperation { Instance: { } receiver } when !context.InLock && context.Known.IsRandom(receiver.Type):
+                Sharing sharing = context.Classify(receiver, out ISymbol? shared);
+                if (sharing != Sharing.NotShared && shared is not null)
+                {
+                    findings.Add(new Finding(DiagnosticDescriptors.SharedRandom, receiver.Syntax.GetLocation(), sharing == Sharing.SharedViaThis, shared.Name));
+                }
+
+                break;
+
+            case IObjectCreationOperation { Arguments.Length: 1 } creation
+                when context.Known.Random is not null &&
+                     SymbolEqualityComparer.Default.Equals(creation.Type, context.Known.Random) &&
+                     creation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: { } seed }:
+                findings.Add(new Finding(DiagnosticDescriptors.ConstantSeedRandom, creation.Syntax.GetLocation(), viaThis: false, seed));
+                break;
+        }
+    }
+
+    string IParallelRule.DescribePlace(DiagnosticDescriptor descriptor, string? callee) =>
+        descriptor == DiagnosticDescriptors.ConstantSeedRandom
+            ? callee is null ? " in parallel code" : $" in '{callee}' called from parallel code"
+            : callee is null ? string.Empty : $" in '{callee}' called from parallel code";
+}
