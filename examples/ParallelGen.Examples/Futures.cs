@@ -1,0 +1,58 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+
+namespace ParallelGen.Examples;
+
+/// <summary>
+/// 2. multiprocessing.Pool.map and concurrent.futures: the same slow function, submitted to a
+/// <see cref="ParallelExecutor"/> (Python's <c>ThreadPoolExecutor</c>).
+/// </summary>
+internal sealed class FuturesScenario : IScenario
+{
+    public string Name => "futures";
+
+    public string Title => "Pool.map and concurrent.futures: ParallelExecutor, Future<T>, AsCompleted";
+
+    public void Run(TourSettings settings)
+    {
+        int sleep = settings.SleepMilliseconds;
+        FunctionCalls.SleepMilliseconds = sleep;
+
+        Tour.Say("Python: with ThreadPoolExecutor(max_workers=4) as ex: f = ex.submit(square, 3); f.result()");
+        Tour.Code("using var executor = new ParallelExecutor(maxWorkers: 4);");
+        using var executor = new ParallelExecutor(maxWorkers: 4);
+
+        Tour.Sub("Submit -> Future<T> -> Result()");
+        Tour.Code("Future<int> future = executor.Submit(FunctionCalls.Square, 3);");
+        var (value, t1) = Tour.Time(() =>
+        {
+            Future<int> future = executor.Submit(FunctionCalls.Square, 3);
+            Tour.Say($"submitted; IsDone = {future.IsDone} (the call runs on a worker thread meanwhile)");
+            return future.Result();
+        });
+        Tour.Say($"future.Result() = {value} after {Tour.Seconds(t1)}");
+
+        Tour.Sub("executor.Map (Pool.map / ex.map): results in input order");
+        Tour.Code("int[] squares = executor.Map(FunctionCalls.Square, Enumerable.Range(0, 8));");
+        var (squares, t2) = Tour.Time(() => executor.Map(FunctionCalls.Square, Enumerable.Range(0, 8)));
+        Tour.Say($"[{string.Join(", ", squares)}] in {Tour.Seconds(t2)} (8 calls, 4 workers: two rounds of {sleep} ms)");
+
+        Tour.Sub("Future<T>.AsCompleted (as_completed): results as they finish");
+        Tour.Say("Four calls that take 4, 3, 2 and 1 units of time are submitted in that order;");
+        Tour.Say("AsCompleted yields the quickest first.");
+        int unit = Math.Max(20, sleep / 4);
+        var futures = new List<Future<string>>();
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        foreach (int units in new[] { 4, 3, 2, 1 })
+        {
+            futures.Add(executor.Submit(n => { Thread.Sleep(n * unit); return $"task({n})"; }, units));
+        }
+
+        foreach (Future<string> done in Future<string>.AsCompleted(futures))
+        {
+            Tour.Say($"{done.Result(),-8} done at {Tour.Seconds(System.Diagnostics.Stopwatch.GetElapsedTime(start))}");
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+
+namespace ParallelGen.Examples;
+
+/// <summary>One stop of the tour.</summary>
+internal interface IScenario
+{
+    /// <summary>Short name for <c>--only</c>.</summary>
+    string Name { get; }
+
+    /// <summary>Section heading.</summary>
+    string Title { get; }
+
+    void Run(TourSettings settings);
+}
+
+/// <summary>Command-line settings shared by the scenarios.</summary>
+/// <param name="Quick">Smaller workloads and shorter sleeps (<c>--quick</c>).</param>
+/// <param name="ArtifactsDirectory">Where files such as the speed-up plot go.</param>
+internal sealed record TourSettings(bool Quick, string ArtifactsDirectory)
+{
+    /// <summary>How long the "slow function" of the blocking scenarios sleeps per call.</summary>
+    public int SleepMilliseconds => Quick ? 100 : 250;
+}
+
+/// <summary>Console helpers: headings, timings, invariant number formatting.</summary>
+internal static class Tour
+{
+    public static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static void Heading(int number, string title)
+    {
+        Console.WriteLine();
+        string text = $"{number}. {title}";
+        Console.WriteLine(text);
+        Console.WriteLine(new string('=', text.Length));
+    }
+
+    public static void Sub(string title)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"-- {title}");
+    }
+
+    public static void Say(string line) => Console.WriteLine("   " + line);
+
+    public static void Code(string line) => Console.WriteLine("   > " + line);
+
+    /// <summary>Runs <paramref name="action"/> and returns its wall-clock time.</summary>
+    public static TimeSpan Time(Action action)
+    {
+        long start = Stopwatch.GetTimestamp();
+        action();
+        return Stopwatch.GetElapsedTime(start);
+    }
+
+    /// <summary>Runs <paramref name="func"/> and returns its result and wall-clock time.</summary>
+    public static (T Result, TimeSpan Elapsed) Time<T>(Func<T> func)
+    {
+        long start = Stopwatch.GetTimestamp();
+        T result = func();
+        return (result, Stopwatch.GetElapsedTime(start));
+    }
+
+    public static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.000", Inv) + " s";
+
+    public static string F(double value, string format) => value.ToString(format, Inv);
+}
