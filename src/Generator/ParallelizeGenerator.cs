@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ParallelGen.Generator.Emit;
@@ -28,7 +30,18 @@ public sealed class ParallelizeGenerator : IIncrementalGenerator
             .Select(static (m, _) => m!.Value)
             .WithTrackingName(TrackingNames.ValidMethods);
 
-        context.RegisterSourceOutput(methods, static (spc, method) =>
-            spc.AddSource(method.HintName, SourceEmitter.Emit(method)));
+        // Collected so that duplicate declarations (already a compile error, CS0111) cannot produce two files with
+        // one hint name, which would make the generator throw.
+        context.RegisterSourceOutput(methods.Collect().WithTrackingName(TrackingNames.AllMethods), static (spc, all) =>
+        {
+            var emitted = new HashSet<string>(StringComparer.Ordinal);
+            foreach (MethodToGenerate method in all)
+            {
+                if (emitted.Add(method.HintName))
+                {
+                    spc.AddSource(method.HintName, SourceEmitter.Emit(method));
+                }
+            }
+        });
     }
 }

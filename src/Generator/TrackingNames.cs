@@ -5,4 +5,5 @@ internal static class TrackingNames
 {
     public const string Methods = nameof(Methods);
     public const string ValidMethods = nameof(ValidMethods);
+    public const string AllMethods = nameof(AllMethods);
 }

@@ -45,5 +45,6 @@ internal readonly record struct MethodToGenerate(
     int Backend,
     int BatchSize,
     string DocumentationId,
+    string DisplayName,
     string HintName,
     string BodyTypeName);

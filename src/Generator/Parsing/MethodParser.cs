@@ -98,6 +98,7 @@ internal static class MethodParser
             Backend: backend,
             BatchSize: batchSize,
             DocumentationId: documentationId,
+            DisplayName: method.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat),
             HintName: HintName(containing, method.Name, hash),
             BodyTypeName: $"__ParallelGen_{method.Name}_{hash}");
     }

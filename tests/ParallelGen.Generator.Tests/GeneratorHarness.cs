@@ -1,0 +1,62 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using ParallelGen.Analyzers;
+using ParallelGen.Generator;
+
+namespace ParallelGen.Generator.Tests;
+
+/// <summary>Compiles test sources offline (reference assemblies from Basic.Reference.Assemblies) and runs the generator.</summary>
+internal static class GeneratorHarness
+{
+    // Diagnose mode makes the compiler check XML docs (CS1591 for undocumented public members, CS1574 for bad crefs).
+    public static readonly CSharpParseOptions ParseOptions =
+        new(LanguageVersion.Latest, DocumentationMode.Diagnose);
+
+    private static readonly ImmutableArray<MetadataReference> s_references =
+    [
+        .. Basic.Reference.Assemblies.Net100.References.All,
+        MetadataReference.CreateFromFile(typeof(ParallelizeAttribute).Assembly.Location),
+    ];
+
+    public static CSharpCompilation CreateCompilation(params string[] sources) =>
+        CSharpCompilation.Create(
+            "GeneratorTests",
+            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"Source{i}.cs")),
+            s_references,
+            new CSharpCompilationOptions(
+                OutputKind.DynamicallyLinkedLibrary,
+                nullableContextOptions: NullableContextOptions.Enable,
+                allowUnsafe: true));
+
+    public static GeneratorDriver CreateDriver(bool trackSteps = false) =>
+        CSharpGeneratorDriver.Create(
+            [new ParallelizeGenerator().AsSourceGenerator()],
+            parseOptions: ParseOptions,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
+
+    /// <summary>Runs the generator; returns its result, the compilation with generated code, and all diagnostics.</summary>
+    public static (GeneratorRunResult Result, Compilation Output, ImmutableArray<Diagnostic> Diagnostics) Run(params string[] sources)
+    {
+        CSharpCompilation input = CreateCompilation(sources);
+        GeneratorDriver driver = CreateDriver().RunGeneratorsAndUpdateCompilation(input, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics);
+        GeneratorRunResult result = driver.GetRunResult().Results.Single();
+        return (result, output, generatorDiagnostics.AddRange(output.GetDiagnostics()));
+    }
+
+    /// <summary>The PG0005 analyzer's diagnostics for the sources.</summary>
+    public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(params string[] sources)
+    {
+        CSharpCompilation compilation = CreateCompilation(sources);
+        var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new ParallelizeUsageAnalyzer());
+        return await compilation.WithAnalyzers(analyzers).GetAnalyzerDiagnosticsAsync();
+    }
+
+    /// <summary>
+    /// Errors and warnings, except missing XML docs in the test's own sources (generated code must document everything).
+    /// </summary>
+    public static IEnumerable<Diagnostic> Problems(this IEnumerable<Diagnostic> diagnostics) =>
+        diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning
+            && !(d.Id == "CS1591" && d.Location.SourceTree?.FilePath.StartsWith("Source", StringComparison.Ordinal) == true));
+}

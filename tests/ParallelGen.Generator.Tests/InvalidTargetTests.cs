@@ -1,0 +1,90 @@
+using Microsoft.CodeAnalysis;
+
+namespace ParallelGen.Generator.Tests;
+
+/// <summary>
+/// PG0005: invalid [Parallelize] targets get an error that says what to change, and no generated code. The analyzer
+/// and the generator share their rules, so "reported" and "not generated" always go together.
+/// </summary>
+public class InvalidTargetTests
+{
+    public static TheoryData<string, string, string> InvalidTargets() => new()
+    {
+        { "class Work { [Parallelize] public static int M(int x) => x; }", "NotPartial", "add the 'partial' modifier to 'Work'" },
+        { "class Outer { public partial class Work { [Parallelize] public static int M(int x) => x; } }", "NotPartial", "add the 'partial' modifier to 'Outer'" },
+        { "partial class Work { [Parallelize] public static int M(ref int x) => x; }", "ByRefParameter", "passed by 'ref'" },
+        { "partial class Work { [Parallelize] public static int M(out int x) { x = 1; return x; } }", "ByRefParameter", "passed by 'out'" },
+        { "partial class Work { [Parallelize] public static int M(in int x) => x; }", "ByRefParameter", "passed by 'in'" },
+        { "partial class Work { [Parallelize] public static unsafe int M(int* x) => *x; }", "PointerParameter", "is a pointer" },
+        { "partial class Work { [Parallelize] public static int M(System.Span<int> x) => x.Length; }", "RefStructParameter", "ref struct type" },
+        { "partial class Work { [Parallelize] public static T M<T>(T x) => x; }", "GenericMethod", "generic method" },
+        { "partial class Work { [Parallelize(Jobs = 0)] public static int M(int x) => x; }", "ZeroJobs", "Jobs = 0 means no workers" },
+        { "partial class Work { [Parallelize(BatchSize = -3)] public static int M(int x) => x; }", "NegativeBatchSize", "BatchSize = -3 is negative" },
+        { "partial class Work { [Parallelize] public static async void M(int x) => await System.Threading.Tasks.Task.Yield(); }", "AsyncVoid", "'async void'" },
+        { "partial class Work { [Parallelize(Backend = Backend.Processes)] public static int M(int x) => x; }", "ProcessesNotAvailable", "Backend.Processes is not available" },
+        { "partial class Work { static int[] s = new int[1]; [Parallelize] public static ref int M(int x) => ref s[0]; }", "ByRefReturn", "returns by reference" },
+        { "partial class Work { [Parallelize] public static System.Span<int> M(int x) => default; }", "UnsupportedReturn", "cannot be stored in an array" },
+        { "partial interface IWork { [Parallelize] static int M(int x) => x; }", "InInterface", "interface" },
+        { "partial class Work { void Host() { [Parallelize] static int M(int x) => x; } }", "NotAnOrdinaryMethod", "not to local functions" },
+        { "file partial class Work { [Parallelize] public static int M(int x) => x; }", "FileLocalType", "file-local type" },
+        { "partial ref struct Work { [Parallelize] public int M(int x) => x; }", "RefStructInstance", "make the method static" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidTargets))]
+    public async Task Invalid_target_is_reported_and_not_generated(string declaration, string reason, string messagePart)
+    {
+        string source = "using ParallelGen;\n" + declaration;
+
+        var diagnostics = await GeneratorHarness.AnalyzeAsync(source);
+        Diagnostic pg0005 = Assert.Single(diagnostics, d => d.Id == "PG0005" && d.Properties["Reason"] == reason);
+        Assert.Equal(DiagnosticSeverity.Error, pg0005.Severity);
+        Assert.Contains(messagePart, pg0005.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains("[Parallelize] cannot be applied to 'M'", pg0005.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.EndsWith("docs/rules/PG0005.md", pg0005.Descriptor.HelpLinkUri);
+
+        var (result, _, _) = GeneratorHarness.Run(source);
+        Assert.Null(result.Exception);
+        Assert.Empty(result.GeneratedSources);
+    }
+
+    [Fact]
+    public async Task Valid_targets_get_no_PG0005_and_generated_code()
+    {
+        const string source = """
+            using ParallelGen;
+            using System.Threading;
+            using System.Threading.Tasks;
+            public static partial class Work
+            {
+                [Parallelize(Jobs = 8)] public static int Square(int x) => x;
+                [Parallelize(Jobs = -2, BatchSize = 4)] public static void Log(string s, int n) { }
+                [Parallelize] public static Task<int> GetAsync(int x, CancellationToken ct) => Task.FromResult(x);
+            }
+            """;
+
+        Assert.DoesNotContain(await GeneratorHarness.AnalyzeAsync(source), d => d.Id == "PG0005");
+        var (result, _, diagnostics) = GeneratorHarness.Run(source);
+        Assert.Equal(3, result.GeneratedSources.Length);
+        Assert.Empty(diagnostics.Problems().Select(d => d.ToString()));
+    }
+
+    [Fact]
+    public async Task Each_broken_rule_is_reported_separately()
+    {
+        var diagnostics = await GeneratorHarness.AnalyzeAsync(
+            "using ParallelGen; class Work { [Parallelize(Jobs = 0)] public static int M(ref int x) => x; }");
+
+        Assert.Equal(
+            ["ByRefParameter", "NotPartial", "ZeroJobs"],
+            diagnostics.Where(d => d.Id == "PG0005").Select(d => d.Properties["Reason"]).Order());
+    }
+
+    [Fact]
+    public async Task Diagnostic_points_at_the_method_name()
+    {
+        const string source = "using ParallelGen;\nclass Work { [Parallelize] public static int Compute(int x) => x; }";
+        Diagnostic d = Assert.Single(await GeneratorHarness.AnalyzeAsync(source));
+        Assert.Equal("Compute", source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
+    }
+}

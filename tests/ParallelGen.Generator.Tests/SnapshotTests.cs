@@ -1,0 +1,106 @@
+using System.Runtime.CompilerServices;
+
+namespace ParallelGen.Generator.Tests;
+
+/// <summary>
+/// Compares generated source with committed files under Snapshots/. After an intended change to the output, run the
+/// tests with PARALLELGEN_UPDATE_SNAPSHOTS=1 to rewrite the files, and review the diff before committing.
+/// </summary>
+public class SnapshotTests
+{
+    [Fact]
+    public void Static_single_parameter() => Verify("""
+        using ParallelGen;
+        using System.Threading;
+        namespace Demo;
+        public static partial class Work
+        {
+            [Parallelize(Jobs = 8)]
+            public static int Square(int x) { Thread.Sleep(1000); return x * x; }
+        }
+        """);
+
+    [Fact]
+    public void Several_parameters_void_with_batch_size() => Verify("""
+        using ParallelGen;
+        namespace Demo.Deep.Names;
+        internal static partial class Logger
+        {
+            [Parallelize(Jobs = -2, BatchSize = 16)]
+            internal static void Write(string path, int line, string? text) { }
+        }
+        """);
+
+    [Fact]
+    public void Async_method_with_cancellation_token() => Verify("""
+        using ParallelGen;
+        using System.Threading;
+        using System.Threading.Tasks;
+        namespace Demo;
+        public partial class Client
+        {
+            [Parallelize(Jobs = 4)]
+            public async Task<string> FetchAsync(System.Uri uri, CancellationToken cancellationToken)
+            {
+                await Task.Delay(1, cancellationToken);
+                return uri.Host;
+            }
+        }
+        """);
+
+    [Fact]
+    public void Instance_method_in_nested_generic_record() => Verify("""
+        using ParallelGen;
+        using System.Collections.Generic;
+        namespace Demo;
+        public partial class Outer<TKey> where TKey : notnull
+        {
+            protected partial record Inner(int Seed)
+            {
+                [Parallelize]
+                protected Dictionary<TKey, int> Count(IReadOnlyList<TKey> keys) => new();
+            }
+        }
+        """);
+
+    [Fact]
+    public void Global_namespace_parameterless_ValueTask() => Verify("""
+        using ParallelGen;
+        using System.Threading.Tasks;
+        public partial struct Sampler
+        {
+            [Parallelize(Jobs = 1)]
+            public static ValueTask PingAsync() => default;
+        }
+        """);
+
+    [Fact]
+    public void Keyword_and_reserved_parameter_names() => Verify("""
+        using ParallelGen;
+        namespace Demo;
+        partial class Names
+        {
+            [Parallelize]
+            private static int Mix(int @class, string Rest) => @class + Rest.Length;
+        }
+        """);
+
+    private static void Verify(string source, [CallerMemberName] string name = "", [CallerFilePath] string testFile = "")
+    {
+        var (result, _, diagnostics) = GeneratorHarness.Run(source);
+        Assert.Empty(diagnostics.Problems().Select(d => d.ToString()));
+        Assert.Null(result.Exception);
+        var generated = Assert.Single(result.GeneratedSources);
+
+        string snapshotPath = Path.Combine(Path.GetDirectoryName(testFile)!, "Snapshots", name + ".g.cs");
+        string actual = generated.SourceText.ToString();
+        if (Environment.GetEnvironmentVariable("PARALLELGEN_UPDATE_SNAPSHOTS") == "1")
+        {
+            File.WriteAllText(snapshotPath, actual);
+        }
+
+        Assert.True(File.Exists(snapshotPath), $"No snapshot at {snapshotPath}; run with PARALLELGEN_UPDATE_SNAPSHOTS=1 to create it.");
+        string expected = File.ReadAllText(snapshotPath).ReplaceLineEndings("\n");
+        Assert.Equal(expected, actual.ReplaceLineEndings("\n"));
+    }
+}
