@@ -11,6 +11,10 @@ internal static class CSharpCodeFixVerifier<TAnalyzer, TCodeFix>
     where TAnalyzer : DiagnosticAnalyzer, new()
     where TCodeFix : CodeFixProvider, new()
 {
+    /// <summary>Checks only the diagnostics (no fix is applied).</summary>
+    public static Task VerifyAnalyzerAsync(string source, params DiagnosticResult[] expected) =>
+        CSharpAnalyzerVerifier<TAnalyzer>.VerifyAnalyzerAsync(source, expected);
+
     public static Task VerifyCodeFixAsync(string source, string fixedSource, params DiagnosticResult[] expected)
     {
         var test = new Test { TestCode = source, FixedCode = fixedSource };
