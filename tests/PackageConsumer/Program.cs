@@ -1,0 +1,73 @@
+using ParallelGen;
+
+// A new user's program: decorate, call the generated methods, check what comes back.
+var failures = new List<string>();
+void Check(bool ok, string what)
+{
+    Console.WriteLine($"{(ok ? "PASS" : "FAIL")} {what}");
+    if (!ok)
+    {
+        failures.Add(what);
+    }
+}
+
+int[] squares = Work.SquareParallel(Enumerable.Range(0, 8));
+Check(squares.SequenceEqual([0, 1, 4, 9, 16, 25, 36, 49]), "SquareParallel returns results in input order");
+
+int[] squaresAsync = await Work.SquareParallelAsync(Enumerable.Range(0, 8));
+Check(squaresAsync.SequenceEqual(squares), "SquareParallelAsync matches");
+
+string[] joined = Work.JoinParallel([(1, "a"), (2, "b")], new ParallelizeOptions { Jobs = 2 });
+Check(joined.SequenceEqual(["1:a", "2:b"]), "several parameters take tuples; per-call options");
+
+int[] fetched = await Work.FetchParallelAsync([1, 2, 3]);
+Check(fetched.SequenceEqual([10, 20, 30]), "async method gets NameParallelAsync");
+
+try
+{
+    Work.SquareParallel([1, 2, -3, 4]);
+    Check(false, "exception surfaces");
+}
+catch (ArgumentOutOfRangeException ex)
+{
+    Check(ex.GetParallelItemIndex() == 2, "original exception type with the failing item's index");
+}
+
+double[] roots = new ParallelJobs(jobs: 4).Run(Enumerable.Range(0, 5).Select(i => Delayed.Call(Math.Sqrt, (double)i)));
+Check(roots.Length == 5 && roots[4] == 2.0, "joblib-style ParallelJobs + Delayed.Call");
+
+Console.WriteLine(failures.Count == 0 ? "consumer: all checks passed" : $"consumer: {failures.Count} checks failed");
+return failures.Count == 0 ? 0 : 1;
+
+public static partial class Work
+{
+    [Parallelize(Jobs = 8)]
+    public static int Square(int x) => x >= 0 ? x * x : throw new ArgumentOutOfRangeException(nameof(x));
+
+    [Parallelize(Jobs = 4)]
+    public static string Join(int a, string b) => $"{a}:{b}";
+
+    [Parallelize(Jobs = 2)]
+    public static async Task<int> FetchAsync(int id)
+    {
+        await Task.Yield();
+        return id * 10;
+    }
+}
+
+#if PG_DIAGNOSTICS_CHECK
+// Built only by run.sh's diagnostics check: the package's analyzers must flag these.
+public class NotPartialWork
+{
+    [Parallelize]
+    public static int Twice(int x) => 2 * x; // PG0005: NotPartialWork is not partial
+}
+
+public static class SharedRandomWork
+{
+    private static readonly Random s_random = new();
+
+    public static void Fill(double[] values) =>
+        Parallel.For(0, values.Length, i => values[i] = s_random.NextDouble()); // PG0001
+}
+#endif
