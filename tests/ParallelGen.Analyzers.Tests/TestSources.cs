@@ -12,4 +12,16 @@ internal static class TestSources
         using ParallelGen;
 
         """;
+
+    /// <summary><see cref="Usings"/> with the using the collection fix adds, where it adds it.</summary>
+    public const string UsingsWithConcurrent = """
+        using System;
+        using System.Collections.Concurrent;
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using ParallelGen;
+
+        """;
 }
