@@ -2,7 +2,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 
 namespace ParallelGen.Benchmarks;
 
@@ -14,10 +13,11 @@ namespace ParallelGen.Benchmarks;
 /// </summary>
 /// <remarks>
 /// The thread pool adapts during the run: after the first blocked batches it has already grown, so later iterations of
-/// the pool-based variants look better than a cold start would. The "first call" numbers are in docs/benchmarks/threads.md.
+/// the pool-based variants look better than a cold start would. For the first call of a fresh process, run
+/// <c>-- --cold Generated|ParallelForEach|TaskWhenAll</c> (see <see cref="ColdStart"/>) in a loop.
 /// </remarks>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 8)]
+[Config(typeof(BlockingBodiesConfig))]
 public class BlockingBodies
 {
     public const int SleepMilliseconds = 100;

@@ -12,7 +12,7 @@ namespace ParallelGen.Benchmarks;
 /// array (allocated per call, like the generated method does), so all of them pay the same 40 MB allocation.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(warmupCount: 3, iterationCount: 10)]
+[Config(typeof(TinyBodiesConfig))]
 public class TinyBodies
 {
     private int[] _input = [];
