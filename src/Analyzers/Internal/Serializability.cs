@@ -10,11 +10,25 @@ namespace ParallelGen.Analyzers.Internal;
 /// </summary>
 internal sealed class Serializability
 {
+    private const string Separator = " \u2192 ";
+
+    // A problem found inside a type is "segment\u2192segment\u2192...|reason"; the segments say where (member, element).
     private readonly Dictionary<ITypeSymbol, string?> _cache = new(SymbolEqualityComparer.Default);
     private readonly HashSet<ITypeSymbol> _inProgress = new(SymbolEqualityComparer.Default);
 
     /// <summary>Why values of <paramref name="type"/> cannot be sent, or <see langword="null"/> if they can.</summary>
     public string? GetProblem(ITypeSymbol type)
+    {
+        if (Find(type) is not { } problem)
+        {
+            return null;
+        }
+
+        int bar = problem.IndexOf('|');
+        return bar < 0 ? problem : $"its {problem.Substring(0, bar)} cannot be sent: {problem.Substring(bar + 1)}";
+    }
+
+    private string? Find(ITypeSymbol type)
     {
         if (_cache.TryGetValue(type, out string? cached))
         {
@@ -167,9 +181,12 @@ internal sealed class Serializability
         (ns == "System.Collections.Frozen" && type.MetadataName is "FrozenSet`1" or "FrozenDictionary`2") ||
         (ns == "System.Collections.ObjectModel" && type.MetadataName is "ReadOnlyCollection`1" or "Collection`1" or "ReadOnlyDictionary`2");
 
+    private static string Nest(string segment, string problem) =>
+        problem.IndexOf('|') < 0 ? segment + "|" + problem : segment + Separator + problem;
+
     private string? ElementProblem(ITypeSymbol element) =>
-        GetProblem(element) is { } problem
-            ? $"its element type '{element.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}' cannot be sent ({problem})"
+        Find(element) is { } problem
+            ? Nest($"element type '{element.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}'", problem)
             : null;
 
     private string? ElementsProblem(INamedTypeSymbol type)
@@ -200,9 +217,9 @@ internal sealed class Serializability
                 IPropertySymbol { IsIndexer: false, GetMethod: not null } property => property.Type,
                 _ => null,
             };
-            if (memberType is not null && GetProblem(memberType) is { } problem)
+            if (memberType is not null && Find(memberType) is { } problem)
             {
-                return $"its member '{type.Name}.{member.Name}' of type '{memberType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}' cannot be sent ({problem})";
+                return Nest($"member '{type.Name}.{member.Name}' of type '{memberType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}'", problem);
             }
         }
 
