@@ -52,6 +52,7 @@ internal sealed class MonteCarloPiScenario : IScenario
 
     public void Run(TourSettings settings)
     {
+        double? loadBefore = LoadAverage();
         int cores = Environment.ProcessorCount;
         int chunks = 32;
         MonteCarlo.SamplesPerChunk = settings.Quick ? 250_000 : 1_000_000;
@@ -121,9 +122,34 @@ internal sealed class MonteCarloPiScenario : IScenario
         SpeedupPlot.WriteSvg(path, points, cores, $"Monte-Carlo pi, {(long)chunks * MonteCarlo.SamplesPerChunk:N0} darts: speed-up vs jobs ({cores} CPUs)");
         Console.WriteLine();
         Tour.Say($"plot written to {path}");
-        Tour.Say($"Reading it: up to {cores} job(s) each worker gets its own core and the speed-up follows the ideal line");
-        Tour.Say("(minus start-up and the last, unevenly finished chunks); beyond that the workers only share the");
-        Tour.Say("same cores, so the line flattens. Blocking work (scenario 1) has no such ceiling.");
+        string? png = SpeedupPlot.TryRenderPng(path);
+        Tour.Say(png is null ? "(no PNG: rsvg-convert is not on the PATH; open the SVG in a browser)" : $"and rendered to {png}");
+
+        Row atCores = rows.Last(r => r.Jobs <= cores);
+        double bestBeyond = rows.Where(r => r.Jobs > cores).Select(r => t1 / r.Seconds).DefaultIfEmpty(0).Max();
+        Console.WriteLine();
+        Tour.Say($"Reading it: at {atCores.Jobs} job(s) = the number of CPUs the speed-up is {Tour.F(t1 / atCores.Seconds, "0.00")}x (ideal {atCores.Jobs}x);");
+        Tour.Say($"more jobs than CPUs reach at most {Tour.F(bestBeyond, "0.00")}x: extra workers only share the same cores, so the");
+        Tour.Say("line flattens (blocking work, scenario 1, has no such ceiling).");
+        if (loadBefore is { } load && load > cores * 0.5)
+        {
+            Tour.Say($"Note: the 1-minute load average is {Tour.F(load, "0.0")} on {cores} CPU(s) -- other processes are using the");
+            Tour.Say("cores too, so the measured speed-up is lower than an idle machine would show.");
+        }
+    }
+
+    /// <summary>The 1-minute load average on Linux, else <see langword="null"/>.</summary>
+    private static double? LoadAverage()
+    {
+        try
+        {
+            string text = File.ReadAllText("/proc/loadavg");
+            return double.Parse(text.Split(' ')[0], Tour.Inv);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
     }
 
     /// <summary>1..cores, then on to 2 x cores (at least 4), thinning out on big machines.</summary>

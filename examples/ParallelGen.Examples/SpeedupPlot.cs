@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Net;
@@ -14,7 +15,7 @@ internal static class SpeedupPlot
     private const double Height = 460;
     private const double Left = 70;
     private const double Right = 30;
-    private const double Top = 50;
+    private const double Top = 75;
     private const double Bottom = 60;
 
     public static void WriteSvg(string path, IReadOnlyList<(int Jobs, double Speedup)> points, int cores, string title)
@@ -59,7 +60,7 @@ internal static class SpeedupPlot
         if (cores >= 1 && cores <= maxJobs)
         {
             svg.AppendLine($"  <line x1=\"{N(X(cores))}\" y1=\"{N(Top)}\" x2=\"{N(X(cores))}\" y2=\"{N(Top + plotH)}\" stroke=\"#888\" stroke-dasharray=\"4 4\"/>");
-            svg.AppendLine($"  <text x=\"{N(X(cores) + 5)}\" y=\"{N(Top + 14)}\" fill=\"#555\">{cores} cores</text>");
+            svg.AppendLine($"  <text x=\"{N(X(cores) + 5)}\" y=\"{N(Top + plotH - 8)}\" fill=\"#555\">{cores} cores</text>");
         }
 
         // Ideal line: speed-up = jobs.
@@ -74,17 +75,63 @@ internal static class SpeedupPlot
             svg.AppendLine($"  <text x=\"{N(X(jobs))}\" y=\"{N(Y(speedup) - 9)}\" text-anchor=\"middle\" font-size=\"11\" fill=\"#1f6fd1\">{speedup.ToString("0.00", Tour.Inv)}</text>");
         }
 
-        // Legend.
-        double lx = Left + 15;
-        double ly = Top + 15;
-        svg.AppendLine($"  <rect x=\"{N(lx - 8)}\" y=\"{N(ly - 14)}\" width=\"180\" height=\"48\" fill=\"white\" stroke=\"#ccc\"/>");
+        // Legend: one row between the title and the plot.
+        double lx = Left + plotW / 2 - 170;
+        double ly = 52;
         svg.AppendLine($"  <line x1=\"{N(lx)}\" y1=\"{N(ly)}\" x2=\"{N(lx + 30)}\" y2=\"{N(ly)}\" stroke=\"#1f6fd1\" stroke-width=\"2.5\"/>");
-        svg.AppendLine($"  <text x=\"{N(lx + 38)}\" y=\"{N(ly + 4)}\">measured</text>");
-        svg.AppendLine($"  <line x1=\"{N(lx)}\" y1=\"{N(ly + 20)}\" x2=\"{N(lx + 30)}\" y2=\"{N(ly + 20)}\" stroke=\"#999\" stroke-width=\"2\" stroke-dasharray=\"8 5\"/>");
-        svg.AppendLine($"  <text x=\"{N(lx + 38)}\" y=\"{N(ly + 24)}\">ideal (speed-up = jobs)</text>");
+        svg.AppendLine($"  <text x=\"{N(lx + 38)}\" y=\"{N(ly + 4)}\">measured (best of 3)</text>");
+        svg.AppendLine($"  <line x1=\"{N(lx + 190)}\" y1=\"{N(ly)}\" x2=\"{N(lx + 220)}\" y2=\"{N(ly)}\" stroke=\"#999\" stroke-width=\"2\" stroke-dasharray=\"8 5\"/>");
+        svg.AppendLine($"  <text x=\"{N(lx + 228)}\" y=\"{N(ly + 4)}\">ideal (speed-up = jobs)</text>");
         svg.AppendLine("</svg>");
 
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, svg.ToString());
+    }
+
+    /// <summary>
+    /// Renders the SVG to PNG with <c>rsvg-convert</c> if the machine happens to have it on its PATH; the tour itself
+    /// takes no native dependency. Returns the PNG's path, or <see langword="null"/>.
+    /// </summary>
+    public static string? TryRenderPng(string svgPath)
+    {
+        string? tool = FindOnPath("rsvg-convert");
+        if (tool is null)
+        {
+            return null;
+        }
+
+        string pngPath = Path.ChangeExtension(svgPath, ".png");
+        try
+        {
+            var start = new ProcessStartInfo(tool) { RedirectStandardError = true, UseShellExecute = false };
+            start.ArgumentList.Add("-o");
+            start.ArgumentList.Add(pngPath);
+            start.ArgumentList.Add(svgPath);
+            using Process? process = Process.Start(start);
+            if (process is null || !process.WaitForExit(10_000) || process.ExitCode != 0)
+            {
+                return null;
+            }
+
+            return File.Exists(pngPath) ? pngPath : null;
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static string? FindOnPath(string name)
+    {
+        foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            string candidate = Path.Combine(dir, name);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
     }
 }
