@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ParallelGen.Generator.Emit;
@@ -41,6 +42,12 @@ public sealed class ParallelizeGenerator : IIncrementalGenerator
                 {
                     spc.AddSource(method.HintName, SourceEmitter.Emit(method));
                 }
+            }
+
+            var processMethods = all.Where(m => m.Backend == 1).GroupBy(m => m.HintName).Select(g => g.First()).ToList();
+            if (processMethods.Count > 0)
+            {
+                spc.AddSource("ParallelGen.ProcessRegistry.g.cs", SourceEmitter.EmitProcessRegistry(processMethods));
             }
         });
     }

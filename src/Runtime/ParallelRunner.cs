@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using System.Diagnostics.CodeAnalysis;
+using ParallelGen.Backends.Processes;
 using ParallelGen.Backends.Threads;
 using ParallelGen.Internal;
 
@@ -43,6 +45,12 @@ public static class ParallelRunner
         }
 
         var results = new TResult[array.Length];
+        if (UseProcesses(settings, func, out string? methodId))
+        {
+            CreateProcessRun<TItem, TResult, TFunc>(array, results, methodId, settings, options, cancellationToken).Run();
+            return results;
+        }
+
         CreateRun(new MapBody<TItem, TResult, TFunc>(array, results, func), array.Length, settings, options, cancellationToken).Run();
         return results;
     }
@@ -62,6 +70,12 @@ public static class ParallelRunner
         TItem[] array = Prepare(items, defaults, options, cancellationToken, out RunSettings settings);
         if (array.Length == 0)
         {
+            return;
+        }
+
+        if (UseProcesses(settings, action, out string? methodId))
+        {
+            CreateProcessRun<TItem, byte, TAction>(array, null, methodId, settings, options, cancellationToken).Run();
             return;
         }
 
@@ -96,7 +110,9 @@ public static class ParallelRunner
         }
 
         var results = new TResult[array.Length];
-        Task run = CreateRun(new MapBody<TItem, TResult, TFunc>(array, results, func), array.Length, settings, options, cancellationToken).RunDetached();
+        Task run = UseProcesses(settings, func, out string? methodId)
+            ? CreateProcessRun<TItem, TResult, TFunc>(array, results, methodId, settings, options, cancellationToken).RunDetached()
+            : CreateRun(new MapBody<TItem, TResult, TFunc>(array, results, func), array.Length, settings, options, cancellationToken).RunDetached();
         return WithResult(run, results);
     }
 
@@ -125,7 +141,9 @@ public static class ParallelRunner
             return Task.CompletedTask;
         }
 
-        return CreateRun(new ForEachBody<TItem, TAction>(array, action), array.Length, settings, options, cancellationToken).RunDetached();
+        return UseProcesses(settings, action, out string? methodId)
+            ? CreateProcessRun<TItem, byte, TAction>(array, null, methodId, settings, options, cancellationToken).RunDetached()
+            : CreateRun(new ForEachBody<TItem, TAction>(array, action), array.Length, settings, options, cancellationToken).RunDetached();
     }
 
     /// <summary>
@@ -156,7 +174,10 @@ public static class ParallelRunner
         }
 
         var results = new TResult[array.Length];
-        return WithResult(RunAsync(new AsyncMapBody<TItem, TResult, TFunc>(array, results, func), array.Length, settings, options, cancellationToken), results);
+        Task run = UseProcesses(settings, func, out string? methodId)
+            ? CreateProcessRun<TItem, TResult, TFunc>(array, results, methodId, settings, options, cancellationToken).RunDetached()
+            : RunAsync(new AsyncMapBody<TItem, TResult, TFunc>(array, results, func), array.Length, settings, options, cancellationToken);
+        return WithResult(run, results);
     }
 
     /// <summary>Awaits an asynchronous body for every item with at most <c>Jobs</c> calls in flight.</summary>
@@ -177,8 +198,13 @@ public static class ParallelRunner
             return Task.FromCanceled(cancellationToken);
         }
 
-        return array.Length == 0
-            ? Task.CompletedTask
+        if (array.Length == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        return UseProcesses(settings, action, out string? methodId)
+            ? CreateProcessRun<TItem, byte, TAction>(array, null, methodId, settings, options, cancellationToken).RunDetached()
             : RunAsync(new AsyncForEachBody<TItem, TAction>(array, action), array.Length, settings, options, cancellationToken);
     }
 
@@ -236,6 +262,39 @@ public static class ParallelRunner
     {
         int workers = WorkerCount(settings, count);
         return new ThreadRun<TBody>(body, count, workers, settings, ProgressTracker.Create(options, count, workers), cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether this call goes to worker processes: Backend.Processes and not already inside a parallel body (in a
+    /// worker, or nested), where calls run in-process and sequentially so that nothing respawns. Jobs = 1 means one
+    /// worker process here (isolation is the point of the backend), not inline execution.
+    /// </summary>
+    private static bool UseProcesses<TBody>(RunSettings settings, TBody body, [NotNullWhen(true)] out string? methodId)
+    {
+        methodId = null;
+        if (settings.Backend != Backend.Processes || ParallelContext.IsInParallelBody)
+        {
+            return false;
+        }
+
+        if (body is IProcessBody processBody)
+        {
+            methodId = processBody.MethodId;
+            return true;
+        }
+
+        throw new NotSupportedException(
+            "Backend.Processes was requested for a method that was not declared with [Parallelize(Backend = Backend.Processes)], " +
+            "so worker processes have no entry point for it. Declare it with that attribute value (static methods only).");
+    }
+
+    private static ProcessRun<TItem, TResult> CreateProcessRun<TItem, TResult, TBody>(
+        TItem[] items, TResult[]? results, string methodId, RunSettings settings, ParallelizeOptions? options, CancellationToken cancellationToken)
+    {
+        int workers = WorkerCount(settings, items.Length);
+        return new ProcessRun<TItem, TResult>(
+            items, results, methodId, typeof(TBody).Assembly, workers, settings, options,
+            ProgressTracker.Create(options, items.Length, workers), cancellationToken);
     }
 
     private static async Task<TResult[]> WithResult<TResult>(Task run, TResult[] results)

@@ -39,6 +39,32 @@ public sealed class ParallelizeOptions
     /// </summary>
     public int Verbose { get; init; }
 
+    /// <summary>
+    /// Process backend: how many times items lost with a crashed worker are re-run on a fresh worker before the call
+    /// fails with <see cref="WorkerCrashedException"/>. 0 (the default) re-runs nothing. Items that threw an
+    /// exception are never re-run.
+    /// </summary>
+    public int Retries { get; init; }
+
+    /// <summary>
+    /// Process backend: the longest one item may run. A worker stuck past it (times the batch's item count) is killed
+    /// and the call throws <see cref="TimeoutException"/> naming the item(s). Threads cannot be killed, so the thread
+    /// backend ignores it; use <see cref="Timeout"/> and a cancellation token there.
+    /// </summary>
+    public TimeSpan? ItemTimeout { get; init; }
+
+    /// <summary>
+    /// Process backend: a worker is replaced by a fresh one after it has completed this many items (loky has no
+    /// equivalent). Useful for code that leaks. <see langword="null"/> (the default) never recycles.
+    /// </summary>
+    public int? MaxTasksPerWorker { get; init; }
+
+    /// <summary>
+    /// Process backend: a worker whose working set is above this many bytes after a batch is replaced by a fresh one.
+    /// <see langword="null"/> (the default) has no ceiling.
+    /// </summary>
+    public long? WorkerMemoryLimit { get; init; }
+
     /// <summary>Where verbose lines go; <see cref="Console.Error"/> when <see langword="null"/> (like joblib's stderr).</summary>
     public TextWriter? VerboseWriter { get; init; }
 }

@@ -24,7 +24,9 @@ internal enum TargetProblemKind
     AsyncVoid,
     ZeroJobs,
     NegativeBatchSize,
-    ProcessesNotAvailable,
+    ProcessesInstanceMethod,
+    ProcessesInaccessible,
+    ProcessesGenericType,
 }
 
 /// <summary>One reason a <c>[Parallelize]</c> method is rejected, with a message that says what to change.</summary>
@@ -216,13 +218,62 @@ internal static class ParallelizeTargetRules
 
         if (backend == 1)
         {
-            problems.Add(new TargetProblem(
-                TargetProblemKind.ProcessesNotAvailable,
-                "Backend.Processes is not available in this version of ParallelGen; remove 'Backend = Backend.Processes' to use threads"));
+            ValidateProcessBackend(method, problems);
         }
 
         return problems;
     }
+
+    /// <summary>
+    /// Backend.Processes: a worker process has no instance to call an instance method on, and calls the method from a
+    /// generated module initializer, which needs it (and every type around it) internal or public and non-generic.
+    /// </summary>
+    private static void ValidateProcessBackend(IMethodSymbol method, List<TargetProblem> problems)
+    {
+        if (!method.IsStatic)
+        {
+            problems.Add(new TargetProblem(
+                TargetProblemKind.ProcessesInstanceMethod,
+                "Backend.Processes runs the method in another process, which has no instance to call it on; make the method static"));
+        }
+
+        if (!IsAtLeastInternal(method.DeclaredAccessibility))
+        {
+            problems.Add(new TargetProblem(
+                TargetProblemKind.ProcessesInaccessible,
+                $"Backend.Processes calls the method from generated registration code, so it must be internal or public, not {AccessibilityText(method.DeclaredAccessibility)}"));
+        }
+
+        for (INamedTypeSymbol? t = method.ContainingType; t is not null; t = t.ContainingType)
+        {
+            if (t.TypeParameters.Length > 0)
+            {
+                problems.Add(new TargetProblem(
+                    TargetProblemKind.ProcessesGenericType,
+                    $"Backend.Processes needs a non-generic containing type, but '{t.Name}' is generic; move the method to a non-generic type"));
+                break;
+            }
+
+            if (!IsAtLeastInternal(t.DeclaredAccessibility))
+            {
+                problems.Add(new TargetProblem(
+                    TargetProblemKind.ProcessesInaccessible,
+                    $"Backend.Processes calls the method from generated registration code, so its containing type '{t.Name}' must be internal or public"));
+                break;
+            }
+        }
+    }
+
+    private static bool IsAtLeastInternal(Accessibility accessibility) =>
+        accessibility is Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal;
+
+    private static string AccessibilityText(Accessibility accessibility) => accessibility switch
+    {
+        Accessibility.Private => "private",
+        Accessibility.Protected => "protected",
+        Accessibility.ProtectedAndInternal => "private protected",
+        _ => accessibility.ToString().ToLowerInvariant(),
+    };
 
     /// <summary>The containing type and its enclosing types that lack the 'partial' modifier, innermost first.</summary>
     public static List<string> TypesMissingPartial(INamedTypeSymbol type, CancellationToken cancellationToken)

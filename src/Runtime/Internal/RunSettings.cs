@@ -3,15 +3,14 @@ using System;
 namespace ParallelGen.Internal;
 
 /// <summary>The attribute's values merged with the per-call options, validated and resolved.</summary>
-internal readonly record struct RunSettings(int Jobs, int BatchSize, TimeSpan? Timeout)
+internal readonly record struct RunSettings(int Jobs, int BatchSize, TimeSpan? Timeout, Backend Backend = Backend.Threads)
 {
     internal static RunSettings Resolve(ParallelDefaults defaults, ParallelizeOptions? options)
     {
         Backend backend = options?.Backend ?? defaults.Backend;
-        if (backend != Backend.Threads)
+        if (backend is not (Backend.Threads or Backend.Processes))
         {
-            throw new NotSupportedException(
-                $"Backend.{backend} is not available in this version of ParallelGen; use Backend.Threads.");
+            throw new ArgumentOutOfRangeException(nameof(ParallelizeOptions.Backend), backend, "Unknown backend.");
         }
 
         int jobs = ResolveJobs(options?.Jobs ?? defaults.Jobs);
@@ -30,7 +29,7 @@ internal readonly record struct RunSettings(int Jobs, int BatchSize, TimeSpan? T
                 nameof(ParallelizeOptions.Timeout), t, "Timeout must be positive (or Timeout.InfiniteTimeSpan).");
         }
 
-        return new RunSettings(jobs, batchSize, timeout == System.Threading.Timeout.InfiniteTimeSpan ? null : timeout);
+        return new RunSettings(jobs, batchSize, timeout == System.Threading.Timeout.InfiniteTimeSpan ? null : timeout, backend);
     }
 
     /// <summary>joblib's n_jobs: n &gt; 0 is n workers, -1 all CPUs, -2 all but one, n &lt; 0 is cpus + 1 + n.</summary>

@@ -1,0 +1,465 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+using System.Threading.Tasks;
+using MessagePack;
+using MessagePack.Formatters;
+using ParallelGen.Backends.Threads;
+using ParallelGen.Internal;
+
+namespace ParallelGen.Backends.Processes;
+
+/// <summary>
+/// One call on the process backend. Each of <c>workers</c> dispatch loops leases a worker process, takes a batch,
+/// sends it over the worker's pipe and blocks for the reply (no thread hop on the hot path), until the input is done,
+/// the call is stopped, or something fails. The synchronous API runs one loop on the calling thread.
+/// </summary>
+internal sealed class ProcessRun<TItem, TResult>
+{
+    private readonly TItem[] _items;
+    private readonly TResult[]? _results;
+    private readonly string _methodId;
+    private readonly ProcessPool _pool;
+    private readonly int _workers;
+    private readonly BatchSizer _sizer;
+    private readonly ParallelizeOptions? _options;
+    private readonly TimeSpan? _timeout;
+    private readonly ProgressTracker? _progress;
+    private readonly CancellationToken _userToken;
+    private readonly CancellationTokenSource _stopSource;
+    private readonly CancellationTokenRegistration _stopRegistration;
+    private readonly ConcurrentQueue<(int Start, int Count, int Attempt)> _retries = new();
+    private readonly HashSet<WorkerProcess> _busy = [];
+
+    private long _next;
+    private volatile int _stop;
+    private int _completed;
+    private int _active;
+    private Exception? _error;
+    private int _errorIndex = -1;
+    private ManualResetEventSlim? _allDone;
+    private TaskCompletionSource? _completion;
+
+    internal ProcessRun(TItem[] items, TResult[]? results, string methodId, Assembly assembly, int workers, RunSettings settings, ParallelizeOptions? options, ProgressTracker? progress, CancellationToken cancellationToken)
+    {
+        _items = items;
+        _results = results;
+        _methodId = methodId;
+        _pool = ProcessPool.For(assembly);
+        _workers = workers;
+        _sizer = new BatchSizer(settings.BatchSize, workers);
+        _options = options;
+        _timeout = settings.Timeout;
+        _progress = progress;
+        _userToken = cancellationToken;
+        _stopSource = cancellationToken.CanBeCanceled
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken)
+            : new CancellationTokenSource();
+        if (_timeout is { } timeout)
+        {
+            _stopSource.CancelAfter(timeout);
+        }
+
+        // Cancellation and the call's timeout stop busy workers at once: a process, unlike a thread, can be killed.
+        _stopRegistration = _stopSource.Token.UnsafeRegister(static s => ((ProcessRun<TItem, TResult>)s!).OnStopRequested(), this);
+    }
+
+    internal void Run()
+    {
+        _active = _workers;
+        if (_workers > 1)
+        {
+            _allDone = new ManualResetEventSlim(false);
+            for (int i = 1; i < _workers; i++)
+            {
+                WorkerThreadPool.Run(static s => ((ProcessRun<TItem, TResult>)s!).DispatchMain(), this);
+            }
+        }
+
+        DispatchMain();
+        _allDone?.Wait();
+        _allDone?.Dispose();
+        Exception? failure = GetFailure();
+        if (failure is not null)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+        }
+    }
+
+    internal Task RunDetached()
+    {
+        _completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _active = _workers;
+        for (int i = 0; i < _workers; i++)
+        {
+            WorkerThreadPool.Run(static s => ((ProcessRun<TItem, TResult>)s!).DispatchMain(), this);
+        }
+
+        return _completion.Task;
+    }
+
+    private void DispatchMain()
+    {
+        try
+        {
+            Dispatch();
+        }
+        catch (Exception ex)
+        {
+            Fail(-1, ex);
+        }
+        finally
+        {
+            if (Interlocked.Decrement(ref _active) == 0)
+            {
+                OnAllDone();
+            }
+        }
+    }
+
+    private void Dispatch()
+    {
+        WorkerProcess? worker = null;
+        try
+        {
+            while (_stop == 0 && TakeBatch(out int start, out int count, out int attempt))
+            {
+                worker ??= Lease();
+                if (worker is null)
+                {
+                    return;
+                }
+
+                long started = Stopwatch.GetTimestamp();
+                Reply reply = RunBatch(worker, start, count);
+                switch (reply)
+                {
+                    case Reply.Done:
+                        _sizer.Record(count, Stopwatch.GetElapsedTime(started).TotalSeconds);
+                        Interlocked.Add(ref _completed, count);
+                        _progress?.Add(count);
+                        worker.ItemsDone += count;
+                        if (ShouldRecycle(worker))
+                        {
+                            Release(worker);
+                            _pool.Discard(worker);
+                            worker = null;
+                        }
+
+                        break;
+
+                    case Reply.Failed:
+                        return;
+
+                    case Reply.Died:
+                        WorkerProcess dead = worker;
+                        worker = null;
+                        OnWorkerDied(dead, start, count, attempt);
+                        break;
+                }
+            }
+        }
+        finally
+        {
+            if (worker is not null)
+            {
+                Release(worker);
+                _pool.Return(worker);
+            }
+        }
+    }
+
+    /// <summary>The worker is no longer this call's: a stop must not kill it once it is back in the pool.</summary>
+    private void Release(WorkerProcess worker)
+    {
+        lock (_busy)
+        {
+            _busy.Remove(worker);
+        }
+    }
+
+    private WorkerProcess? Lease()
+    {
+        WorkerProcess worker = _pool.Lease(ProcessBackend.StartTimeout);
+        lock (_busy)
+        {
+            if (_stop != 0)
+            {
+                _pool.Return(worker);
+                return null;
+            }
+
+            _busy.Add(worker);
+        }
+
+        return worker;
+    }
+
+    private bool TakeBatch(out int start, out int count, out int attempt)
+    {
+        if (_retries.TryDequeue(out var retry))
+        {
+            (start, count, attempt) = retry;
+            return true;
+        }
+
+        attempt = 0;
+        long remaining = _items.Length - Volatile.Read(ref _next);
+        int size = _sizer.Next(remaining);
+        long first = Interlocked.Add(ref _next, size) - size;
+        if (first >= _items.Length)
+        {
+            start = count = 0;
+            return false;
+        }
+
+        start = (int)first;
+        count = (int)Math.Min(size, _items.Length - first);
+        return true;
+    }
+
+    private enum Reply
+    {
+        Done,
+        Failed,
+        Died,
+    }
+
+    private Reply RunBatch(WorkerProcess worker, int start, int count)
+    {
+        MessagePackSerializerOptions options = ProcessSerializer.Options;
+        FrameBuffer frame = worker.Frame;
+        FrameChannel.BeginFrame(frame);
+        var writer = new MessagePackWriter(frame);
+        writer.Write(_methodId);
+        writer.WriteArrayHeader(count);
+        IMessagePackFormatter<TItem> itemFormatter = options.Resolver.GetFormatterWithVerify<TItem>();
+        for (int i = start; i < start + count; i++)
+        {
+            itemFormatter.Serialize(ref writer, _items[i], options);
+        }
+
+        writer.Flush();
+
+        Timer? itemTimer = null;
+        if (_options?.ItemTimeout is { } itemTimeout)
+        {
+            TimeSpan limit = itemTimeout * count;
+            itemTimer = new Timer(static s => ((WorkerProcess)s!).Kill("item timeout"), worker, limit, Timeout.InfiniteTimeSpan);
+        }
+
+        try
+        {
+            try
+            {
+                worker.Channel.Send(FrameType.Call, frame);
+            }
+            catch (IOException)
+            {
+                return Reply.Died;
+            }
+
+            while (true)
+            {
+                if (!worker.Channel.TryRead(out FrameType type, out ReadOnlyMemory<byte> payload))
+                {
+                    return Reply.Died;
+                }
+
+                switch (type)
+                {
+                    case FrameType.Output:
+                        var outputReader = new MessagePackReader(payload);
+                        Console.Out.WriteLine($"[worker {worker.Number}] {outputReader.ReadString()}");
+                        continue;
+
+                    case FrameType.Result:
+                        ReadResults(payload, worker, start, count);
+                        return Reply.Done;
+
+                    case FrameType.Error:
+                        var errorReader = new MessagePackReader(payload);
+                        int index = errorReader.ReadInt32();
+                        Exception error = RebuildException(ref errorReader, worker.ProcessId);
+                        Fail(index >= 0 ? start + index : start, error);
+                        return Reply.Failed;
+
+                    default:
+                        throw new InvalidDataException($"Unexpected frame {type} from ParallelGen worker {worker.Number}.");
+                }
+            }
+        }
+        finally
+        {
+            itemTimer?.Dispose();
+        }
+    }
+
+    private void ReadResults(ReadOnlyMemory<byte> payload, WorkerProcess worker, int start, int count)
+    {
+        MessagePackSerializerOptions options = ProcessSerializer.Options;
+        var reader = new MessagePackReader(payload);
+        worker.WorkingSet = reader.ReadInt64();
+        int n = reader.ReadArrayHeader();
+        if (n != count)
+        {
+            throw new InvalidDataException($"ParallelGen worker {worker.Number} returned {n} results for {count} items.");
+        }
+
+        if (_results is null)
+        {
+            return;
+        }
+
+        IMessagePackFormatter<TResult> formatter = options.Resolver.GetFormatterWithVerify<TResult>();
+        for (int i = 0; i < count; i++)
+        {
+            _results[start + i] = formatter.Deserialize(ref reader, options);
+        }
+    }
+
+    private void OnWorkerDied(WorkerProcess worker, int start, int count, int attempt)
+    {
+        Release(worker);
+
+        string exit = worker.Describe(out int? exitCode, out string? signal);
+        string? killReason = worker.KillReason;
+        string stderr = worker.StandardErrorTail;
+        _pool.Discard(worker);
+
+        if (_stop != 0)
+        {
+            return; // killed because the call was cancelled, timed out or already failed
+        }
+
+        string items = count == 1
+            ? $"item {start}"
+            : $"items {start}–{start + count - 1}";
+        if (killReason == "item timeout")
+        {
+            Fail(start, new TimeoutException(
+                $"{items} did not finish within the item timeout of {_options!.ItemTimeout}; ParallelGen worker process {worker.ProcessId} was killed."));
+            return;
+        }
+
+        if (attempt < (_options?.Retries ?? 0))
+        {
+            _retries.Enqueue((start, count, attempt + 1));
+            return;
+        }
+
+        string message =
+            $"ParallelGen worker process {worker.ProcessId} died while running {items}: exit code {exit}" +
+            (attempt > 0 ? $", after {attempt} retr{(attempt == 1 ? "y" : "ies")}" : "") + "." +
+            (stderr.Length > 0 ? $" Its last standard error lines:{Environment.NewLine}{stderr}" : "");
+        Fail(start, new WorkerCrashedException(message, Enumerable.Range(start, count).ToArray(), worker.ProcessId, exitCode, signal, stderr));
+    }
+
+    private bool ShouldRecycle(WorkerProcess worker) =>
+        (_options?.MaxTasksPerWorker is { } max && worker.ItemsDone >= max)
+        || (_options?.WorkerMemoryLimit is { } limit && worker.WorkingSet > limit);
+
+    private void OnStopRequested()
+    {
+        _stop = 1;
+        WorkerProcess[] busy;
+        lock (_busy)
+        {
+            busy = [.. _busy];
+        }
+
+        foreach (WorkerProcess w in busy)
+        {
+            w.Kill("the call was stopped");
+        }
+    }
+
+    private void Fail(int index, Exception exception)
+    {
+        if (Interlocked.CompareExchange(ref _error, exception, null) is null)
+        {
+            _errorIndex = index;
+        }
+
+        // Stop dispatching; batches already running finish (an item's exception does not kill the other workers).
+        _stop = 1;
+    }
+
+    private Exception? GetFailure() =>
+        Outcome.GetFailure(_error, _errorIndex, _userToken, _stopSource.IsCancellationRequested, _timeout, Volatile.Read(ref _completed), _items.Length);
+
+    private void OnAllDone()
+    {
+        Exception? failure = GetFailure();
+        _stopRegistration.Dispose();
+        _stopSource.Dispose();
+        lock (_busy)
+        {
+            _busy.Clear();
+        }
+
+        if (_completion is null)
+        {
+            _allDone?.Set();
+        }
+        else if (failure is OperationCanceledException && _userToken.IsCancellationRequested)
+        {
+            _completion.SetCanceled(_userToken);
+        }
+        else if (failure is not null)
+        {
+            _completion.SetException(failure);
+        }
+        else
+        {
+            _completion.SetResult();
+        }
+    }
+
+    /// <summary>
+    /// The exception a worker reported, as its original type when that type is loaded here and has a
+    /// (message[, inner]) constructor; otherwise a <see cref="WorkerException"/>. Either way the worker's stack trace
+    /// is attached as the exception's remote stack trace. Only exception types are created, never arbitrary types.
+    /// </summary>
+    private static Exception RebuildException(ref MessagePackReader reader, int processId)
+    {
+        string? assemblyQualifiedName = reader.ReadString();
+        string fullName = reader.ReadString() ?? "System.Exception";
+        string message = reader.ReadString() ?? "";
+        string? stackTrace = reader.ReadString();
+        string description = reader.ReadString() ?? "";
+
+        Exception? rebuilt = null;
+        Type? type = assemblyQualifiedName is null ? null : Type.GetType(assemblyQualifiedName, throwOnError: false);
+        if (type is not null && typeof(Exception).IsAssignableFrom(type) && !type.IsAbstract)
+        {
+            try
+            {
+                if (type.GetConstructor([typeof(string), typeof(Exception)]) is { } withInner)
+                {
+                    rebuilt = (Exception)withInner.Invoke([message, null]);
+                }
+                else if (type.GetConstructor([typeof(string)]) is { } withMessage)
+                {
+                    rebuilt = (Exception)withMessage.Invoke([message]);
+                }
+            }
+            catch (TargetInvocationException)
+            {
+                rebuilt = null;
+            }
+        }
+
+        rebuilt ??= new WorkerException(fullName, message, description);
+        rebuilt.Data["ParallelGen.WorkerProcessId"] = processId;
+        string remote = (stackTrace ?? "") + Environment.NewLine + string.Create(CultureInfo.InvariantCulture, $"--- end of stack trace in ParallelGen worker process {processId} ---");
+        return ExceptionDispatchInfo.SetRemoteStackTrace(rebuilt, remote);
+    }
+}

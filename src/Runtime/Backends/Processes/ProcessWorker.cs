@@ -1,0 +1,235 @@
+using System;
+using System.Collections.Generic;
+using System.ComponentModel;
+using System.IO;
+using System.Text;
+using System.Threading;
+using MessagePack;
+
+namespace ParallelGen.Backends.Processes;
+
+/// <summary>
+/// The worker side of <see cref="Backend.Processes"/>. Generated code registers a typed invoker for every process-backend
+/// method under a stable id and then calls <see cref="RunIfWorker"/> from a module initializer: in a normal process
+/// that returns at once; in a worker process it serves calls until its parent goes away and then exits, so the
+/// program's <c>Main</c> never runs in a worker.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class ProcessWorker
+{
+    internal const string WorkerVariable = "PARALLELGEN_WORKER";
+    internal const string ParentVariable = "PARALLELGEN_PARENT_PID";
+
+    private static readonly Dictionary<string, IWorkerInvoker> s_invokers = new(StringComparer.Ordinal);
+
+    /// <summary><see langword="true"/> inside a ParallelGen worker process.</summary>
+    public static bool IsWorkerProcess { get; private set; }
+
+    /// <summary>Registers a value-returning method (generated code).</summary>
+    /// <typeparam name="TItem">The item type.</typeparam>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <typeparam name="TFunc">The body that calls the method.</typeparam>
+    /// <param name="methodId">The method's stable id.</param>
+    /// <param name="func">The body.</param>
+    public static void RegisterFunc<TItem, TResult, TFunc>(string methodId, TFunc func)
+        where TFunc : struct, IParallelFunc<TItem, TResult> =>
+        Register(methodId, new FuncInvoker<TItem, TResult, TFunc>(func));
+
+    /// <summary>Registers a void method (generated code).</summary>
+    /// <typeparam name="TItem">The item type.</typeparam>
+    /// <typeparam name="TAction">The body that calls the method.</typeparam>
+    /// <param name="methodId">The method's stable id.</param>
+    /// <param name="action">The body.</param>
+    public static void RegisterAction<TItem, TAction>(string methodId, TAction action)
+        where TAction : struct, IParallelAction<TItem> =>
+        Register(methodId, new ActionInvoker<TItem, TAction>(action));
+
+    /// <summary>Registers a method returning <c>Task&lt;T&gt;</c>/<c>ValueTask&lt;T&gt;</c> (generated code).</summary>
+    /// <typeparam name="TItem">The item type.</typeparam>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <typeparam name="TFunc">The body that calls the method.</typeparam>
+    /// <param name="methodId">The method's stable id.</param>
+    /// <param name="func">The body.</param>
+    public static void RegisterAsyncFunc<TItem, TResult, TFunc>(string methodId, TFunc func)
+        where TFunc : struct, IAsyncParallelFunc<TItem, TResult> =>
+        Register(methodId, new AsyncFuncInvoker<TItem, TResult, TFunc>(func));
+
+    /// <summary>Registers a method returning <c>Task</c>/<c>ValueTask</c> (generated code).</summary>
+    /// <typeparam name="TItem">The item type.</typeparam>
+    /// <typeparam name="TAction">The body that calls the method.</typeparam>
+    /// <param name="methodId">The method's stable id.</param>
+    /// <param name="action">The body.</param>
+    public static void RegisterAsyncAction<TItem, TAction>(string methodId, TAction action)
+        where TAction : struct, IAsyncParallelAction<TItem> =>
+        Register(methodId, new AsyncActionInvoker<TItem, TAction>(action));
+
+    /// <summary>
+    /// In a worker process (started by ParallelGen, recognised by an environment variable it sets), serves calls and
+    /// exits without returning; anywhere else returns at once.
+    /// </summary>
+    public static void RunIfWorker()
+    {
+        string? token = Environment.GetEnvironmentVariable(WorkerVariable);
+        if (string.IsNullOrEmpty(token) || IsWorkerProcess)
+        {
+            return;
+        }
+
+        // Processes this worker starts must not become workers themselves.
+        Environment.SetEnvironmentVariable(WorkerVariable, null);
+        IsWorkerProcess = true;
+        int exitCode = Serve(token);
+        Environment.Exit(exitCode);
+    }
+
+    private static void Register(string methodId, IWorkerInvoker invoker)
+    {
+        lock (s_invokers)
+        {
+            s_invokers[methodId] = invoker;
+        }
+    }
+
+    private static int Serve(string token)
+    {
+        Stream input = Console.OpenStandardInput();
+        Stream output = Console.OpenStandardOutput();
+        var channel = new FrameChannel(input, output);
+
+        // The protocol owns stdout: the program's own console writes become Output frames the parent prints.
+        Console.SetOut(new OutputFrameWriter(channel));
+        Console.SetIn(TextReader.Null);
+
+        // Every call in a worker is "inside a parallel body": nested parallel calls run sequentially, in-process.
+        ParallelContext.EnterThread();
+        ParentWatchdog.Start();
+
+        var hello = new FrameBuffer();
+        FrameChannel.BeginFrame(hello);
+        var helloWriter = new MessagePackWriter(hello);
+        helloWriter.Write(token);
+        helloWriter.Write(Environment.ProcessId);
+        helloWriter.Flush();
+        channel.Send(FrameType.Hello, hello);
+
+        var frame = new FrameBuffer();
+        while (channel.TryRead(out FrameType type, out ReadOnlyMemory<byte> payload))
+        {
+            switch (type)
+            {
+                case FrameType.Call:
+                    RunCall(channel, payload, frame);
+                    break;
+                case FrameType.Shutdown:
+                    return 0;
+                default:
+                    return 2;
+            }
+        }
+
+        // The parent closed the pipe (it exited, or was killed): never outlive it.
+        return 0;
+    }
+
+    private static void RunCall(FrameChannel channel, ReadOnlyMemory<byte> payload, FrameBuffer frame)
+    {
+        var reader = new MessagePackReader(payload);
+        int index = -1;
+        try
+        {
+            string methodId = reader.ReadString() ?? "";
+            IWorkerInvoker? invoker;
+            lock (s_invokers)
+            {
+                s_invokers.TryGetValue(methodId, out invoker);
+            }
+
+            if (invoker is null)
+            {
+                throw new InvalidOperationException(
+                    $"The worker process has no method '{methodId}'. Was the program rebuilt while the worker was running?");
+            }
+
+            FrameChannel.BeginFrame(frame);
+            var writer = new MessagePackWriter(frame);
+            writer.Write(Environment.WorkingSet);
+            invoker.InvokeBatch(ref reader, ref writer, ref index);
+            writer.Flush();
+            channel.Send(FrameType.Result, frame);
+        }
+        catch (Exception ex)
+        {
+            FrameChannel.BeginFrame(frame);
+            var writer = new MessagePackWriter(frame);
+            writer.Write(index);
+            writer.Write(ex.GetType().AssemblyQualifiedName);
+            writer.Write(ex.GetType().FullName);
+            writer.Write(ex.Message);
+            writer.Write(ex.StackTrace);
+            writer.Write(ex.ToString());
+            writer.Flush();
+            channel.Send(FrameType.Error, frame);
+        }
+    }
+
+    /// <summary>Turns console writes in a worker into Output frames, a line at a time.</summary>
+    private sealed class OutputFrameWriter(FrameChannel channel) : TextWriter
+    {
+        private readonly StringBuilder _line = new();
+        private readonly FrameBuffer _frame = new();
+
+        public override Encoding Encoding => Encoding.UTF8;
+
+        public override void Write(char value)
+        {
+            lock (_line)
+            {
+                if (value == '\n')
+                {
+                    SendLine();
+                }
+                else if (value != '\r')
+                {
+                    _line.Append(value);
+                }
+            }
+        }
+
+        public override void Write(string? value)
+        {
+            if (value is null)
+            {
+                return;
+            }
+
+            lock (_line)
+            {
+                foreach (char c in value)
+                {
+                    Write(c);
+                }
+            }
+        }
+
+        public override void Flush()
+        {
+            lock (_line)
+            {
+                if (_line.Length > 0)
+                {
+                    SendLine();
+                }
+            }
+        }
+
+        private void SendLine()
+        {
+            FrameChannel.BeginFrame(_frame);
+            var writer = new MessagePackWriter(_frame);
+            writer.Write(_line.ToString());
+            writer.Flush();
+            _line.Clear();
+            channel.Send(FrameType.Output, _frame);
+        }
+    }
+}

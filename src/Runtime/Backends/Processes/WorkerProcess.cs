@@ -1,0 +1,241 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Threading;
+using MessagePack;
+
+namespace ParallelGen.Backends.Processes;
+
+/// <summary>One worker process as the parent sees it: the process, its private stdin/stdout pipes, its stderr.</summary>
+internal sealed class WorkerProcess : IDisposable
+{
+    private const int StderrTailLines = 30;
+    private readonly Process _process;
+    private readonly Queue<string> _stderrTail = new();
+    private string? _killReason;
+    private int _disposed;
+
+    private WorkerProcess(Process process, int number)
+    {
+        _process = process;
+        Number = number;
+        Channel = new FrameChannel(process.StandardOutput.BaseStream, process.StandardInput.BaseStream);
+    }
+
+    /// <summary>The worker's number in its pool, shown in front of its console output.</summary>
+    internal int Number { get; }
+
+    internal int ProcessId { get; private set; }
+
+    internal FrameChannel Channel { get; }
+
+    internal FrameBuffer Frame { get; } = new();
+
+    /// <summary>Items this worker has completed (for <see cref="ParallelizeOptions.MaxTasksPerWorker"/>).</summary>
+    internal int ItemsDone { get; set; }
+
+    /// <summary>The working set the worker reported after its last batch.</summary>
+    internal long WorkingSet { get; set; }
+
+    internal long IdleSinceTimestamp { get; set; }
+
+    /// <summary>Why the parent killed the worker, or null if it was not killed by the parent.</summary>
+    internal string? KillReason => Volatile.Read(ref _killReason);
+
+    internal bool HasExited
+    {
+        get
+        {
+            try
+            {
+                return _process.HasExited;
+            }
+            catch (InvalidOperationException)
+            {
+                return true;
+            }
+        }
+    }
+
+    internal string StandardErrorTail
+    {
+        get
+        {
+            lock (_stderrTail)
+            {
+                return string.Join(Environment.NewLine, _stderrTail);
+            }
+        }
+    }
+
+    /// <summary>Starts a worker and waits for its hello.</summary>
+    internal static WorkerProcess Start(LaunchSpec spec, int number, TimeSpan startTimeout)
+    {
+        string token = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        var info = new ProcessStartInfo(spec.FileName)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            CreateNoWindow = true,
+        };
+        foreach (string argument in spec.Arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment[ProcessWorker.WorkerVariable] = token;
+        info.Environment[ProcessWorker.ParentVariable] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        Process process;
+        try
+        {
+            process = Process.Start(info) ?? throw new WorkerStartException($"Could not start '{spec.FileName}'.");
+        }
+        catch (Exception ex) when (ex is not WorkerStartException)
+        {
+            throw new WorkerStartException($"Could not start a ParallelGen worker with '{spec.FileName}': {ex.Message}", ex);
+        }
+
+        var worker = new WorkerProcess(process, number);
+        process.ErrorDataReceived += (_, e) => worker.OnStandardError(e.Data);
+        process.BeginErrorReadLine();
+
+        using (var timer = new Timer(static s => ((WorkerProcess)s!).Kill("it did not start in time"), worker, startTimeout, Timeout.InfiniteTimeSpan))
+        {
+            if (!worker.Channel.TryRead(out FrameType type, out ReadOnlyMemory<byte> payload) || type != FrameType.Hello)
+            {
+                string why = worker.KillReason ?? $"it exited with code {worker.ExitDescription()}";
+                string stderr = worker.StandardErrorTail;
+                worker.Dispose();
+                throw new WorkerStartException(
+                    $"A ParallelGen worker ('{spec.FileName} {string.Join(' ', spec.Arguments)}') did not start: {why}." +
+                    (stderr.Length > 0 ? $" Its standard error:{Environment.NewLine}{stderr}" : ""));
+            }
+
+            var reader = new MessagePackReader(payload);
+            if (reader.ReadString() != token)
+            {
+                worker.Dispose();
+                throw new WorkerStartException("A ParallelGen worker answered with the wrong token.");
+            }
+
+            worker.ProcessId = reader.ReadInt32();
+        }
+
+        return worker;
+    }
+
+    /// <summary>Kills the worker (and its children); the pipe then closes and any read returns end-of-file.</summary>
+    internal void Kill(string reason)
+    {
+        Interlocked.CompareExchange(ref _killReason, reason, null);
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // Already gone or not ours any more.
+        }
+    }
+
+    /// <summary>Asks an idle worker to exit.</summary>
+    internal void Shutdown()
+    {
+        try
+        {
+            Channel.Send(FrameType.Shutdown, ReadOnlySpan<byte>.Empty);
+        }
+        catch (Exception ex) when (ex is System.IO.IOException or ObjectDisposedException)
+        {
+            // It is gone already.
+        }
+    }
+
+    /// <summary>Waits briefly for the exit and describes it: "134 (SIGABRT)".</summary>
+    internal string ExitDescription() => Describe(out _, out _);
+
+    internal string Describe(out int? exitCode, out string? signal)
+    {
+        exitCode = null;
+        signal = null;
+        try
+        {
+            if (!_process.WaitForExit(2000))
+            {
+                return "unknown (still running)";
+            }
+
+            int code = _process.ExitCode;
+            exitCode = code;
+            if (!OperatingSystem.IsWindows() && code > 128 && code < 128 + 65)
+            {
+                signal = SignalName(code - 128);
+                return $"{code} (killed by {signal})";
+            }
+
+            return code.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (InvalidOperationException)
+        {
+            return "unknown";
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        if (!HasExited)
+        {
+            Kill("disposed");
+        }
+
+        _process.Dispose();
+    }
+
+    private void OnStandardError(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_stderrTail)
+        {
+            _stderrTail.Enqueue(line);
+            if (_stderrTail.Count > StderrTailLines)
+            {
+                _stderrTail.Dequeue();
+            }
+        }
+
+        Console.Error.WriteLine($"[worker {Number}] {line}");
+    }
+
+    private static string SignalName(int signal) => signal switch
+    {
+        1 => "SIGHUP",
+        2 => "SIGINT",
+        3 => "SIGQUIT",
+        4 => "SIGILL",
+        6 => "SIGABRT",
+        7 => "SIGBUS",
+        8 => "SIGFPE",
+        9 => "SIGKILL",
+        11 => "SIGSEGV",
+        13 => "SIGPIPE",
+        15 => "SIGTERM",
+        _ => "signal " + signal.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+}

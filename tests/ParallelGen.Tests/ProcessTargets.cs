@@ -1,0 +1,108 @@
+using ParallelGen;
+
+namespace ParallelGen.Tests;
+
+public record Point3(double X, double Y, double Z);
+
+public enum Shade
+{
+    Light,
+    Dark,
+}
+
+public sealed class Bag
+{
+    public List<int> Numbers { get; set; } = [];
+
+    public Dictionary<string, Shade> Shades { get; set; } = [];
+}
+
+public sealed class CustomWorkerException(string message) : Exception(message);
+
+/// <summary>Process-backend targets; they run in worker processes started from this test assembly (the dotnet test host case).</summary>
+public static partial class Remote
+{
+    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    public static int ProcessId(int x) => Environment.ProcessId;
+
+    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    public static long Square(long x) => x * x;
+
+    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    public static Point3 Scale(Point3 p, double k) => new(p.X * k, p.Y * k, p.Z * k);
+
+    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    public static Bag Summarize(Bag bag, (int Count, string Name) extra) =>
+        new() { Numbers = [.. bag.Numbers, bag.Numbers.Sum(), extra.Count], Shades = new(bag.Shades) { [extra.Name] = Shade.Dark } };
+
+    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    public static int Fail(int x, string kind) => kind switch
+    {
+        "invalid" when x == 3 => throw new InvalidOperationException($"bad item {x}"),
+        "custom" when x == 1 => throw new CustomWorkerException($"custom {x}"),
+        "argnull" when x == 0 => throw new ArgumentNullException(nameof(x), "was null-ish"),
+        _ => x,
+    };
+
+    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    public static int Crash(int x, string how, string marker)
+    {
+        bool first = !File.Exists(marker + "." + x);
+        File.WriteAllText(marker + "." + x, "seen");
+        if (x == 2 && (how != "once" || first))
+        {
+            switch (how)
+            {
+                case "failfast":
+                case "once":
+                    Environment.FailFast("ParallelGen test: deliberate crash");
+                    break;
+                case "kill":
+                    System.Diagnostics.Process.GetCurrentProcess().Kill();
+                    break;
+                case "exit":
+                    Environment.Exit(42);
+                    break;
+                case "overflow":
+                    return Recurse(x);
+            }
+        }
+
+        return x;
+    }
+
+    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    public static int Sleep(int x, int milliseconds)
+    {
+        Thread.Sleep(milliseconds);
+        return x;
+    }
+
+    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    public static string Talk(int x)
+    {
+        Console.WriteLine($"hello from item {x}");
+        return $"{x}:{Environment.ProcessId}";
+    }
+
+    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    public static async Task<int> TwiceAsync(int x)
+    {
+        await Task.Yield();
+        return 2 * x;
+    }
+
+    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    public static bool Nested(int x) => ProcessBackend.IsWorkerProcess && ParallelContext.IsInParallelBody
+        && SquareParallel([1L, 2L]).SequenceEqual([1L, 4L]) && ProcessBackend.StartedWorkerCount == 0;
+
+    // Counts calls per worker process: a recycled worker starts again at 1 (the PG0007 warning is the point).
+#pragma warning disable PG0003, PG0007
+    [Parallelize(Jobs = 1, Backend = Backend.Processes)]
+    public static int Counter(int x) => ++s_counter;
+#pragma warning restore PG0003, PG0007
+
+    private static int s_counter;
+
+    private static int Recurse(int depth) => depth == int.MinValue ? 0 : Recurse(depth + 1) + 1;
+}
