@@ -18,6 +18,23 @@ internal static partial class Pitfalls
 {
     internal static int Increments = 1_000_000;
     internal static int Draws = 1_000_000;
+    internal static int Adds = 1_000_000;
+
+    private static int s_arrived;
+
+    /// <summary>
+    /// Lines the four workers up so that they really run at the same time: on a busy machine one worker could
+    /// otherwise finish before the next one starts, and the race would not show. Gives up after 500 ms.
+    /// </summary>
+    private static void StartTogether()
+    {
+        Interlocked.Increment(ref s_arrived);
+        long deadline = Environment.TickCount64 + 500;
+        while (Volatile.Read(ref s_arrived) < 4 && Environment.TickCount64 < deadline)
+        {
+            Thread.Yield();
+        }
+    }
 
     // ---- A shared counter -----------------------------------------------------------------------------------------
 
@@ -28,6 +45,7 @@ internal static partial class Pitfalls
     [Parallelize(Jobs = 4)]
     internal static void CountRacy(int worker)
     {
+        StartTogether();
         for (int i = 0; i < Increments; i++)
         {
 #pragma warning disable PG0003 // intentional: demonstrates lost updates on a shared static counter
@@ -40,6 +58,7 @@ internal static partial class Pitfalls
     [Parallelize(Jobs = 4)]
     internal static void CountAtomic(int worker)
     {
+        StartTogether();
         for (int i = 0; i < Increments; i++)
         {
             Interlocked.Increment(ref s_atomicCounter);
@@ -50,6 +69,7 @@ internal static partial class Pitfalls
     [Parallelize(Jobs = 4)]
     internal static int CountLocal(int worker)
     {
+        StartTogether();
         int count = 0;
         for (int i = 0; i < Increments; i++)
         {
@@ -68,7 +88,8 @@ internal static partial class Pitfalls
     [Parallelize(Jobs = 4)]
     internal static void CollectRacy(int worker)
     {
-        for (int i = 0; i < 100_000; i++)
+        StartTogether();
+        for (int i = 0; i < Adds; i++)
         {
 #pragma warning disable PG0004 // intentional: demonstrates List<T>.Add from parallel code
             s_found.Add(i);
@@ -80,7 +101,8 @@ internal static partial class Pitfalls
     [Parallelize(Jobs = 4)]
     internal static void CollectBag(int worker)
     {
-        for (int i = 0; i < 100_000; i++)
+        StartTogether();
+        for (int i = 0; i < Adds; i++)
         {
             s_foundBag.Add(i);
         }
@@ -97,6 +119,7 @@ internal static partial class Pitfalls
     [Parallelize(Jobs = 4)]
     internal static int CountZerosShared(int worker)
     {
+        StartTogether();
         int zeros = 0;
         for (int i = 0; i < Draws; i++)
         {
@@ -116,6 +139,7 @@ internal static partial class Pitfalls
     [Parallelize(Jobs = 4)]
     internal static int CountZerosRandomShared(int worker)
     {
+        StartTogether();
         int zeros = 0;
         for (int i = 0; i < Draws; i++)
         {
@@ -163,8 +187,11 @@ internal static partial class Pitfalls
 
     // ---- Driver ---------------------------------------------------------------------------------------------------
 
+    internal static void ResetGate() => s_arrived = 0;
+
     internal static void Reset()
     {
+        s_arrived = 0;
         s_racyCounter = 0;
         s_atomicCounter = 0;
         s_found.Clear();
@@ -188,8 +215,9 @@ internal sealed class SharedMemoryScenario : IScenario
 
     public void Run(TourSettings settings)
     {
-        Pitfalls.Increments = settings.Quick ? 500_000 : 2_000_000;
-        Pitfalls.Draws = settings.Quick ? 500_000 : 1_000_000;
+        Pitfalls.Increments = settings.Quick ? 3_000_000 : 10_000_000;
+        Pitfalls.Draws = settings.Quick ? 1_000_000 : 3_000_000;
+        Pitfalls.Adds = settings.Quick ? 250_000 : 1_000_000;
         Pitfalls.Reset();
         int[] workers = [0, 1, 2, 3];
         long expected = 4L * Pitfalls.Increments;
@@ -199,20 +227,24 @@ internal sealed class SharedMemoryScenario : IScenario
         Tour.Say("code on purpose; each bad line is an analyzer warning, PG0001..PG0004, silenced by a pragma.)");
 
         Tour.Sub($"a shared counter: 4 workers x {Pitfalls.Increments:N0} increments = {expected:N0}");
+        Pitfalls.ResetGate();
         var t = Tour.Time(() => Pitfalls.CountRacyParallel(workers));
-        Tour.Say($"s_racyCounter++                    -> {Pitfalls.RacyCounter,12:N0}  ({Tour.Seconds(t)})  {Verdict(Pitfalls.RacyCounter, expected)}  [PG0003]");
+        Tour.Say($"s_racyCounter++                    -> {Pitfalls.RacyCounter,12:N0}  ({Tour.Seconds(t)})  {RacyVerdict(Pitfalls.RacyCounter, expected)}  [PG0003]");
+        Pitfalls.ResetGate();
         t = Tour.Time(() => Pitfalls.CountAtomicParallel(workers));
         Tour.Say($"Interlocked.Increment(ref counter) -> {Pitfalls.AtomicCounter,12:N0}  ({Tour.Seconds(t)})  {Verdict(Pitfalls.AtomicCounter, expected)}");
+        Pitfalls.ResetGate();
         var (counts, t3) = Tour.Time(() => Pitfalls.CountLocalParallel(workers));
         long sum = counts.Sum(c => (long)c);
         Tour.Say($"return count; then .Sum()          -> {sum,12:N0}  ({Tour.Seconds(t3)})  {Verdict(sum, expected)}  (map, then reduce)");
 
-        Tour.Sub("a shared List<int>: 4 workers x 100,000 Add calls = 400,000 items");
+        Tour.Sub($"a shared List<int>: 4 workers x {Pitfalls.Adds:N0} Add calls = {4 * Pitfalls.Adds:N0} items");
         string listOutcome;
         try
         {
+            Pitfalls.ResetGate();
             Pitfalls.CollectRacyParallel(workers);
-            listOutcome = $"{Pitfalls.FoundCount:N0} items  {Verdict(Pitfalls.FoundCount, 400_000)}";
+            listOutcome = $"{Pitfalls.FoundCount:N0} items  {RacyVerdict(Pitfalls.FoundCount, 4 * Pitfalls.Adds)}";
         }
         catch (Exception ex)
         {
@@ -220,15 +252,18 @@ internal sealed class SharedMemoryScenario : IScenario
         }
 
         Tour.Say($"List<int>.Add          -> {listOutcome}  [PG0004]");
+        Pitfalls.ResetGate();
         Pitfalls.CollectBagParallel(workers);
-        Tour.Say($"ConcurrentBag<int>.Add -> {Pitfalls.FoundBagCount:N0} items  {Verdict(Pitfalls.FoundBagCount, 400_000)}");
+        Tour.Say($"ConcurrentBag<int>.Add -> {Pitfalls.FoundBagCount:N0} items  {Verdict(Pitfalls.FoundBagCount, 4 * Pitfalls.Adds)}");
         Tour.Say("(or simply return the values: the generated NameParallel already collects results in order)");
 
         Tour.Sub($"shared random state: 4 workers x {Pitfalls.Draws:N0} draws of Next(), counting zeros");
         Tour.Say("A healthy generator returns 0 about once in 2 billion draws.");
+        Pitfalls.ResetGate();
         int sharedZeros = Pitfalls.CountZerosSharedParallel(workers).Sum();
         Tour.Say($"one shared new Random(12345) -> {sharedZeros,9:N0} zeros  "
             + (sharedZeros > 0 ? "BROKEN: concurrent calls corrupted its state  [PG0001]" : "(not corrupted this time; it is a race -- run again)  [PG0001]"));
+        Pitfalls.ResetGate();
         int safeZeros = Pitfalls.CountZerosRandomSharedParallel(workers).Sum();
         Tour.Say($"Random.Shared                -> {safeZeros,9:N0} zeros  {(safeZeros == 0 ? "ok (thread-safe)" : "?")}");
 
@@ -239,6 +274,9 @@ internal sealed class SharedMemoryScenario : IScenario
         Tour.Say($"new Random(42 + task) in each task -> {different.Distinct().Count()} distinct estimate(s): [{string.Join(", ", different.Select(p => Tour.F(p, "0.0000")))}]");
         Tour.Say($"8 identical estimates average to no better than one; the 8 different ones average to {Tour.F(different.Average(), "0.0000")}.");
     }
+
+    private static string RacyVerdict(long actual, long expected) =>
+        actual == expected ? "right this time: the race did not strike (a busy machine rarely overlaps the workers) -- run again" : Verdict(actual, expected);
 
     private static string Verdict(long actual, long expected) =>
         actual == expected ? "ok" : $"WRONG: lost {expected - actual:N0}";
