@@ -61,26 +61,32 @@ internal sealed class MonteCarloPiScenario : IScenario
 
         Tour.Say($"[Parallelize] static long CountInside(int chunk)  // {MonteCarlo.SamplesPerChunk:N0} darts, new Random(seed + chunk)");
         Tour.Code("long[] inside = MonteCarlo.CountInsideParallel(chunks, new ParallelizeOptions { Jobs = jobs });");
-        Tour.Say($"{chunks} chunks = {(long)chunks * MonteCarlo.SamplesPerChunk:N0} darts per run; best of {Repeats} runs per jobs value;");
+        Tour.Say($"{chunks} chunks = {(long)chunks * MonteCarlo.SamplesPerChunk:N0} darts per run; best of {Repeats} round-robin runs per jobs value;");
         Tour.Say($"this machine has {cores} logical CPU(s); jobs go up to {jobValues[^1]} to show the plateau.");
 
         // Warm-up: JIT the loop and start the worker threads, so that jobs = 1 is not penalised.
         MonteCarlo.CountInsideParallel(chunkIndices.Take(2), new ParallelizeOptions { Jobs = 2 });
 
-        var rows = new List<Row>();
-        foreach (int jobs in jobValues)
+        // Round-robin over the jobs values (rather than 3 runs of jobs = 1, then 3 of jobs = 2, ...), so that a burst of
+        // load from another process does not land on one jobs value only.
+        var best = new TimeSpan[jobValues.Length];
+        var pis = new double[jobValues.Length];
+        Array.Fill(best, TimeSpan.MaxValue);
+        for (int r = 0; r < Repeats; r++)
         {
-            var options = new ParallelizeOptions { Jobs = jobs };
-            TimeSpan best = TimeSpan.MaxValue;
-            double pi = 0;
-            for (int r = 0; r < Repeats; r++)
+            for (int j = 0; j < jobValues.Length; j++)
             {
+                var options = new ParallelizeOptions { Jobs = jobValues[j] };
                 var (inside, elapsed) = Tour.Time(() => MonteCarlo.CountInsideParallel(chunkIndices, options));
-                pi = MonteCarlo.Estimate(inside);
-                best = elapsed < best ? elapsed : best;
+                pis[j] = MonteCarlo.Estimate(inside);
+                best[j] = elapsed < best[j] ? elapsed : best[j];
             }
+        }
 
-            rows.Add(new Row(jobs, best.TotalSeconds, pi));
+        var rows = new List<Row>();
+        for (int j = 0; j < jobValues.Length; j++)
+        {
+            rows.Add(new Row(jobValues[j], best[j].TotalSeconds, pis[j]));
         }
 
         double t1 = rows[0].Seconds;
