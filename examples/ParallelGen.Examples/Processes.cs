@@ -10,10 +10,10 @@ internal sealed class ProcessesScenario : IScenario
     public void Run(TourSettings settings)
     {
         Tour.Say("Python needs processes to run CPU-bound code in parallel because of the GIL; .NET threads already run");
-        Tour.Say("in parallel on all cores (scenario 4), so threads are ParallelGen's default and only backend today.");
+        Tour.Say("in parallel on all cores (scenario 4), so threads are ParallelGen's default backend.");
         Tour.Say("Backend.Processes -- separate worker processes with their own memory, arguments and results");
-        Tour.Say("serialized -- is coming (tracked in the 'process backend' issue). Until then");
-        Tour.Say("[Parallelize(Backend = Backend.Processes)] is compile-time error PG0005, and passing");
-        Tour.Say("ParallelizeOptions.Backend = Backend.Processes throws NotSupportedException. The tour does not use it.");
+        Tour.Say("serialized -- is coming (tracked in the 'process backend' issue); this tour does not use it yet.");
+        Tour.Say("Processes would matter for code that is not thread-safe or must be isolated (native libraries that");
+        Tour.Say("crash, global state), not for speed: threads already give the parallelism.");
     }
 }
