@@ -175,12 +175,13 @@ public class PG0001Tests
                     Flow.Value?.Next();
                     lock (Gate) { Rng.Next(); }
                 });
-                items.AsParallel().Select(x => new Random(x).Next()).ToArray();
+                items.AsParallel().Select(x => new Random(x).Next() + Fresh.Next()).ToArray();
             }
 
             [Parallelize]
             public static int PerCall(int x, Random random) => random.Next(x);
 
+            static Random Fresh => new Random();
             static int Roll(Random r) => r.Next();
             void Callee() => Parallel.For(0, 10, i => Roll(new Random(i)));
         }

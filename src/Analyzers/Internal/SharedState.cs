@@ -89,6 +89,12 @@ internal static class SharedState
                         return Sharing.NotShared;
                     }
 
+                    if (known.IsInThisAssembly(p) && !IsAutoProperty(p))
+                    {
+                        // A computed property may return a new object per call: unknown, not reported.
+                        return Sharing.NotShared;
+                    }
+
                     if (p.IsStatic)
                     {
                         symbol = p;
@@ -140,6 +146,20 @@ internal static class SharedState
         foreach (AttributeData attribute in field.GetAttributes())
         {
             if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, known.ThreadStaticAttribute))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsAutoProperty(IPropertySymbol property)
+    {
+        foreach (ISymbol member in property.ContainingType.GetMembers())
+        {
+            if (member is IFieldSymbol { IsImplicitlyDeclared: true } field &&
+                SymbolEqualityComparer.Default.Equals(field.AssociatedSymbol, property))
             {
                 return true;
             }
