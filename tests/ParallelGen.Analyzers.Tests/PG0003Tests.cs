@@ -175,6 +175,30 @@ public class PG0003Tests
         """, Diagnostic(0, "Count"), Diagnostic(1, "Count"), Diagnostic(2, "Count"), Diagnostic(3, "X"));
 
     [Fact]
+    public Task AutoPropertiesReported_NoFixOffered_ComputedAndFrameworkPropertiesIgnored() => Verify.VerifyNoCodeFixAsync(Usings + """
+        class Stats { public int Count { get; set; } }
+
+        class C
+        {
+            public static long Total { get; set; }
+            int _backing;
+            int Computed { get => _backing; set => Interlocked.Exchange(ref _backing, value); }
+            readonly Stats _stats = new();
+            static readonly ThreadLocal<int> Local = new();
+
+            void M(int[] items) => Parallel.ForEach(items, x =>
+            {
+                {|#0:Total += x|};
+                {|#1:_stats.Count++|};
+                Computed = x;
+                Local.Value = x;
+                var mine = new Stats();
+                mine.Count++;
+            });
+        }
+        """, Diagnostic(0, "Total"), Diagnostic(1, "Count"));
+
+    [Fact]
     public Task CalleeOneLevelDeep_ReportedAtCallSite() => Verify.VerifyNoCodeFixAsync(Usings + """
         static class Helper
         {

@@ -9,7 +9,8 @@ namespace ParallelGen.Analyzers;
 
 /// <summary>
 /// PG0003: an unsynchronized write (<c>x++</c>, <c>x += y</c>, <c>x = y</c>, <c>x ??= y</c>, deconstruction) to a
-/// static field, a captured local or parameter, or a field of a shared object in parallel code. Writes inside
+/// static field or auto-property, a captured local or parameter, or a field or auto-property of a shared object in
+/// parallel code. Writes inside
 /// <c>lock</c>, to <c>[ThreadStatic]</c> fields, to array elements and through Interlocked/Volatile are not reported.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -63,8 +64,15 @@ public sealed class RacyWriteAnalyzer : DiagnosticAnalyzer, IParallelRule
 
     private static void Check(IOperation target, IOperation write, in BodyContext context, List<Finding> findings)
     {
-        // Only variables: properties may synchronize in their setters, indexers and array elements are per-item.
-        if (target is not (IFieldReferenceOperation or ILocalReferenceOperation or IParameterReferenceOperation))
+        // Variables, and auto-properties of this assembly (plain fields underneath). Other properties may synchronize
+        // in their setters; indexers and array elements are per-item.
+        bool variable = target switch
+        {
+            IFieldReferenceOperation or ILocalReferenceOperation or IParameterReferenceOperation => true,
+            IPropertyReferenceOperation { Property: { IsIndexer: false } property } => context.Known.IsInThisAssembly(property),
+            _ => false,
+        };
+        if (!variable)
         {
             return;
         }
