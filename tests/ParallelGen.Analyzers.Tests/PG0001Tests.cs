@@ -208,6 +208,21 @@ public class PG0001Tests
         """, Diagnostic(0, "_rng", " in 'Dice.Roll()' called from parallel code"));
 
     [Fact]
+    public Task AliasOfSharedRandom_Fixed() => Verify.VerifyCodeFixAsync(Usings + """
+        class C
+        {
+            static readonly Random Rng = new();
+            void M() => Parallel.For(0, 10, i => { var r = Rng; int x = {|PG0001:r|}.Next(); var own = new Random(i); var o = own; o.Next(); });
+        }
+        """, Usings + """
+        class C
+        {
+            static readonly Random Rng = new();
+            void M() => Parallel.For(0, 10, i => { var r = Rng; int x = Random.Shared.Next(); var own = new Random(i); var o = own; o.Next(); });
+        }
+        """);
+
+    [Fact]
     public Task NestedParallelLoop_ReportedOnce() => Verify.VerifyAnalyzerAsync(Usings + """
         partial class C
         {

@@ -208,6 +208,45 @@ public class PG0004Tests
         Diagnostic(7, "_map", "Dictionary<int, int>", "this[]", "ConcurrentDictionary<int, int>"));
 
     [Fact]
+    public Task AliasOfSharedCollection_ReportedWithoutFix() => Verify.VerifyNoCodeFixAsync(Usings + """
+        class Node { public Node? Next; public List<int> Items = new(); }
+
+        class C
+        {
+            private readonly List<int> _shared = new();
+            private readonly Node _head = new();
+
+            void M(int[] items) => Parallel.ForEach(items, x =>
+            {
+                var alias = _shared;
+                var again = alias;
+                {|#0:again.Add(x)|};
+                var node = _head.Next!;
+                {|#1:node.Items.Add(x)|};
+                var mine = new List<int>();
+                var mineToo = mine;
+                mineToo.Add(x);
+            });
+        }
+        """,
+        Diagnostic(0, "again", "List<int>", "Add", "ConcurrentBag<int>"),
+        Diagnostic(1, "Items", "List<int>", "Add", "ConcurrentBag<int>"));
+
+    [Fact]
+    public Task SelfReferencingInitializer_Terminates() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Node { public Node? Next; public List<int> Items = new(); }
+
+        class C
+        {
+            void M(int[] items) => Parallel.ForEach(items, x =>
+            {
+                var node = {|#0:node|}.Next;
+                node.Items.Add(x);
+            });
+        }
+        """, DiagnosticResult.CompilerError("CS0841").WithLocation(0).WithArguments("node"));
+
+    [Fact]
     public Task OtherCollections_SuggestALock() => Verify.VerifyAnalyzerAsync(Usings + """
         class C
         {

@@ -44,5 +44,5 @@ internal readonly struct BodyContext
     public KnownSymbols Known { get; }
 
     /// <summary>Classifies a reference as seen from this body (see <see cref="SharedState.Classify"/>).</summary>
-    public Sharing Classify(IOperation? reference, out ISymbol? symbol) => SharedState.Classify(reference, Root, Known, out symbol);
+    public Sharing Classify(IOperation? reference, out ISymbol? symbol, bool asReceiver = false) => SharedState.Classify(reference, Root, Known, out symbol, asReceiver);
 }

@@ -262,7 +262,7 @@ internal static class ParallelCodeEngine
                     return;
                 }
 
-                bool receiverShared = invocation.Instance is null || context.Classify(invocation.Instance, out _) != Sharing.NotShared;
+                bool receiverShared = invocation.Instance is null || context.Classify(invocation.Instance, out _, asReceiver: true) != Sharing.NotShared;
                 _session.ReportCallee(invocation.TargetMethod, invocation.Syntax.GetLocation(), receiverShared, invocation.SemanticModel, _report, _cancellationToken);
             }
         }

@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace ParallelGen.Analyzers.Internal;
@@ -30,7 +31,20 @@ internal static class SharedState
     /// <param name="root">The symbol of the parallel body: locals and parameters declared within it are per-iteration.</param>
     /// <param name="known">The compilation's well-known types.</param>
     /// <param name="symbol">The field, property, local or parameter the shared state is named after.</param>
-    public static Sharing Classify(IOperation? reference, ISymbol root, KnownSymbols known, out ISymbol? symbol)
+    /// <param name="asReceiver">
+    /// The reference is the object a member is used on (not a variable being assigned): then a local of the body that
+    /// was initialized from shared state (<c>var list = _shared;</c>) is an alias of that shared object.
+    /// </param>
+    public static Sharing Classify(IOperation? reference, ISymbol root, KnownSymbols known, out ISymbol? symbol, bool asReceiver = false) =>
+        Classify(reference, root, known, out symbol, asReceiver ? MaxAliasDepth : NotFollowing);
+
+    // How many "var alias = ..." initializers may still be followed. NotFollowing: none for this reference itself
+    // (it is being assigned), but the object a member is accessed on may start following. The budget only ever
+    // decreases once following has started, so even an erroneous self-referencing initializer terminates.
+    private const int MaxAliasDepth = 3;
+    private const int NotFollowing = -1;
+
+    private static Sharing Classify(IOperation? reference, ISymbol root, KnownSymbols known, out ISymbol? symbol, int aliasDepth)
     {
         symbol = null;
         while (true)
@@ -42,9 +56,16 @@ internal static class SharedState
                     continue;
 
                 case ILocalReferenceOperation local:
-                    if (local.Local.IsRef || IsDeclaredWithin(local.Local, root))
+                    if (local.Local.IsRef)
                     {
                         return Sharing.NotShared;
+                    }
+
+                    if (IsDeclaredWithin(local.Local, root))
+                    {
+                        return aliasDepth > 0 && local.Local.Type?.IsReferenceType == true
+                            ? ClassifyAlias(local, root, known, out symbol, aliasDepth - 1)
+                            : Sharing.NotShared;
                     }
 
                     symbol = local.Local;
@@ -79,7 +100,7 @@ internal static class SharedState
                         return Sharing.Shared;
                     }
 
-                    return ThroughInstance(field.Instance, field.Field, root, known, out symbol);
+                    return ThroughInstance(field.Instance, field.Field, root, known, out symbol, aliasDepth);
 
                 case IPropertyReferenceOperation property:
                     IPropertySymbol p = property.Property;
@@ -107,7 +128,7 @@ internal static class SharedState
                         return Sharing.NotShared;
                     }
 
-                    return ThroughInstance(property.Instance, p, root, known, out symbol);
+                    return ThroughInstance(property.Instance, p, root, known, out symbol, aliasDepth);
 
                 default:
                     // Invocation results, new objects, array elements, ...: per-call or unknown, never reported.
@@ -154,6 +175,43 @@ internal static class SharedState
         return false;
     }
 
+    /// <summary><c>var alias = shared;</c>: the local's initializer decides (reassignments are not tracked).</summary>
+    private static Sharing ClassifyAlias(ILocalReferenceOperation local, ISymbol root, KnownSymbols known, out ISymbol? symbol, int aliasDepth)
+    {
+        symbol = null;
+        if (local.SemanticModel is not { } model ||
+            local.Local.DeclaringSyntaxReferences.Length != 1 ||
+            local.Local.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer.Value: { } value } ||
+            value.SyntaxTree != model.SyntaxTree ||
+            model.GetOperation(StripSyntaxOnlyWrappers(value)) is not { } initializer)
+        {
+            return Sharing.NotShared;
+        }
+
+        Sharing sharing = Classify(initializer, root, known, out _, aliasDepth);
+        symbol = sharing == Sharing.NotShared ? null : local.Local;
+        return sharing;
+    }
+
+    /// <summary>(x) and x! have no operation of their own.</summary>
+    private static ExpressionSyntax StripSyntaxOnlyWrappers(ExpressionSyntax expression)
+    {
+        while (true)
+        {
+            switch (expression)
+            {
+                case ParenthesizedExpressionSyntax parenthesized:
+                    expression = parenthesized.Expression;
+                    break;
+                case PostfixUnaryExpressionSyntax postfix when postfix.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.SuppressNullableWarningExpression):
+                    expression = postfix.Operand;
+                    break;
+                default:
+                    return expression;
+            }
+        }
+    }
+
     private static bool IsAutoProperty(IPropertySymbol property)
     {
         foreach (ISymbol member in property.ContainingType.GetMembers())
@@ -168,9 +226,9 @@ internal static class SharedState
         return false;
     }
 
-    private static Sharing ThroughInstance(IOperation? instance, ISymbol member, ISymbol root, KnownSymbols known, out ISymbol? symbol)
+    private static Sharing ThroughInstance(IOperation? instance, ISymbol member, ISymbol root, KnownSymbols known, out ISymbol? symbol, int aliasDepth)
     {
-        Sharing sharing = Classify(instance, root, known, out _);
+        Sharing sharing = Classify(instance, root, known, out _, aliasDepth == NotFollowing ? MaxAliasDepth : aliasDepth);
         symbol = sharing == Sharing.NotShared ? null : member;
         return sharing;
     }

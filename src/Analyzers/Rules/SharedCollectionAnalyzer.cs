@@ -66,7 +66,7 @@ public sealed class SharedCollectionAnalyzer : DiagnosticAnalyzer, IParallelRule
 
     private static void Check(IOperation receiver, string member, IOperation mutation, in BodyContext context, List<Finding> findings)
     {
-        Sharing sharing = context.Classify(receiver, out ISymbol? shared);
+        Sharing sharing = context.Classify(receiver, out ISymbol? shared, asReceiver: true);
         if (sharing == Sharing.NotShared || shared is null || receiver.Type is not INamedTypeSymbol type)
         {
             return;

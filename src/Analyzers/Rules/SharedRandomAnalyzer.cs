@@ -37,7 +37,7 @@ public sealed class SharedRandomAnalyzer : DiagnosticAnalyzer, IParallelRule
         switch (operation)
         {
             case IInvocationOperation { Instance: { } receiver } when !context.InLock && context.Known.IsRandom(receiver.Type):
-                Sharing sharing = context.Classify(receiver, out ISymbol? shared);
+                Sharing sharing = context.Classify(receiver, out ISymbol? shared, asReceiver: true);
                 if (sharing != Sharing.NotShared && shared is not null)
                 {
                     findings.Add(new Finding(DiagnosticDescriptors.SharedRandom, receiver.Syntax.GetLocation(), sharing == Sharing.SharedViaThis, shared.Name));
