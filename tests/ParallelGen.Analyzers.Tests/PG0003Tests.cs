@@ -252,6 +252,19 @@ public class PG0003Tests
         Diagnostic(2, "total", " in 'Add()' called from parallel code"));
 
     [Fact]
+    public Task ParallelizeMethodAsMethodGroup_ReportedOnceInItsBody() => Verify.VerifyAnalyzerAsync(Usings + """
+        partial class C
+        {
+            static int s_n;
+
+            [Parallelize]
+            public static void Step(int i) => {|#0:s_n++|};
+
+            void M() => Parallel.For(0, 10, Step);
+        }
+        """, Diagnostic(0, "s_n"));
+
+    [Fact]
     public Task NoDiagnostic_SafeWrites() => Verify.VerifyAnalyzerAsync(Usings + """
         partial class C
         {

@@ -97,8 +97,9 @@ internal static class ParallelCodeEngine
                     case IAnonymousFunctionOperation lambda:
                         WalkBody(lambda.Body, lambda.Symbol, context.ReportDiagnostic, context.CancellationToken);
                         break;
-                    case IMethodReferenceOperation reference:
+                    case IMethodReferenceOperation reference when _known.GetParallelizeAttribute(reference.Method.OriginalDefinition) is null:
                         // A method group is one delegate (one receiver) for all iterations: its 'this' is shared.
+                        // (A [Parallelize] method's problems are reported in its own body.)
                         ReportCallee(reference.Method, reference.Syntax.GetLocation(), receiverShared: true, reference.SemanticModel, context.ReportDiagnostic, context.CancellationToken);
                         break;
                 }
