@@ -265,6 +265,24 @@ public class PG0003Tests
         """, Diagnostic(0, "s_n"));
 
     [Fact]
+    public Task LockEnterScope_CountsAsLock() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            static readonly Lock Gate = new();
+            static int s_n;
+
+            void M() => Parallel.For(0, 10, i =>
+            {
+                {|#0:s_n++|};
+                using (Gate.EnterScope()) { s_n++; }
+                {|#1:s_n--|};
+                using var scope = Gate.EnterScope();
+                s_n += i;
+            });
+        }
+        """, Diagnostic(0, "s_n"), Diagnostic(1, "s_n"));
+
+    [Fact]
     public Task NoDiagnostic_SafeWrites() => Verify.VerifyAnalyzerAsync(Usings + """
         partial class C
         {

@@ -235,11 +235,43 @@ internal static class ParallelCodeEngine
                     Walk(lockOperation.Body, inLock: true);
                     return;
                 }
+                else if (operation is IUsingOperation { Resources: var resources } usingOperation && IsLockScope(resources))
+                {
+                    // using (gate.EnterScope()) { ... } with System.Threading.Lock
+                    Walk(resources, inLock);
+                    Walk(usingOperation.Body, inLock: true);
+                    return;
+                }
+                else if (operation is IBlockOperation block && !inLock)
+                {
+                    // using var scope = gate.EnterScope(); locks the rest of the block.
+                    bool locked = false;
+                    foreach (IOperation statement in block.Operations)
+                    {
+                        Walk(statement, locked);
+                        locked |= statement is IUsingDeclarationOperation { DeclarationGroup: var group } && IsLockScope(group);
+                    }
+
+                    return;
+                }
 
                 foreach (IOperation child in operation.ChildOperations)
                 {
                     Walk(child, inLock);
                 }
+            }
+
+            private static bool IsLockScope(IOperation resource)
+            {
+                foreach (IOperation node in resource.DescendantsAndSelf())
+                {
+                    if (node is IInvocationOperation { TargetMethod: { Name: "EnterScope", ContainingType: { Name: "Lock", ContainingNamespace: { Name: "Threading", ContainingNamespace.Name: "System" } } } })
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
             }
 
             private void VisitInvocation(IInvocationOperation invocation, in BodyContext context)
