@@ -103,13 +103,6 @@ public class ConcurrencyTests : IDisposable
     }
 
     [Fact]
-    public void Processes_backend_is_rejected_clearly_until_it_exists()
-    {
-        var ex = Assert.Throws<NotSupportedException>(() => Probe.EightParallel([1], new ParallelizeOptions { Backend = Backend.Processes }));
-        Assert.Contains("Backend.Threads", ex.Message);
-    }
-
-    [Fact]
     public void Explicit_batch_size_hands_out_consecutive_ranges()
     {
         var firstThreadOfItem = new int[100];

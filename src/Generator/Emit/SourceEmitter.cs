@@ -231,7 +231,7 @@ internal static class SourceEmitter
 
     /// <summary>
     /// The registry of an assembly's process-backend methods: a module initializer registers a typed invoker per method
-    /// under its stable id, then lets a worker process take over before any user code runs.
+    /// under its stable id (a worker's startup hook runs it, then serves calls; the initializer itself returns at once).
     /// </summary>
     public static string EmitProcessRegistry(IReadOnlyList<MethodToGenerate> methods)
     {
@@ -248,7 +248,7 @@ internal static class SourceEmitter
             w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
             using (w.Block("internal static class ProcessRegistry"))
             {
-                w.Line("/// <summary>Runs when the assembly loads: registers the methods; in a worker process, serves calls and exits.</summary>");
+                w.Line("/// <summary>Runs when the assembly loads: registers the methods for worker processes.</summary>");
                 w.Line("[global::System.Runtime.CompilerServices.ModuleInitializer]");
                 using (w.Block("internal static void Initialize()"))
                 {
@@ -265,7 +265,7 @@ internal static class SourceEmitter
                         w.Line($"global::ParallelGen.Backends.Processes.ProcessWorker.{register}({MethodIdLiteral(m)}, default);");
                     }
 
-                    w.Line("global::ParallelGen.Backends.Processes.ProcessWorker.RunIfWorker();");
+                    w.Line("global::ParallelGen.Backends.Processes.ProcessWorker.EnsureNotAStrayWorker();");
                 }
 
                 foreach (MethodToGenerate m in methods)

@@ -15,7 +15,7 @@ namespace ParallelGen.Backends.Processes;
 /// of the assembly with its own runtimeconfig.json and deps.json.</item>
 /// </list>
 /// </summary>
-internal sealed record LaunchSpec(string FileName, IReadOnlyList<string> Arguments, string Key)
+internal sealed record LaunchSpec(string FileName, IReadOnlyList<string> Arguments, string Key, string AssemblyName)
 {
     internal static LaunchSpec For(Assembly assembly)
     {
@@ -28,7 +28,7 @@ internal sealed record LaunchSpec(string FileName, IReadOnlyList<string> Argumen
         if (isEntry && !hostIsMuxer && processPath is not null)
         {
             // apphost, self-contained or single-file: the executable itself.
-            return new LaunchSpec(processPath, [], "exe:" + processPath);
+            return new LaunchSpec(processPath, [], "exe:" + processPath, assembly.FullName!);
         }
 
         if (string.IsNullOrEmpty(location))
@@ -58,7 +58,7 @@ internal sealed record LaunchSpec(string FileName, IReadOnlyList<string> Argumen
 
         arguments.Add(location);
         string host = FindDotnetHost(hostIsMuxer ? processPath : null);
-        return new LaunchSpec(host, arguments, "dll:" + location);
+        return new LaunchSpec(host, arguments, "dll:" + location, assembly.FullName!);
     }
 
     private static string FindDotnetHost(string? current)

@@ -35,7 +35,6 @@ internal sealed class ProcessRun<TItem, TResult>
     private readonly CancellationToken _userToken;
     private readonly CancellationTokenSource _stopSource;
     private readonly CancellationTokenRegistration _stopRegistration;
-    private readonly ConcurrentQueue<(int Start, int Count, int Attempt)> _retries = new();
     private readonly HashSet<WorkerProcess> _busy = [];
 
     private long _next;
@@ -127,10 +126,27 @@ internal sealed class ProcessRun<TItem, TResult>
     private void Dispatch()
     {
         WorkerProcess? worker = null;
+        (int Start, int Count, int Attempt)? retry = null;
         try
         {
-            while (_stop == 0 && TakeBatch(out int start, out int count, out int attempt))
+            while (_stop == 0)
             {
+                int start, count, attempt;
+                if (retry is { } again)
+                {
+                    // Items lost with a crashed worker go again, on the fresh worker this loop leases next.
+                    (start, count, attempt) = again;
+                    retry = null;
+                }
+                else if (!TakeBatch(out start, out count))
+                {
+                    break;
+                }
+                else
+                {
+                    attempt = 0;
+                }
+
                 worker ??= Lease();
                 if (worker is null)
                 {
@@ -161,7 +177,11 @@ internal sealed class ProcessRun<TItem, TResult>
                     case Reply.Died:
                         WorkerProcess dead = worker;
                         worker = null;
-                        OnWorkerDied(dead, start, count, attempt);
+                        if (OnWorkerDied(dead, start, count, attempt))
+                        {
+                            retry = (start, count, attempt + 1);
+                        }
+
                         break;
                 }
             }
@@ -202,15 +222,8 @@ internal sealed class ProcessRun<TItem, TResult>
         return worker;
     }
 
-    private bool TakeBatch(out int start, out int count, out int attempt)
+    private bool TakeBatch(out int start, out int count)
     {
-        if (_retries.TryDequeue(out var retry))
-        {
-            (start, count, attempt) = retry;
-            return true;
-        }
-
-        attempt = 0;
         long remaining = _items.Length - Volatile.Read(ref _next);
         int size = _sizer.Next(remaining);
         long first = Interlocked.Add(ref _next, size) - size;
@@ -325,7 +338,8 @@ internal sealed class ProcessRun<TItem, TResult>
         }
     }
 
-    private void OnWorkerDied(WorkerProcess worker, int start, int count, int attempt)
+    /// <summary>Handles a worker that died mid-batch; true when the batch should be retried.</summary>
+    private bool OnWorkerDied(WorkerProcess worker, int start, int count, int attempt)
     {
         Release(worker);
 
@@ -336,7 +350,7 @@ internal sealed class ProcessRun<TItem, TResult>
 
         if (_stop != 0)
         {
-            return; // killed because the call was cancelled, timed out or already failed
+            return false; // killed because the call was cancelled, timed out or already failed
         }
 
         string items = count == 1
@@ -346,13 +360,12 @@ internal sealed class ProcessRun<TItem, TResult>
         {
             Fail(start, new TimeoutException(
                 $"{items} did not finish within the item timeout of {_options!.ItemTimeout}; ParallelGen worker process {worker.ProcessId} was killed."));
-            return;
+            return false;
         }
 
         if (attempt < (_options?.Retries ?? 0))
         {
-            _retries.Enqueue((start, count, attempt + 1));
-            return;
+            return true;
         }
 
         string message =
@@ -360,6 +373,7 @@ internal sealed class ProcessRun<TItem, TResult>
             (attempt > 0 ? $", after {attempt} retr{(attempt == 1 ? "y" : "ies")}" : "") + "." +
             (stderr.Length > 0 ? $" Its last standard error lines:{Environment.NewLine}{stderr}" : "");
         Fail(start, new WorkerCrashedException(message, Enumerable.Range(start, count).ToArray(), worker.ProcessId, exitCode, signal, stderr));
+        return false;
     }
 
     private bool ShouldRecycle(WorkerProcess worker) =>

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.ComponentModel;
 using System.IO;
+using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading;
 using MessagePack;
@@ -9,16 +11,17 @@ using MessagePack;
 namespace ParallelGen.Backends.Processes;
 
 /// <summary>
-/// The worker side of <see cref="Backend.Processes"/>. Generated code registers a typed invoker for every process-backend
-/// method under a stable id and then calls <see cref="RunIfWorker"/> from a module initializer: in a normal process
-/// that returns at once; in a worker process it serves calls until its parent goes away and then exits, so the
-/// program's <c>Main</c> never runs in a worker.
+/// The worker side of <see cref="Backend.Processes"/>. A generated module initializer registers a typed invoker for
+/// every process-backend method under a stable id. A worker is the declaring assembly's program started again with
+/// ParallelGen as a startup hook: the hook runs before <c>Main</c>, registers the methods, serves calls until the
+/// parent goes away and exits, so the program's <c>Main</c> never runs in a worker.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class ProcessWorker
 {
     internal const string WorkerVariable = "PARALLELGEN_WORKER";
     internal const string ParentVariable = "PARALLELGEN_PARENT_PID";
+    internal const string AssemblyVariable = "PARALLELGEN_WORKER_ASSEMBLY";
 
     private static readonly Dictionary<string, IWorkerInvoker> s_invokers = new(StringComparer.Ordinal);
 
@@ -64,10 +67,30 @@ public static class ProcessWorker
         Register(methodId, new AsyncActionInvoker<TItem, TAction>(action));
 
     /// <summary>
-    /// In a worker process (started by ParallelGen, recognised by an environment variable it sets), serves calls and
-    /// exits without returning; anywhere else returns at once.
+    /// Called by the generated module initializer after registering: a process that carries the worker variable but
+    /// was not turned into a worker by the startup hook (startup hooks disabled, e.g. by trimming) must not go on to
+    /// run the program's <c>Main</c>, so it exits with a message the parent shows.
     /// </summary>
-    public static void RunIfWorker()
+    public static void EnsureNotAStrayWorker()
+    {
+        if (!IsWorkerProcess && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(WorkerVariable)))
+        {
+            Console.Error.WriteLine(
+                "ParallelGen: this process was started as a worker, but the ParallelGen startup hook did not run " +
+                "(startup hooks are disabled, for example by trimming or System.StartupHookProvider.IsSupported=false). " +
+                "Backend.Processes needs them.");
+            Environment.Exit(StrayWorkerExitCode);
+        }
+    }
+
+    internal const int StrayWorkerExitCode = 87;
+
+    /// <summary>
+    /// The worker's entry, from the startup hook (so not inside any module initializer, which would block every other
+    /// thread that touches the user's assembly): registers the target assembly's methods, serves calls until the parent
+    /// goes away, and exits. <c>Main</c> never runs.
+    /// </summary>
+    internal static void RunFromStartupHook()
     {
         string? token = Environment.GetEnvironmentVariable(WorkerVariable);
         if (string.IsNullOrEmpty(token) || IsWorkerProcess)
@@ -75,10 +98,28 @@ public static class ProcessWorker
             return;
         }
 
+        string? target = Environment.GetEnvironmentVariable(AssemblyVariable);
+
         // Processes this worker starts must not become workers themselves.
         Environment.SetEnvironmentVariable(WorkerVariable, null);
+        Environment.SetEnvironmentVariable(AssemblyVariable, null);
+        Environment.SetEnvironmentVariable("DOTNET_STARTUP_HOOKS", null);
         IsWorkerProcess = true;
-        int exitCode = Serve(token);
+
+        int exitCode;
+        try
+        {
+            // Runs the generated module initializer, which registers the invokers.
+            Assembly assembly = Assembly.Load(new AssemblyName(target ?? throw new InvalidOperationException("No target assembly was given.")));
+            RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
+            exitCode = Serve(token);
+        }
+        catch (Exception ex)
+        {
+            Console.Error.WriteLine($"ParallelGen worker failed to start: {ex}");
+            exitCode = 3;
+        }
+
         Environment.Exit(exitCode);
     }
 

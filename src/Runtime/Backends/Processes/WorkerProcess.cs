@@ -87,6 +87,9 @@ internal sealed class WorkerProcess : IDisposable
         }
 
         info.Environment[ProcessWorker.WorkerVariable] = token;
+        info.Environment[ProcessWorker.AssemblyVariable] = spec.AssemblyName;
+        string? hooks = Environment.GetEnvironmentVariable("DOTNET_STARTUP_HOOKS");
+        info.Environment["DOTNET_STARTUP_HOOKS"] = string.IsNullOrEmpty(hooks) ? "ParallelGen" : hooks + System.IO.Path.PathSeparator + "ParallelGen";
         info.Environment[ProcessWorker.ParentVariable] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         Process process;
@@ -107,7 +110,11 @@ internal sealed class WorkerProcess : IDisposable
         {
             if (!worker.Channel.TryRead(out FrameType type, out ReadOnlyMemory<byte> payload) || type != FrameType.Hello)
             {
-                string why = worker.KillReason ?? $"it exited with code {worker.ExitDescription()}";
+                string exit = worker.Describe(out int? exitCode, out _);
+                string why = worker.KillReason
+                    ?? (exitCode == ProcessWorker.StrayWorkerExitCode
+                        ? "startup hooks are disabled in this application (trimming, or System.StartupHookProvider.IsSupported=false), and Backend.Processes needs them"
+                        : $"it exited with code {exit}");
                 string stderr = worker.StandardErrorTail;
                 worker.Dispose();
                 throw new WorkerStartException(

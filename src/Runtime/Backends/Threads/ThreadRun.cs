@@ -114,6 +114,7 @@ internal sealed class ThreadRun<TBody>
         TBody body = _body;
         CancellationToken token = _stopSource.Token;
         int index = -1;
+        int batchStart = 0;
         ParallelContext.EnterThread();
         try
         {
@@ -126,29 +127,42 @@ internal sealed class ThreadRun<TBody>
                     return;
                 }
 
+                batchStart = (int)start;
                 int end = (int)Math.Min(start + chunk, _count);
-                for (index = (int)start; index < end; index++)
+
+                // The loop counter stays in a register; 'index' (read by the catch) is a separate store per item.
+                for (int i = batchStart; i < end; i++)
                 {
                     if (_stop != 0)
                     {
+                        Finished(i - batchStart);
                         return;
                     }
 
-                    body.Execute(index, token);
+                    index = i;
+                    body.Execute(i, token);
                 }
 
-                int finished = end - (int)start;
-                Interlocked.Add(ref _completed, finished);
-                _progress?.Add(finished);
+                Finished(end - batchStart);
             }
         }
         catch (Exception ex)
         {
+            Finished(index - batchStart);
             Fail(index, ex);
         }
         finally
         {
             ParallelContext.ExitThread();
+        }
+    }
+
+    private void Finished(int items)
+    {
+        if (items > 0)
+        {
+            Interlocked.Add(ref _completed, items);
+            _progress?.Add(items);
         }
     }
 

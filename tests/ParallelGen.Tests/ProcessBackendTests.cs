@@ -1,0 +1,254 @@
+using System.Diagnostics;
+
+namespace ParallelGen.Tests;
+
+/// <summary>
+/// The process backend, exercised from this test assembly: its workers are this assembly run again with
+/// `dotnet exec`, so these tests are also the "dotnet test host" start-up case.
+/// </summary>
+[Collection(nameof(ProcessCollection))]
+public class ProcessBackendTests
+{
+    [Fact]
+    public void Calls_run_in_other_processes_and_results_keep_input_order()
+    {
+        int[] pids = Remote.ProcessIdParallel(Enumerable.Range(0, 20), new ParallelizeOptions { BatchSize = 1 });
+
+        Assert.DoesNotContain(Environment.ProcessId, pids);
+        Assert.InRange(pids.Distinct().Count(), 1, 2);
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => (long)i * i), Remote.SquareParallel(Enumerable.Range(0, 50).Select(i => (long)i)));
+    }
+
+    [Fact]
+    public void Workers_are_reused_across_calls()
+    {
+        Remote.SquareParallel([1L, 2L, 3L, 4L]);
+        int started = ProcessBackend.StartedWorkerCount;
+        IReadOnlyList<int> before = ProcessBackend.WorkerProcessIds;
+
+        Remote.SquareParallel(Enumerable.Range(0, 100).Select(i => (long)i));
+        int[] pids = Remote.ProcessIdParallel(Enumerable.Range(0, 10), new ParallelizeOptions { BatchSize = 1 });
+
+        Assert.Equal(started, ProcessBackend.StartedWorkerCount);
+        Assert.All(pids, pid => Assert.Contains(pid, before));
+    }
+
+    [Fact]
+    public void Plain_types_cross_without_annotations()
+    {
+        Point3[] scaled = Remote.ScaleParallel([(new Point3(1, 2, 3), 2.0), (new Point3(-1, 0, 0.5), 10.0)]);
+        Assert.Equal([new Point3(2, 4, 6), new Point3(-10, 0, 5)], scaled);
+
+        var bag = new Bag { Numbers = [1, 2, 3], Shades = new() { ["sky"] = Shade.Light } };
+        Bag result = Assert.Single(Remote.SummarizeParallel([(bag, (7, "night"))]));
+        Assert.Equal([1, 2, 3, 6, 7], result.Numbers);
+        Assert.Equal(Shade.Light, result.Shades["sky"]);
+        Assert.Equal(Shade.Dark, result.Shades["night"]);
+    }
+
+    [Fact]
+    public void Worker_exception_keeps_its_type_message_index_and_worker_stack_trace()
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() =>
+            Remote.FailParallel(Enumerable.Range(0, 8).Select(i => (i, "invalid")), new ParallelizeOptions { BatchSize = 1 }));
+
+        Assert.Equal("bad item 3", ex.Message);
+        Assert.Equal(3, ex.GetParallelItemIndex());
+        Assert.Contains("Remote.Fail", ex.StackTrace);
+        Assert.Contains("ParallelGen worker process", ex.StackTrace);
+        Assert.NotEqual(Environment.ProcessId, ex.Data["ParallelGen.WorkerProcessId"]);
+    }
+
+    [Fact]
+    public void User_exception_types_are_rebuilt_too()
+    {
+        var custom = Assert.Throws<CustomWorkerException>(() => Remote.FailParallel([(0, "custom"), (1, "custom")]));
+        Assert.Equal("custom 1", custom.Message);
+
+        var argumentNull = Assert.Throws<ArgumentNullException>(() => Remote.FailParallel([(0, "argnull")]));
+        Assert.StartsWith("was null-ish", argumentNull.Message);
+    }
+
+    [Fact]
+    public void Pool_stays_usable_after_a_worker_exception()
+    {
+        Remote.SquareParallel([1L, 2L]);
+        int started = ProcessBackend.StartedWorkerCount;
+        Assert.Throws<InvalidOperationException>(() => Remote.FailParallel(Enumerable.Range(0, 5).Select(i => (i, "invalid"))));
+
+        Assert.Equal([4L], Remote.SquareParallel([2L]));
+        Assert.Equal(started, ProcessBackend.StartedWorkerCount); // an exception is not a crash: no worker was replaced
+    }
+
+    [Theory]
+    [InlineData("failfast", "SIGABRT")]
+    [InlineData("kill", "SIGKILL")]
+    [InlineData("overflow", "SIGABRT")]
+    public void A_dying_worker_raises_WorkerCrashedException_naming_the_item_and_signal(string how, string signal)
+    {
+        string marker = Path.Combine(Path.GetTempPath(), "pg-crash-" + Guid.NewGuid().ToString("N"));
+
+        var ex = Assert.Throws<WorkerCrashedException>(() =>
+            Remote.CrashParallel(Enumerable.Range(0, 6).Select(i => (i, how, marker)), new ParallelizeOptions { BatchSize = 1 }));
+
+        Assert.Equal([2], ex.ItemIndices);
+        Assert.Equal(2, ex.GetParallelItemIndex());
+        Assert.Equal(signal, ex.Signal);
+        Assert.Contains("item 2", ex.Message);
+        Assert.Contains(signal, ex.Message);
+        Assert.Equal([0L, 1L], Remote.SquareParallel([0L, 1L])); // the pool replaced the worker
+    }
+
+    [Fact]
+    public void Exit_code_of_a_worker_that_exits_is_reported()
+    {
+        string marker = Path.Combine(Path.GetTempPath(), "pg-exit-" + Guid.NewGuid().ToString("N"));
+        var ex = Assert.Throws<WorkerCrashedException>(() =>
+            Remote.CrashParallel(Enumerable.Range(0, 4).Select(i => (i, "exit", marker)), new ParallelizeOptions { BatchSize = 1 }));
+        Assert.Equal(42, ex.ExitCode);
+        Assert.Null(ex.Signal);
+    }
+
+    [Fact]
+    public void Retries_rerun_items_lost_with_a_crashed_worker_on_a_fresh_one()
+    {
+        string marker = Path.Combine(Path.GetTempPath(), "pg-once-" + Guid.NewGuid().ToString("N"));
+        var options = new ParallelizeOptions { BatchSize = 1, Retries = 1 };
+
+        // Item 2 kills its worker the first time it runs, and succeeds when it runs again.
+        int[] results = Remote.CrashParallel(Enumerable.Range(0, 6).Select(i => (i, "once", marker)), options);
+
+        Assert.Equal([0, 1, 2, 3, 4, 5], results);
+        Assert.True(File.Exists(marker + ".2"));
+    }
+
+    [Fact]
+    public void Retries_give_up_after_the_given_count()
+    {
+        string marker = Path.Combine(Path.GetTempPath(), "pg-always-" + Guid.NewGuid().ToString("N"));
+        var ex = Assert.Throws<WorkerCrashedException>(() =>
+            Remote.CrashParallel([(2, "failfast", marker)], new ParallelizeOptions { Retries = 2 }));
+        Assert.Contains("after 2 retries", ex.Message);
+    }
+
+    [Fact]
+    public void Item_timeout_kills_the_stuck_worker_and_names_the_item()
+    {
+        var ex = Assert.Throws<TimeoutException>(() =>
+            Remote.SleepParallel([(0, 0), (1, 60_000), (2, 0)], new ParallelizeOptions { BatchSize = 1, ItemTimeout = TimeSpan.FromMilliseconds(300) }));
+
+        Assert.Contains("item 1", ex.Message);
+        Assert.Equal(1, ex.GetParallelItemIndex());
+        Assert.Equal([5], Remote.SleepParallel([(5, 0)]));
+    }
+
+    [Fact]
+    public void Cancellation_stops_the_workers()
+    {
+        Remote.SleepParallel([(0, 0), (1, 0)], new ParallelizeOptions { BatchSize = 1 });
+        IReadOnlyList<int> workers = ProcessBackend.WorkerProcessIds;
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            Remote.SleepParallel(Enumerable.Range(0, 4).Select(i => (i, 60_000)), new ParallelizeOptions { BatchSize = 1 }, cts.Token));
+
+        // The workers busy with 60 s sleeps were killed, not waited for.
+        Assert.All(workers, pid => Assert.True(SpinWait.SpinUntil(() => HasExited(pid), TimeSpan.FromSeconds(10)), $"worker {pid} still runs"));
+        Assert.Equal([1], Remote.SleepParallel([(1, 0)]));
+    }
+
+    [Fact]
+    public void Worker_console_output_reaches_the_parent_marked_with_the_worker()
+    {
+        var captured = new StringWriter();
+        TextWriter original = Console.Out;
+        Console.SetOut(TextWriter.Synchronized(captured));
+        try
+        {
+            Remote.TalkParallel([7, 8], new ParallelizeOptions { BatchSize = 1 });
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+
+        string output = captured.ToString();
+        Assert.Matches(@"\[worker \d+\] hello from item 7", output);
+        Assert.Matches(@"\[worker \d+\] hello from item 8", output);
+    }
+
+    [Fact]
+    public async Task Async_methods_and_the_async_api_run_on_workers()
+    {
+        int[] doubled = await Remote.TwiceParallelAsync([1, 2, 3]);
+        long[] squared = await Remote.SquareParallelAsync([3L]);
+        Assert.Equal([2, 4, 6], doubled);
+        Assert.Equal([9L], squared);
+    }
+
+    [Fact]
+    public void A_parallel_call_inside_a_worker_runs_in_process()
+    {
+        Assert.All(Remote.NestedParallel([1, 2]), Assert.True);
+    }
+
+    [Fact]
+    public void MaxTasksPerWorker_recycles_the_worker()
+    {
+        ProcessBackend.Shutdown(); // start from fresh workers: the count is over a worker's whole life
+        int[] counts = Remote.CounterParallel(Enumerable.Range(0, 7), new ParallelizeOptions { BatchSize = 1, MaxTasksPerWorker = 3 });
+        Assert.Equal([1, 2, 3, 1, 2, 3, 1], counts);
+    }
+
+    [Fact]
+    public void Memory_ceiling_recycles_the_worker_after_each_batch_above_it()
+    {
+        ProcessBackend.Shutdown();
+        int[] counts = Remote.CounterParallel(Enumerable.Range(0, 3), new ParallelizeOptions { BatchSize = 1, WorkerMemoryLimit = 1 });
+        Assert.Equal([1, 1, 1], counts);
+    }
+
+    [Fact]
+    public void A_worker_killed_while_idle_is_replaced_by_the_next_call()
+    {
+        Remote.SquareParallel([1L, 2L, 3L]);
+        foreach (int pid in ProcessBackend.WorkerProcessIds)
+        {
+            using Process p = Process.GetProcessById(pid);
+            p.Kill();
+            p.WaitForExit();
+        }
+
+        Assert.Equal([1L, 4L, 9L], Remote.SquareParallel([1L, 2L, 3L]));
+    }
+
+    internal static bool HasExited(int pid)
+    {
+        try
+        {
+            using Process p = Process.GetProcessById(pid);
+            return p.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
+    }
+
+    [Fact]
+    public void Per_call_processes_on_a_threads_method_is_a_clear_error()
+    {
+        var ex = Assert.Throws<NotSupportedException>(() => Probe.EightParallel([1], new ParallelizeOptions { Backend = Backend.Processes }));
+        Assert.Contains("[Parallelize(Backend = Backend.Processes)]", ex.Message);
+    }
+
+    [Fact]
+    public void Per_call_threads_on_a_processes_method_runs_in_process()
+    {
+        int[] pids = Remote.ProcessIdParallel([1, 2, 3], new ParallelizeOptions { Backend = Backend.Threads });
+        Assert.All(pids, pid => Assert.Equal(Environment.ProcessId, pid));
+    }
+}
+
+[CollectionDefinition(nameof(ProcessCollection), DisableParallelization = true)]
+public sealed class ProcessCollection;
