@@ -17,6 +17,8 @@ namespace ParallelGen.Backends.Processes;
 /// </summary>
 internal sealed record LaunchSpec(string FileName, IReadOnlyList<string> Arguments, string Key, string AssemblyName)
 {
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage(
+        "SingleFile", "IL3000", Justification = "An empty Location (single-file) is handled: the entry executable is started instead.")]
     internal static LaunchSpec For(Assembly assembly)
     {
         string? processPath = Environment.ProcessPath;

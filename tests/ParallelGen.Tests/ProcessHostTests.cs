@@ -1,0 +1,160 @@
+using System.Diagnostics;
+
+namespace ParallelGen.Tests;
+
+/// <summary>
+/// Worker start-up from a real console application (tests/ProcessHost) started every way users start programs, and
+/// orphan prevention: after SIGKILL of the application, its workers exit. In every case the application's Main runs
+/// exactly once: never in a worker.
+/// </summary>
+[Collection(nameof(ProcessCollection))]
+public class ProcessHostTests
+{
+    private static readonly string s_configuration =
+        typeof(ProcessHostTests).Assembly.Location.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+
+    private static string RepoRoot
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ParallelGen.sln")))
+            {
+                dir = dir.Parent;
+            }
+
+            return dir?.FullName ?? throw new InvalidOperationException("ParallelGen.sln not found above the test binaries.");
+        }
+    }
+
+    private static string HostDirectory => Path.Combine(RepoRoot, "tests", "ProcessHost", "bin", s_configuration, "net10.0");
+
+    [Fact]
+    public void Works_under_dotnet_app_dll() =>
+        AssertRunsOnce(DotnetHost(), ["exec", Path.Combine(HostDirectory, "ProcessHost.dll")]);
+
+    [Fact]
+    public void Works_under_the_apphost() =>
+        AssertRunsOnce(Path.Combine(HostDirectory, OperatingSystem.IsWindows() ? "ProcessHost.exe" : "ProcessHost"), []);
+
+    [Fact]
+    public void Works_under_dotnet_run() =>
+        AssertRunsOnce(DotnetHost(), ["run", "--project", Path.Combine(RepoRoot, "tests", "ProcessHost"), "-c", s_configuration, "--no-build", "--"]);
+
+    [Fact]
+    public void Works_as_a_single_file_publish()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // published for linux-x64 only here
+        }
+
+        string output = Path.Combine(Path.GetTempPath(), "pg-singlefile-" + Guid.NewGuid().ToString("N"));
+        (int code, string log) = RunToEnd(DotnetHost(),
+            ["publish", Path.Combine(RepoRoot, "tests", "ProcessHost"), "-c", s_configuration, "-r", "linux-x64", "--self-contained", "false",
+             "-p:PublishSingleFile=true", "-o", output], TimeSpan.FromMinutes(5));
+        Assert.True(code == 0, log);
+        Assert.False(File.Exists(Path.Combine(output, "ProcessHost.dll")), "the publish should be a single file");
+
+        AssertRunsOnce(Path.Combine(output, "ProcessHost"), []);
+        Directory.Delete(output, recursive: true);
+    }
+
+    [Fact]
+    public void Workers_exit_when_their_parent_is_killed()
+    {
+        string log = Path.GetTempFileName();
+        using var parent = Start(Path.Combine(HostDirectory, OperatingSystem.IsWindows() ? "ProcessHost.exe" : "ProcessHost"), ["orphan", log]);
+        string? line;
+        do
+        {
+            line = parent.StandardOutput.ReadLine();
+        }
+        while (line is not null && !line.StartsWith("WORKERS ", StringComparison.Ordinal));
+
+        Assert.NotNull(line);
+        int[] workers = line["WORKERS ".Length..].Split(',').Select(int.Parse).ToArray();
+        Assert.Equal(2, workers.Length);
+        Assert.All(workers, w => Assert.True(IsAlive(w)));
+
+        parent.Kill(); // SIGKILL: no handler of the parent runs
+
+        foreach (int worker in workers)
+        {
+            Assert.True(SpinWait.SpinUntil(() => !IsAlive(worker), TimeSpan.FromSeconds(20)), $"worker {worker} outlived its parent");
+        }
+    }
+
+    private static void AssertRunsOnce(string fileName, string[] prefix)
+    {
+        string log = Path.GetTempFileName();
+        (int code, string output) = RunToEnd(fileName, [.. prefix, "run", log], TimeSpan.FromMinutes(2));
+
+        Assert.True(code == 0, output);
+        Assert.StartsWith("OK parent ", output.Trim());
+        string[] mains = File.ReadAllLines(log);
+        Assert.Single(mains); // Main ran in the parent only, not in its two workers
+        File.Delete(log);
+    }
+
+    private static (int Code, string Output) RunToEnd(string fileName, string[] arguments, TimeSpan limit)
+    {
+        using Process process = Start(fileName, arguments);
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(limit))
+        {
+            process.Kill(entireProcessTree: true);
+            return (-1, "timed out: " + stdout.Result + stderr.Result);
+        }
+
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    private static Process Start(string fileName, string[] arguments)
+    {
+        var info = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string a in arguments)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        return Process.Start(info)!;
+    }
+
+    private static string DotnetHost() =>
+        Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
+
+    /// <summary>Alive and not a zombie waiting to be reaped by its new parent.</summary>
+    private static bool IsAlive(int pid)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            string stat = Path.Combine("/proc", pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "stat");
+            try
+            {
+                string text = File.ReadAllText(stat);
+                return text[(text.LastIndexOf(')') + 2)..][0] != 'Z';
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        }
+
+        try
+        {
+            using Process p = Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}

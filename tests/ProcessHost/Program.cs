@@ -1,0 +1,49 @@
+using ParallelGen;
+
+// Every run of Main leaves a line in the log: the tests check that Main ran once, never in a worker.
+string mode = args.Length > 0 ? args[0] : "run";
+string log = args.Length > 1 ? args[1] : Path.Combine(Path.GetTempPath(), "parallelgen-processhost.log");
+File.AppendAllText(log, $"main {Environment.ProcessId}{Environment.NewLine}");
+
+switch (mode)
+{
+    case "run":
+        int[] pids = Work.WhereParallel(Enumerable.Range(0, 8), new ParallelizeOptions { BatchSize = 1 });
+        long[] squares = Work.SquareParallel(Enumerable.Range(0, 8).Select(i => (long)i));
+        bool ok = squares.SequenceEqual(Enumerable.Range(0, 8).Select(i => (long)i * i)) && !pids.Contains(Environment.ProcessId);
+        Console.WriteLine($"{(ok ? "OK" : "WRONG")} parent {Environment.ProcessId} workers {string.Join(',', pids.Distinct().Order())}");
+        return ok ? 0 : 1;
+
+    case "orphan":
+        // Start workers busy with long calls, report their pids, and wait to be killed.
+        Task<int[]> busy = Work.HangParallelAsync(Enumerable.Range(0, 2), new ParallelizeOptions { BatchSize = 1 });
+        while (ProcessBackend.WorkerProcessIds.Count < 2)
+        {
+            Thread.Sleep(20);
+        }
+
+        Thread.Sleep(200); // both workers have their item
+        Console.WriteLine($"WORKERS {string.Join(',', ProcessBackend.WorkerProcessIds)}");
+        busy.Wait();
+        return 0;
+
+    default:
+        Console.Error.WriteLine($"unknown mode {mode}");
+        return 2;
+}
+
+public static partial class Work
+{
+    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    public static int Where(int x) => Environment.ProcessId;
+
+    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    public static long Square(long x) => x * x;
+
+    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    public static int Hang(int x)
+    {
+        Thread.Sleep(Timeout.Infinite);
+        return x;
+    }
+}
