@@ -85,22 +85,42 @@ public class SnapshotTests
         }
         """);
 
-    private static void Verify(string source, [CallerMemberName] string name = "", [CallerFilePath] string testFile = "")
+    [Fact]
+    public void Process_backend_methods_and_their_registry() => Verify("""
+        using ParallelGen;
+        using System.Threading.Tasks;
+        namespace Demo;
+        public static partial class Remote
+        {
+            [Parallelize(Jobs = 4, Backend = Backend.Processes)]
+            public static double Simulate(int seed, int steps) => seed * steps;
+
+            [Parallelize(Backend = Backend.Processes)]
+            internal static Task<string> FetchAsync(string key) => Task.FromResult(key);
+        }
+        """, expectedFiles: 3);
+
+    private static void Verify(string source, int expectedFiles = 1, [CallerMemberName] string name = "", [CallerFilePath] string testFile = "")
     {
         var (result, _, diagnostics) = GeneratorHarness.Run(source);
         Assert.Empty(diagnostics.Problems().Select(d => d.ToString()));
         Assert.Null(result.Exception);
-        var generated = Assert.Single(result.GeneratedSources);
+        Assert.Equal(expectedFiles, result.GeneratedSources.Length);
 
-        string snapshotPath = Path.Combine(Path.GetDirectoryName(testFile)!, "Snapshots", name + ".g.cs");
-        string actual = generated.SourceText.ToString();
-        if (Environment.GetEnvironmentVariable("PARALLELGEN_UPDATE_SNAPSHOTS") == "1")
+        var ordered = result.GeneratedSources.OrderBy(g => g.HintName, StringComparer.Ordinal).ToList();
+        for (int i = 0; i < ordered.Count; i++)
         {
-            File.WriteAllText(snapshotPath, actual);
-        }
+            string suffix = expectedFiles == 1 ? "" : "." + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string snapshotPath = Path.Combine(Path.GetDirectoryName(testFile)!, "Snapshots", name + suffix + ".g.cs");
+            string actual = ordered[i].SourceText.ToString();
+            if (Environment.GetEnvironmentVariable("PARALLELGEN_UPDATE_SNAPSHOTS") == "1")
+            {
+                File.WriteAllText(snapshotPath, actual);
+            }
 
-        Assert.True(File.Exists(snapshotPath), $"No snapshot at {snapshotPath}; run with PARALLELGEN_UPDATE_SNAPSHOTS=1 to create it.");
-        string expected = File.ReadAllText(snapshotPath).ReplaceLineEndings("\n");
-        Assert.Equal(expected, actual.ReplaceLineEndings("\n"));
+            Assert.True(File.Exists(snapshotPath), $"No snapshot at {snapshotPath}; run with PARALLELGEN_UPDATE_SNAPSHOTS=1 to create it.");
+            string expected = File.ReadAllText(snapshotPath).ReplaceLineEndings("\n");
+            Assert.Equal(expected, actual.ReplaceLineEndings("\n"));
+        }
     }
 }

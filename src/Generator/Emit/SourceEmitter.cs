@@ -103,7 +103,9 @@ internal static class SourceEmitter
         bool countOnly = m.ItemParameters.Count == 0;
         bool returnsValues = m.ReturnKind is ReturnKind.Value or ReturnKind.AwaitableValue;
         string what = countOnly ? "<paramref name=\"count\"/> times" : "once for every item";
-        string where = JobsText(m.Jobs, asyncApi || m.ReturnKind is ReturnKind.Awaitable or ReturnKind.AwaitableValue);
+        string where = m.Backend == ProcessesBackend
+            ? JobsText(m.Jobs, offCaller: true) + ", in worker processes (Backend.Processes)"
+            : JobsText(m.Jobs, asyncApi || m.ReturnKind is ReturnKind.Awaitable or ReturnKind.AwaitableValue);
 
         w.Line("/// <summary>");
         w.Line($"/// Calls {cref} {what}, {where}{(returnsValues ? ", and returns the results in input order" : "")}.");
