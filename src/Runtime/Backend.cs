@@ -7,9 +7,9 @@ public enum Backend
     Threads = 0,
 
     /// <summary>
-    /// Separate worker processes (their own memory, arguments and results serialized). Not available in this
-    /// version: using it is reported as error PG0005 at compile time and as <see cref="System.NotSupportedException"/>
-    /// at run time.
+    /// A reusable pool of worker processes: each call runs in another process with its own memory (static state is
+    /// not shared), arguments and results are serialized, and a crash loses only that worker
+    /// (<see cref="WorkerCrashedException"/>). For static methods; see docs/processes.md.
     /// </summary>
     Processes = 1,
 }
