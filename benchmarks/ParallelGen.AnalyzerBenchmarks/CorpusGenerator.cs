@@ -6,13 +6,15 @@ namespace ParallelGen.AnalyzerBenchmarks;
 /// <summary>
 /// Writes a synthetic project: files of partial classes whose methods mix Parallel.For/ForEach bodies, PLINQ queries,
 /// [Parallelize] methods, joblib-style Delayed.Call/ParallelExecutor calls, helpers called from parallel code, and
-/// (mostly) ordinary sequential code. About one method in six contains a problem the analyzers report.
+/// ordinary sequential code. <c>dense</c>: the twelve method shapes in turn, so two methods in three contain parallel
+/// code and one in six a problem (a worst case); <c>typical</c>: one method in four contains parallel code (the same
+/// eight parallel shapes in turn), the others are sequential.
 /// </summary>
 internal static class CorpusGenerator
 {
     private const int MethodsPerFile = 25;
 
-    public static List<string> Generate(int methods)
+    public static List<string> Generate(int methods, bool dense = true)
     {
         var files = new List<string>();
         int fileCount = (methods + MethodsPerFile - 1) / MethodsPerFile;
@@ -51,7 +53,7 @@ internal static class CorpusGenerator
             for (int m = 0; m < MethodsPerFile && f * MethodsPerFile + m < methods; m++)
             {
                 int id = f * MethodsPerFile + m;
-                AppendMethod(sb, id, f);
+                AppendMethod(sb, dense ? id % 12 : Typical(id), id, f);
             }
 
             sb.AppendLine("}");
@@ -61,9 +63,15 @@ internal static class CorpusGenerator
         return files;
     }
 
-    private static void AppendMethod(StringBuilder sb, int id, int file)
+    private static readonly int[] ParallelShapes = [0, 1, 2, 3, 6, 7, 9, 10];
+    private static readonly int[] SequentialShapes = [4, 5, 8, 11];
+
+    private static int Typical(int id) =>
+        id % 4 == 0 ? ParallelShapes[id / 4 % ParallelShapes.Length] : SequentialShapes[id % SequentialShapes.Length];
+
+    private static void AppendMethod(StringBuilder sb, int shape, int id, int file)
     {
-        switch (id % 12)
+        switch (shape)
         {
             case 0: // clean Parallel.For: per-iteration locals, element writes, Interlocked
                 sb.AppendLine($$"""
