@@ -1,0 +1,39 @@
+using System;
+using ParallelGen;
+
+namespace ParallelGen.ProcessBenchmarks;
+
+/// <summary>The process-backend methods the harness calls; they run in worker processes started from this program.</summary>
+public static partial class Remote
+{
+    /// <summary>The smallest call: an int there and back.</summary>
+    [Parallelize(Jobs = 1, Backend = Backend.Processes, BatchSize = 1)]
+    public static int Echo(int x) => x;
+
+    /// <summary>A trivial task for the batching measurements.</summary>
+    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    public static int Trivial(int x) => x + 1;
+
+    /// <summary>
+    /// Cold-start probe: returns the worker's <see cref="System.Diagnostics.Stopwatch"/> timestamp when the item runs
+    /// (CLOCK_MONOTONIC on Linux, the same clock in every process), so the harness can split the way there
+    /// (spawn + runtime start + worker set-up + first frame) from the way back.
+    /// </summary>
+    [Parallelize(Jobs = 1, Backend = Backend.Processes, BatchSize = 1)]
+    public static long Stamp(long parentTimestamp) => System.Diagnostics.Stopwatch.GetTimestamp();
+
+    /// <summary>Inside a worker: the cost of one <see cref="Environment.WorkingSet"/> read in microseconds (the worker reads it once per batch).</summary>
+    [Parallelize(Jobs = 1, Backend = Backend.Processes, BatchSize = 1)]
+    public static double WorkingSetCost(int reads)
+    {
+        long sum = 0;
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        for (int i = 0; i < reads; i++)
+        {
+            sum += Environment.WorkingSet;
+        }
+
+        double us = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMicroseconds / reads;
+        return sum == 0 ? -1 : us;
+    }
+}
