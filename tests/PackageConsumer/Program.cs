@@ -36,6 +36,10 @@ catch (ArgumentOutOfRangeException ex)
 double[] roots = new ParallelJobs(jobs: 4).Run(Enumerable.Range(0, 5).Select(i => Delayed.Call(Math.Sqrt, (double)i)));
 Check(roots.Length == 5 && roots[4] == 2.0, "joblib-style ParallelJobs + Delayed.Call");
 
+int[] workerPids = Work.WhereParallel([1, 2, 3, 4], new ParallelizeOptions { BatchSize = 1 });
+Check(workerPids.All(pid => pid != Environment.ProcessId) && Work.CubeParallel([2L, 3L]).SequenceEqual([8L, 27L]),
+    "Backend.Processes runs the calls in worker processes");
+
 Console.WriteLine(failures.Count == 0 ? "consumer: all checks passed" : $"consumer: {failures.Count} checks failed");
 return failures.Count == 0 ? 0 : 1;
 
@@ -46,6 +50,12 @@ public static partial class Work
 
     [Parallelize(Jobs = 4)]
     public static string Join(int a, string b) => $"{a}:{b}";
+
+    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    public static int Where(int x) => Environment.ProcessId;
+
+    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    public static long Cube(long x) => x * x * x;
 
     [Parallelize(Jobs = 2)]
     public static async Task<int> FetchAsync(int id)

@@ -27,9 +27,18 @@ done
 
 cp "$repo/tests/PackageConsumer/PackageConsumer.csproj" "$repo/tests/PackageConsumer/Program.cs" "$work/"
 cd "$work"
+# The local feed is added to the machine's usual sources (ParallelGen's dependencies come from those).
+cat >NuGet.config <<XML
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources>
+    <add key="parallelgen-local" value="$feed" />
+  </packageSources>
+</configuration>
+XML
 props=(-p:ParallelGenVersion="$version" --packages "$work/packages")
 
-if dotnet restore --source "$feed" "${props[@]}" >restore.log 2>&1; then
+if dotnet restore "${props[@]}" >restore.log 2>&1; then
   pass "restore from the local feed"
 else
   cat restore.log; fail "restore from the local feed"; exit 1

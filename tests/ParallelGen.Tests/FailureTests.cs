@@ -49,8 +49,9 @@ public class FailureTests : IDisposable
 
         Assert.Throws<InvalidOperationException>(() => Probe.TwoParallel(Enumerable.Range(0, 1000)));
 
-        // Two workers, one item each at a time: after item 5 fails, at most the other worker's current item finishes.
-        Assert.InRange(Volatile.Read(ref started), 6, 8);
+        // Two workers, one item each at a time: after item 5 fails, the other worker stops at its next item. The bound
+        // leaves room for a descheduled failing thread on a loaded machine; without the stop it would be 1000.
+        Assert.InRange(Volatile.Read(ref started), 6, 60);
     }
 
     [Fact]
@@ -109,7 +110,7 @@ public class FailureTests : IDisposable
         var ex = Assert.ThrowsAny<OperationCanceledException>(() => Probe.TwoParallel(Enumerable.Range(0, 10_000), cts.Token));
 
         Assert.Equal(cts.Token, ex.CancellationToken);
-        Assert.InRange(Volatile.Read(ref started), 10, 12);
+        Assert.InRange(Volatile.Read(ref started), 10, 60); // of 10,000, with room for a loaded machine
     }
 
     [Fact]

@@ -2,7 +2,6 @@ using System;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
-using System.Threading;
 
 namespace ParallelGen.Internal;
 
@@ -17,7 +16,6 @@ internal sealed class ProgressTracker
     private readonly int _jobs;
     private readonly long _start = Stopwatch.GetTimestamp();
     private int _completed;
-    private int _lastReported;
     private int _nextLogAt = 1;
 
     private ProgressTracker(IProgress<ParallelProgress>? progress, TextWriter? log, int verbose, int total, int jobs)
@@ -43,16 +41,10 @@ internal sealed class ProgressTracker
 
     internal void Add(int finished)
     {
-        int done = Interlocked.Add(ref _completed, finished);
         lock (_lock)
         {
-            // Reports leave in order, and a late, smaller count is never reported after a larger one.
-            if (done <= _lastReported)
-            {
-                return;
-            }
-
-            _lastReported = done;
+            // Counted and reported under one lock: one report per finished batch, counts strictly increasing.
+            int done = _completed += finished;
             TimeSpan elapsed = Stopwatch.GetElapsedTime(_start);
             TimeSpan remaining = done >= _total
                 ? TimeSpan.Zero
