@@ -113,7 +113,7 @@ internal static class ProcessBench
 
         // 8. Cold start in a fresh parent process (what a program's first call pays, parent-side JIT included).
         var fresh = new List<double>();
-        for (int i = 0; i < o.Repeats(5); i++)
+        for (int i = 0; i < o.Repeats(8); i++)
         {
             string line = RunSelf(ColdOnceSwitch);
             fresh.Add(double.Parse(line, CultureInfo.InvariantCulture));
