@@ -23,8 +23,9 @@ public sealed class ParallelizeAttribute : Attribute
     /// <summary>
     /// How many calls run at once, with joblib's meaning of <c>n_jobs</c>: a positive number is exactly that many
     /// workers; <c>-1</c> (the default) is one worker per CPU; <c>-2</c> is all CPUs but one, and in general a negative
-    /// <c>n</c> means <c>cpus + 1 + n</c> (at least one). <c>1</c> runs the calls inline, sequentially, on the calling
-    /// thread, which is convenient under a debugger. <c>0</c> is a compile-time error (PG0005).
+    /// <c>n</c> means <c>cpus + 1 + n</c> (at least one). With <see cref="Backend.Threads"/>, <c>1</c> runs the calls
+    /// inline, sequentially, on the calling thread, which is convenient under a debugger; with
+    /// <see cref="Backend.Processes"/> it means one worker process. <c>0</c> is a compile-time error (PG0005).
     /// </summary>
     public int Jobs { get; set; } = -1;
 

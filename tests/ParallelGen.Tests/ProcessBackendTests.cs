@@ -178,6 +178,31 @@ public class ProcessBackendTests
     }
 
     [Fact]
+    public void Direct_writes_to_the_stdout_descriptor_cannot_corrupt_the_protocol()
+    {
+        Assert.Equal([1, 2, 3], Remote.RawStdoutParallel([1, 2, 3], new ParallelizeOptions { BatchSize = 1 }));
+        Assert.Equal([4], Remote.RawStdoutParallel([4])); // and the worker is still healthy
+    }
+
+    [Fact]
+    public void Output_without_a_final_newline_is_shown_with_its_batch()
+    {
+        var captured = new StringWriter();
+        TextWriter original = Console.Out;
+        Console.SetOut(TextWriter.Synchronized(captured));
+        try
+        {
+            Remote.NoNewlineParallel([5]);
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+
+        Assert.Matches(@"\[worker \d+\] partial line 5", captured.ToString());
+    }
+
+    [Fact]
     public async Task Async_methods_and_the_async_api_run_on_workers()
     {
         int[] doubled = await Remote.TwiceParallelAsync([1, 2, 3]);

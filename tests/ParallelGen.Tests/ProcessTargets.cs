@@ -85,6 +85,30 @@ public static partial class Remote
         return $"{x}:{Environment.ProcessId}";
     }
 
+    [Parallelize(Jobs = 1, Backend = Backend.Processes)]
+    public static int RawStdout(int x)
+    {
+        // Bypasses Console.Out: the raw descriptor, and a child process inheriting it.
+        using (Stream stdout = Console.OpenStandardOutput())
+        {
+            stdout.Write("raw bytes on fd 1\n"u8);
+        }
+
+        if (File.Exists("/bin/echo"))
+        {
+            System.Diagnostics.Process.Start("/bin/echo", "a child process says hi")!.WaitForExit();
+        }
+
+        return x;
+    }
+
+    [Parallelize(Jobs = 1, Backend = Backend.Processes)]
+    public static int NoNewline(int x)
+    {
+        Console.Write($"partial line {x}");
+        return x;
+    }
+
     [Parallelize(Jobs = 2, Backend = Backend.Processes)]
     public static async Task<int> TwiceAsync(int x)
     {

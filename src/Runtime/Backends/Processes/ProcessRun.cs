@@ -52,6 +52,7 @@ internal sealed class ProcessRun<TItem, TResult>
         _results = results;
         _methodId = methodId;
         _pool = ProcessPool.For(assembly);
+        ProcessSerializer.Prewarm<TItem, TResult>();
         _workers = workers;
         _sizer = new BatchSizer(settings.BatchSize, workers);
         _options = options;
@@ -154,7 +155,22 @@ internal sealed class ProcessRun<TItem, TResult>
                 }
 
                 long started = Stopwatch.GetTimestamp();
-                Reply reply = RunBatch(worker, start, count);
+                Reply reply;
+                try
+                {
+                    reply = RunBatch(worker, start, count);
+                }
+                catch
+                {
+                    // A worker whose pipe carried something unexpected cannot be trusted with another call.
+                    WorkerProcess broken = worker;
+                    worker = null;
+                    Release(broken);
+                    broken.Kill("its pipe was corrupted");
+                    _pool.Discard(broken);
+                    throw;
+                }
+
                 switch (reply)
                 {
                     case Reply.Done:
@@ -252,6 +268,7 @@ internal sealed class ProcessRun<TItem, TResult>
         FrameChannel.BeginFrame(frame);
         var writer = new MessagePackWriter(frame);
         writer.Write(_methodId);
+        writer.Write(_options?.WorkerMemoryLimit is not null);
         writer.WriteArrayHeader(count);
         IMessagePackFormatter<TItem> itemFormatter = options.Resolver.GetFormatterWithVerify<TItem>();
         for (int i = start; i < start + count; i++)
@@ -319,7 +336,6 @@ internal sealed class ProcessRun<TItem, TResult>
     {
         MessagePackSerializerOptions options = ProcessSerializer.Options;
         var reader = new MessagePackReader(payload);
-        worker.WorkingSet = reader.ReadInt64();
         int n = reader.ReadArrayHeader();
         if (n != count)
         {
@@ -328,14 +344,21 @@ internal sealed class ProcessRun<TItem, TResult>
 
         if (_results is null)
         {
-            return;
+            for (int i = 0; i < count; i++)
+            {
+                reader.Skip();
+            }
+        }
+        else
+        {
+            IMessagePackFormatter<TResult> formatter = options.Resolver.GetFormatterWithVerify<TResult>();
+            for (int i = 0; i < count; i++)
+            {
+                _results[start + i] = formatter.Deserialize(ref reader, options);
+            }
         }
 
-        IMessagePackFormatter<TResult> formatter = options.Resolver.GetFormatterWithVerify<TResult>();
-        for (int i = 0; i < count; i++)
-        {
-            _results[start + i] = formatter.Deserialize(ref reader, options);
-        }
+        worker.WorkingSet = reader.ReadInt64(); // measured after the batch, when a memory ceiling is set
     }
 
     /// <summary>Handles a worker that died mid-batch; true when the batch should be retried.</summary>

@@ -133,11 +133,10 @@ public static class ProcessWorker
 
     private static int Serve(string token)
     {
-        Stream input = Console.OpenStandardInput();
-        Stream output = Console.OpenStandardOutput();
+        (Stream input, Stream output) = ProtocolStreams.Open();
         var channel = new FrameChannel(input, output);
 
-        // The protocol owns stdout: the program's own console writes become Output frames the parent prints.
+        // The program's own Console writes become Output frames the parent prints.
         Console.SetOut(new OutputFrameWriter(channel));
         Console.SetIn(TextReader.Null);
 
@@ -191,15 +190,20 @@ public static class ProcessWorker
                     $"The worker process has no method '{methodId}'. Was the program rebuilt while the worker was running?");
             }
 
+            bool measureMemory = reader.ReadBoolean();
             FrameChannel.BeginFrame(frame);
             var writer = new MessagePackWriter(frame);
-            writer.Write(Environment.WorkingSet);
             invoker.InvokeBatch(ref reader, ref writer, ref index);
+
+            // Reading the working set costs tens of microseconds on Linux: only when a memory ceiling asks for it.
+            writer.Write(measureMemory ? Environment.WorkingSet : -1L);
             writer.Flush();
+            Console.Out.Flush(); // output without a final newline is shown with its batch
             channel.Send(FrameType.Result, frame);
         }
         catch (Exception ex)
         {
+            Console.Out.Flush();
             FrameChannel.BeginFrame(frame);
             var writer = new MessagePackWriter(frame);
             writer.Write(index);
