@@ -39,6 +39,7 @@ internal sealed class FrameChannel(Stream input, Stream output)
     private readonly object _writeLock = new();
     private readonly byte[] _header = new byte[HeaderSize];
     private byte[] _readBuffer = new byte[64 * 1024];
+    private readonly int _inputDescriptor = SpinPoll.DescriptorOf(input);
 
     /// <summary>Starts a frame in <paramref name="buffer"/>; write the payload after it and call <see cref="Send(FrameType, FrameBuffer)"/>.</summary>
     internal static void BeginFrame(FrameBuffer buffer) => buffer.Reset(HeaderSize);
@@ -76,12 +77,23 @@ internal sealed class FrameChannel(Stream input, Stream output)
         }
     }
 
+    /// <summary>
+    /// Poll briefly before blocking on a read: worth it only while the machine has a core free for the other side
+    /// (see <see cref="SpinPoll"/>), so the parent turns it on per call.
+    /// </summary>
+    internal bool Spin { get; set; }
+
     /// <summary>Reads the next frame; false when the other side has closed the pipe (it exited or died).</summary>
     /// <remarks>The payload stays valid until the next call.</remarks>
     internal bool TryRead(out FrameType type, out ReadOnlyMemory<byte> payload)
     {
         type = default;
         payload = default;
+        if (Spin)
+        {
+            SpinPoll.WaitBriefly(_inputDescriptor);
+        }
+
         if (!ReadExactly(_header))
         {
             return false;

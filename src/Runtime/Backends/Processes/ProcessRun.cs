@@ -28,6 +28,7 @@ internal sealed class ProcessRun<TItem, TResult>
     private readonly string _methodId;
     private readonly ProcessPool _pool;
     private readonly int _workers;
+    private readonly bool _spin;
     private readonly BatchSizer _sizer;
     private readonly ParallelizeOptions? _options;
     private readonly TimeSpan? _timeout;
@@ -54,6 +55,9 @@ internal sealed class ProcessRun<TItem, TResult>
         _pool = ProcessPool.For(assembly);
         ProcessSerializer.Prewarm<TItem, TResult>();
         _workers = workers;
+
+        // Each worker and its dispatcher make two busy threads; poll-before-block only pays while they fit the cores.
+        _spin = 2 * workers <= Environment.ProcessorCount;
         _sizer = new BatchSizer(settings.BatchSize, workers);
         _options = options;
         _timeout = settings.Timeout;
@@ -269,6 +273,7 @@ internal sealed class ProcessRun<TItem, TResult>
         var writer = new MessagePackWriter(frame);
         writer.Write(_methodId);
         writer.Write(_options?.WorkerMemoryLimit is not null);
+        writer.Write(_spin);
         writer.WriteArrayHeader(count);
         IMessagePackFormatter<TItem> itemFormatter = options.Resolver.GetFormatterWithVerify<TItem>();
         for (int i = start; i < start + count; i++)
@@ -287,6 +292,7 @@ internal sealed class ProcessRun<TItem, TResult>
 
         try
         {
+            worker.Channel.Spin = _spin;
             try
             {
                 worker.Channel.Send(FrameType.Call, frame);

@@ -191,6 +191,7 @@ public static class ProcessWorker
             }
 
             bool measureMemory = reader.ReadBoolean();
+            channel.Spin = reader.ReadBoolean(); // poll briefly for the next call when the parent says cores are free
             FrameChannel.BeginFrame(frame);
             var writer = new MessagePackWriter(frame);
             invoker.InvokeBatch(ref reader, ref writer, ref index);
