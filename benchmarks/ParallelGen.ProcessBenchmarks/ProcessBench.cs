@@ -174,7 +174,7 @@ internal static class ProcessBench
         }
 
         double inWorker = Remote.WorkingSetCostParallel([2000])[0];
-        Console.WriteLine($"    per-batch cost inside a worker: one Environment.WorkingSet read takes {Fmt.Us(inWorker)} (the worker reads it for every batch)");
+        Console.WriteLine($"    per-batch cost inside a worker: one Environment.WorkingSet read takes {Fmt.Us(inWorker)} (the worker reads it only when WorkerMemoryLimit is set)");
 
         ProcessStartInfo info = SelfLauncher.StartInfo(PipeFloor.ChildSwitch);
         info.RedirectStandardInput = true;
