@@ -39,6 +39,13 @@ public class ProcessBackendTests
         Point3[] scaled = Remote.ScaleParallel([(new Point3(1, 2, 3), 2.0), (new Point3(-1, 0, 0.5), 10.0)]);
         Assert.Equal([new Point3(2, 4, 6), new Point3(-10, 0, 5)], scaled);
 
+        var day = new DateTime(2026, 11, 24, 0, 0, 0, DateTimeKind.Utc);
+        Measurement[] converted = Assert.Single(Remote.ConvertParallel(
+            [([new Measurement { Value = 2, Unit = "km", Taken = day }], new Dictionary<string, double> { ["km"] = 1000 })]));
+        Assert.Equal(2000, converted[0].Value);
+        Assert.Equal("m", converted[0].Unit);
+        Assert.Equal(day.AddDays(1), converted[0].Taken);
+
         var bag = new Bag { Numbers = [1, 2, 3], Shades = new() { ["sky"] = Shade.Light } };
         Bag result = Assert.Single(Remote.SummarizeParallel([(bag, (7, "night"))]));
         Assert.Equal([1, 2, 3, 6, 7], result.Numbers);

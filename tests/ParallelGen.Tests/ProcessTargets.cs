@@ -17,6 +17,13 @@ public sealed class Bag
     public Dictionary<string, Shade> Shades { get; set; } = [];
 }
 
+public struct Measurement
+{
+    public double Value;
+    public string Unit { get; set; }
+    public DateTime Taken { get; set; }
+}
+
 public sealed class CustomWorkerException(string message) : Exception(message);
 
 /// <summary>Process-backend targets; they run in worker processes started from this test assembly (the dotnet test host case).</summary>
@@ -30,6 +37,10 @@ public static partial class Remote
 
     [Parallelize(Jobs = 2, Backend = Backend.Processes)]
     public static Point3 Scale(Point3 p, double k) => new(p.X * k, p.Y * k, p.Z * k);
+
+    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    public static Measurement[] Convert(Measurement[] readings, Dictionary<string, double> factors) =>
+        readings.Select(m => new Measurement { Value = m.Value * factors[m.Unit], Unit = "m", Taken = m.Taken.AddDays(1) }).ToArray();
 
     [Parallelize(Jobs = 2, Backend = Backend.Processes)]
     public static Bag Summarize(Bag bag, (int Count, string Name) extra) =>
