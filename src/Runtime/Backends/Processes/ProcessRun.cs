@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
@@ -8,10 +7,8 @@ using System.Linq;
 using System.Reflection;
 using System.Runtime.ExceptionServices;
 using System.Threading;
-using System.Threading.Tasks;
 using MessagePack;
 using MessagePack.Formatters;
-using ParallelGen.Backends.Threads;
 using ParallelGen.Internal;
 
 namespace ParallelGen.Backends.Processes;
@@ -21,112 +18,40 @@ namespace ParallelGen.Backends.Processes;
 /// sends it over the worker's pipe and blocks for the reply (no thread hop on the hot path), until the input is done,
 /// the call is stopped, or something fails. The synchronous API runs one loop on the calling thread.
 /// </summary>
-internal sealed class ProcessRun<TItem, TResult>
+internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
 {
     private readonly TItem[] _items;
     private readonly TResult[]? _results;
     private readonly string _methodId;
     private readonly ProcessPool _pool;
-    private readonly int _workers;
     private readonly bool _spin;
     private readonly BatchSizer _sizer;
     private readonly ParallelizeOptions? _options;
-    private readonly TimeSpan? _timeout;
     private readonly ProgressTracker? _progress;
-    private readonly CancellationToken _userToken;
-    private readonly CancellationTokenSource _stopSource;
-    private readonly CancellationTokenRegistration _stopRegistration;
     private readonly HashSet<WorkerProcess> _busy = [];
 
     private long _next;
-    private volatile int _stop;
-    private int _completed;
-    private int _active;
-    private Exception? _error;
-    private int _errorIndex = -1;
-    private ManualResetEventSlim? _allDone;
-    private TaskCompletionSource? _completion;
 
     internal ProcessRun(TItem[] items, TResult[]? results, string methodId, Assembly assembly, int workers, RunSettings settings, ParallelizeOptions? options, ProgressTracker? progress, CancellationToken cancellationToken)
+        : base(items.Length, workers, settings.Timeout, cancellationToken)
     {
         _items = items;
         _results = results;
         _methodId = methodId;
         _pool = ProcessPool.For(assembly);
         ProcessSerializer.Prewarm<TItem, TResult>();
-        _workers = workers;
 
         // Each worker and its dispatcher make two busy threads; poll-before-block only pays while they fit the cores.
         _spin = 2 * workers <= Environment.ProcessorCount;
         _sizer = new BatchSizer(settings.BatchSize, workers);
         _options = options;
-        _timeout = settings.Timeout;
         _progress = progress;
-        _userToken = cancellationToken;
-        _stopSource = cancellationToken.CanBeCanceled
-            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken)
-            : new CancellationTokenSource();
-        if (_timeout is { } timeout)
-        {
-            _stopSource.CancelAfter(timeout);
-        }
-
-        // Cancellation and the call's timeout stop busy workers at once: a process, unlike a thread, can be killed.
-        _stopRegistration = _stopSource.Token.UnsafeRegister(static s => ((ProcessRun<TItem, TResult>)s!).OnStopRequested(), this);
     }
 
-    internal void Run()
-    {
-        _active = _workers;
-        if (_workers > 1)
-        {
-            _allDone = new ManualResetEventSlim(false);
-            for (int i = 1; i < _workers; i++)
-            {
-                WorkerThreadPool.Run(static s => ((ProcessRun<TItem, TResult>)s!).DispatchMain(), this);
-            }
-        }
+    /// <summary>An item's exception stops dispatch, but batches already running in other workers finish.</summary>
+    protected override bool CancelTokenOnFailure => false;
 
-        DispatchMain();
-        _allDone?.Wait();
-        _allDone?.Dispose();
-        Exception? failure = GetFailure();
-        if (failure is not null)
-        {
-            ExceptionDispatchInfo.Throw(failure);
-        }
-    }
-
-    internal Task RunDetached()
-    {
-        _completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _active = _workers;
-        for (int i = 0; i < _workers; i++)
-        {
-            WorkerThreadPool.Run(static s => ((ProcessRun<TItem, TResult>)s!).DispatchMain(), this);
-        }
-
-        return _completion.Task;
-    }
-
-    private void DispatchMain()
-    {
-        try
-        {
-            Dispatch();
-        }
-        catch (Exception ex)
-        {
-            Fail(-1, ex);
-        }
-        finally
-        {
-            if (Interlocked.Decrement(ref _active) == 0)
-            {
-                OnAllDone();
-            }
-        }
-    }
+    protected override void Work() => Dispatch();
 
     private void Dispatch()
     {
@@ -134,7 +59,7 @@ internal sealed class ProcessRun<TItem, TResult>
         (int Start, int Count, int Attempt)? retry = null;
         try
         {
-            while (_stop == 0)
+            while (!Stopping)
             {
                 int start, count, attempt;
                 if (retry is { } again)
@@ -179,7 +104,7 @@ internal sealed class ProcessRun<TItem, TResult>
                 {
                     case Reply.Done:
                         _sizer.Record(count, Stopwatch.GetElapsedTime(started).TotalSeconds);
-                        Interlocked.Add(ref _completed, count);
+                        AddCompleted(count);
                         _progress?.Add(count);
                         worker.ItemsDone += count;
                         if (ShouldRecycle(worker))
@@ -230,7 +155,7 @@ internal sealed class ProcessRun<TItem, TResult>
         WorkerProcess worker = _pool.Lease(ProcessBackend.StartTimeout);
         lock (_busy)
         {
-            if (_stop != 0)
+            if (Stopping)
             {
                 _pool.Return(worker);
                 return null;
@@ -377,7 +302,7 @@ internal sealed class ProcessRun<TItem, TResult>
         string stderr = worker.StandardErrorTail;
         _pool.Discard(worker);
 
-        if (_stop != 0)
+        if (Stopping)
         {
             return false; // killed because the call was cancelled, timed out or already failed
         }
@@ -409,9 +334,9 @@ internal sealed class ProcessRun<TItem, TResult>
         (_options?.MaxTasksPerWorker is { } max && worker.ItemsDone >= max)
         || (_options?.WorkerMemoryLimit is { } limit && worker.WorkingSet > limit);
 
-    private void OnStopRequested()
+    /// <summary>Cancellation and the call's timeout stop busy workers at once: a process, unlike a thread, can be killed.</summary>
+    protected override void OnStopRequested()
     {
-        _stop = 1;
         WorkerProcess[] busy;
         lock (_busy)
         {
@@ -424,45 +349,11 @@ internal sealed class ProcessRun<TItem, TResult>
         }
     }
 
-    private void Fail(int index, Exception exception)
+    protected override void OnFinished()
     {
-        if (Interlocked.CompareExchange(ref _error, exception, null) is null)
-        {
-            _errorIndex = index;
-        }
-
-        // Stop dispatching; batches already running finish (an item's exception does not kill the other workers).
-        _stop = 1;
-    }
-
-    private Exception? GetFailure() =>
-        Outcome.GetFailure(_error, _errorIndex, _userToken, _stopSource.IsCancellationRequested, _timeout, Volatile.Read(ref _completed), _items.Length);
-
-    private void OnAllDone()
-    {
-        Exception? failure = GetFailure();
-        _stopRegistration.Dispose();
-        _stopSource.Dispose();
         lock (_busy)
         {
             _busy.Clear();
-        }
-
-        if (_completion is null)
-        {
-            _allDone?.Set();
-        }
-        else if (failure is OperationCanceledException && _userToken.IsCancellationRequested)
-        {
-            _completion.SetCanceled(_userToken);
-        }
-        else if (failure is not null)
-        {
-            _completion.SetException(failure);
-        }
-        else
-        {
-            _completion.SetResult();
         }
     }
 
