@@ -283,6 +283,32 @@ public class PG0003Tests
         """, Diagnostic(0, "s_n"), Diagnostic(1, "s_n"));
 
     [Fact]
+    public Task TryFinallyThatReleasesALock_CountsAsLock() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            static readonly object Gate = new();
+            static readonly SemaphoreSlim Semaphore = new(1);
+            static readonly ReaderWriterLockSlim Rw = new();
+            static int s_n;
+
+            void M() => Parallel.For(0, 10, i =>
+            {
+                bool taken = false;
+                try { Monitor.Enter(Gate, ref taken); s_n++; }
+                finally { if (taken) Monitor.Exit(Gate); }
+
+                Semaphore.Wait();
+                try { s_n += i; } finally { Semaphore.Release(); }
+
+                Rw.EnterWriteLock();
+                try { s_n = 0; } finally { Rw.ExitWriteLock(); }
+
+                try { {|#0:s_n++|}; } finally { Console.WriteLine("no lock released here"); }
+            });
+        }
+        """, Diagnostic(0, "s_n"));
+
+    [Fact]
     public Task CalleeInGeneratedCode_NotReported()
     {
         var test = new Verifiers.CSharpAnalyzerVerifier<RacyWriteAnalyzer>.Test

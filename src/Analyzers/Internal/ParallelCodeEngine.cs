@@ -272,6 +272,19 @@ internal static class ParallelCodeEngine
                     Walk(usingOperation.Body, inLock: true);
                     return;
                 }
+                else if (operation is ITryOperation { Finally: { } release } tryOperation && !inLock && ReleasesALock(release))
+                {
+                    // Monitor.Enter(gate); try { ... } finally { Monitor.Exit(gate); } and the same shape with
+                    // SemaphoreSlim, Mutex, SpinLock, ReaderWriterLockSlim or Lock: the try block is synchronized.
+                    Walk(tryOperation.Body, inLock: true);
+                    foreach (ICatchClauseOperation clause in tryOperation.Catches)
+                    {
+                        Walk(clause, inLock: true);
+                    }
+
+                    Walk(release, inLock: true);
+                    return;
+                }
                 else if (operation is IBlockOperation block && !inLock)
                 {
                     // using var scope = gate.EnterScope(); locks the rest of the block.
@@ -289,6 +302,25 @@ internal static class ParallelCodeEngine
                 {
                     Walk(child, inLock);
                 }
+            }
+
+            /// <summary>A finally block that releases a lock: Monitor.Exit, SemaphoreSlim.Release, Mutex.ReleaseMutex, ...</summary>
+            private static bool ReleasesALock(IOperation finallyBlock)
+            {
+                foreach (IOperation node in finallyBlock.DescendantsAndSelf())
+                {
+                    if (node is IInvocationOperation { TargetMethod: { ContainingType: { ContainingNamespace: { Name: "Threading", ContainingNamespace.Name: "System" } } type } method }
+                        && (type.Name, method.Name) is
+                            ("Monitor", "Exit") or ("Lock", "Exit") or ("SpinLock", "Exit") or
+                            ("SemaphoreSlim", "Release") or ("Semaphore", "Release") or ("Mutex", "ReleaseMutex") or
+                            ("ReaderWriterLockSlim", "ExitWriteLock" or "ExitReadLock" or "ExitUpgradeableReadLock") or
+                            ("ReaderWriterLock", "ReleaseWriterLock" or "ReleaseReaderLock" or "ReleaseLock"))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
             }
 
             private static bool IsLockScope(IOperation resource)
