@@ -63,8 +63,41 @@ public class ProcessHostTests
     [Fact]
     public void Workers_exit_when_their_parent_is_killed()
     {
+        (Process parent, int[] workers) = StartBusyParent();
+        using (parent)
+        {
+            parent.Kill(); // SIGKILL: no handler of the parent runs
+            AssertAllExit(workers, "outlived its parent");
+        }
+    }
+
+    [Fact]
+    public void Ctrl_c_stops_the_parent_and_its_workers()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // SIGINT is a Unix signal
+        }
+
+        (Process parent, int[] workers) = StartBusyParent();
+        using (parent)
+        {
+            // What a terminal's Ctrl-C sends (the shell's builtin kill: no extra package needed).
+            using (Process kill = Process.Start("/bin/sh", ["-c", "kill -INT " + parent.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                kill.WaitForExit();
+            }
+
+            Assert.True(parent.WaitForExit(TimeSpan.FromSeconds(20)), "the parent ignored Ctrl-C");
+            AssertAllExit(workers, "outlived Ctrl-C");
+        }
+    }
+
+    /// <summary>Starts the host in a mode where two workers are busy with endless calls, and reads their pids.</summary>
+    private static (Process Parent, int[] Workers) StartBusyParent()
+    {
         string log = Path.GetTempFileName();
-        using var parent = Start(Path.Combine(HostDirectory, OperatingSystem.IsWindows() ? "ProcessHost.exe" : "ProcessHost"), ["orphan", log]);
+        Process parent = Start(Path.Combine(HostDirectory, OperatingSystem.IsWindows() ? "ProcessHost.exe" : "ProcessHost"), ["orphan", log]);
         string? line;
         do
         {
@@ -76,12 +109,14 @@ public class ProcessHostTests
         int[] workers = line["WORKERS ".Length..].Split(',').Select(int.Parse).ToArray();
         Assert.Equal(2, workers.Length);
         Assert.All(workers, w => Assert.True(IsAlive(w)));
+        return (parent, workers);
+    }
 
-        parent.Kill(); // SIGKILL: no handler of the parent runs
-
+    private static void AssertAllExit(int[] workers, string what)
+    {
         foreach (int worker in workers)
         {
-            Assert.True(SpinWait.SpinUntil(() => !IsAlive(worker), TimeSpan.FromSeconds(20)), $"worker {worker} outlived its parent");
+            Assert.True(SpinWait.SpinUntil(() => !IsAlive(worker), TimeSpan.FromSeconds(20)), $"worker {worker} {what}");
         }
     }
 
