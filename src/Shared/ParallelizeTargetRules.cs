@@ -27,6 +27,7 @@ internal enum TargetProblemKind
     ProcessesInstanceMethod,
     ProcessesInaccessible,
     ProcessesGenericType,
+    GeneratedNameClash,
 }
 
 /// <summary>One reason a <c>[Parallelize]</c> method is rejected, with a message that says what to change.</summary>
@@ -201,6 +202,20 @@ internal static class ParallelizeTargetRules
                 "it is 'async void', so its completion and exceptions cannot be observed; return Task instead"));
         }
 
+        foreach (IMethodSymbol sibling in containing.GetMembers().OfType<IMethodSymbol>())
+        {
+            if (!SymbolEqualityComparer.Default.Equals(sibling, method)
+                && sibling.MethodKind == MethodKind.Ordinary
+                && sibling.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == AttributeMetadataName)
+                && ClashingName(method, sibling) is { } clash)
+            {
+                problems.Add(new TargetProblem(
+                    TargetProblemKind.GeneratedNameClash,
+                    $"the generated method '{clash}' would have the same signature as the one generated for '{sibling.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}'; rename one of the two methods"));
+                break;
+            }
+        }
+
         ReadArguments(attribute, out int jobs, out int backend, out int batchSize);
         if (jobs == 0)
         {
@@ -274,6 +289,45 @@ internal static class ParallelizeTargetRules
         Accessibility.ProtectedAndInternal => "private protected",
         _ => accessibility.ToString().ToLowerInvariant(),
     };
+
+    /// <summary>
+    /// The names the generator gives a method's parallel versions: <c>NameParallel</c> and <c>NameParallelAsync</c>, or
+    /// for a method returning a task only <c>NameParallelAsync</c> (with an <c>Async</c> suffix moved to the end).
+    /// </summary>
+    public static IEnumerable<string> GeneratedNames(IMethodSymbol method)
+    {
+        bool awaitable = method.ReturnType is INamedTypeSymbol { Name: "Task" or "ValueTask", ContainingNamespace: { } ns }
+            && ns.ToDisplayString() == "System.Threading.Tasks";
+        if (!awaitable)
+        {
+            return [method.Name + "Parallel", method.Name + "ParallelAsync"];
+        }
+
+        string name = method.Name.EndsWith("Async", System.StringComparison.Ordinal) && method.Name.Length > 5
+            ? method.Name.Substring(0, method.Name.Length - 5)
+            : method.Name;
+        return [name + "ParallelAsync"];
+    }
+
+    /// <summary>A name both methods' generated versions share with the same items parameter, or null.</summary>
+    private static string? ClashingName(IMethodSymbol method, IMethodSymbol sibling)
+    {
+        string? name = GeneratedNames(method).Intersect(GeneratedNames(sibling)).FirstOrDefault();
+        return name is not null && ItemSignature(method) == ItemSignature(sibling) ? name : null;
+    }
+
+    /// <summary>The types that make up an item (a trailing CancellationToken is not part of it).</summary>
+    private static string ItemSignature(IMethodSymbol method)
+    {
+        var types = method.Parameters.Select(p => p.Type).ToList();
+        if (types.Count > 0 && types[types.Count - 1] is INamedTypeSymbol { Name: "CancellationToken", ContainingNamespace: { } ns }
+            && ns.ToDisplayString() == "System.Threading")
+        {
+            types.RemoveAt(types.Count - 1);
+        }
+
+        return types.Count == 0 ? "count" : string.Join(",", types.Select(t => t.ToDisplayString()));
+    }
 
     /// <summary>The containing type and its enclosing types that lack the 'partial' modifier, innermost first.</summary>
     public static List<string> TypesMissingPartial(INamedTypeSymbol type, CancellationToken cancellationToken)

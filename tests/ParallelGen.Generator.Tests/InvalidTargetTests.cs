@@ -73,6 +73,31 @@ public class InvalidTargetTests
     }
 
     [Fact]
+    public async Task Methods_whose_generated_versions_would_clash_are_both_reported()
+    {
+        const string source = """
+            using ParallelGen;
+            using System.Threading.Tasks;
+            public static partial class Work
+            {
+                [Parallelize] public static int Fetch(int id) => id;                              // FetchParallel, FetchParallelAsync
+                [Parallelize] public static Task<int> FetchAsync(int id) => Task.FromResult(id);  // FetchParallelAsync: clash
+                [Parallelize] public static int Fetch(string key) => key.Length;                  // other items: no clash
+                [Parallelize] public static Task<int> FetchAsync(int id, int retries) => Task.FromResult(id);
+            }
+            """;
+
+        var clashes = (await GeneratorHarness.AnalyzeAsync(source)).Where(d => d.Id == "PG0005").ToList();
+        Assert.Equal(2, clashes.Count);
+        Assert.All(clashes, d => Assert.Equal("GeneratedNameClash", d.Properties["Reason"]));
+        Assert.Contains(clashes, d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Contains("'FetchParallelAsync' would have the same signature as the one generated for 'Work.FetchAsync(int)'"));
+
+        var (result, _, diagnostics) = GeneratorHarness.Run(source);
+        Assert.Equal(2, result.GeneratedSources.Length); // Fetch(string) and FetchAsync(int, int)
+        Assert.Empty(diagnostics.Problems().Select(d => d.ToString()));
+    }
+
+    [Fact]
     public async Task Each_broken_rule_is_reported_separately()
     {
         var diagnostics = await GeneratorHarness.AnalyzeAsync(
