@@ -22,6 +22,11 @@ public static class ParallelExceptionExtensions
 
     internal static void SetParallelItemIndex(Exception exception, int index)
     {
+        if (index < 0)
+        {
+            return; // not an item's failure (a worker that could not start, say)
+        }
+
         try
         {
             exception.Data[ItemIndexKey] = index;
