@@ -268,6 +268,26 @@ public class ProcessBackendTests
     }
 
     [Fact]
+    public void A_worker_that_cannot_start_in_time_is_a_clear_error_and_the_pool_recovers()
+    {
+        ProcessBackend.Shutdown();
+        TimeSpan original = ProcessBackend.StartTimeout;
+        ProcessBackend.StartTimeout = TimeSpan.FromMilliseconds(1);
+        try
+        {
+            var ex = Assert.Throws<WorkerStartException>(() => Remote.SquareParallel([1L]));
+            Assert.Contains("did not start", ex.Message);
+            Assert.Null(ex.GetParallelItemIndex()); // not an item's failure
+        }
+        finally
+        {
+            ProcessBackend.StartTimeout = original;
+        }
+
+        Assert.Equal([4L], Remote.SquareParallel([2L]));
+    }
+
+    [Fact]
     public void Per_call_processes_on_a_threads_method_is_a_clear_error()
     {
         var ex = Assert.Throws<NotSupportedException>(() => Probe.EightParallel([1], new ParallelizeOptions { Backend = Backend.Processes }));
