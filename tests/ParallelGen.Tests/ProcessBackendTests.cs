@@ -219,6 +219,19 @@ public class ProcessBackendTests
     }
 
     [Fact]
+    public async Task Void_and_Task_methods_run_on_workers()
+    {
+        string dir = Directory.CreateTempSubdirectory("pg-touch-").FullName;
+        string[] paths = Enumerable.Range(0, 4).Select(i => Path.Combine(dir, $"{i}.txt")).ToArray();
+
+        Remote.TouchParallel(paths.Take(2));
+        await Remote.TouchLaterParallelAsync(paths.Skip(2));
+
+        Assert.All(paths, p => Assert.NotEqual(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), File.ReadAllText(p)));
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact]
     public void A_parallel_call_inside_a_worker_runs_in_process()
     {
         Assert.All(Remote.NestedParallel([1, 2]), Assert.True);

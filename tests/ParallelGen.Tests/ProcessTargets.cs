@@ -121,6 +121,16 @@ public static partial class Remote
     }
 
     [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    public static void Touch(string path) => File.WriteAllText(path, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    public static async Task TouchLaterAsync(string path)
+    {
+        await Task.Yield();
+        Touch(path);
+    }
+
+    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
     public static async Task<int> TwiceAsync(int x)
     {
         await Task.Yield();

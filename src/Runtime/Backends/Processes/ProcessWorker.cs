@@ -36,7 +36,7 @@ public static class ProcessWorker
     /// <param name="func">The body.</param>
     public static void RegisterFunc<TItem, TResult, TFunc>(string methodId, TFunc func)
         where TFunc : struct, IParallelFunc<TItem, TResult> =>
-        Register(methodId, new FuncInvoker<TItem, TResult, TFunc>(func));
+        Register(methodId, new WorkerInvoker<TItem, TResult, TFunc>(func));
 
     /// <summary>Registers a void method (generated code).</summary>
     /// <typeparam name="TItem">The item type.</typeparam>
@@ -45,7 +45,7 @@ public static class ProcessWorker
     /// <param name="action">The body.</param>
     public static void RegisterAction<TItem, TAction>(string methodId, TAction action)
         where TAction : struct, IParallelAction<TItem> =>
-        Register(methodId, new ActionInvoker<TItem, TAction>(action));
+        Register(methodId, new WorkerInvoker<TItem, Nil, ActionAdapter<TItem, TAction>>(new(action)));
 
     /// <summary>Registers a method returning <c>Task&lt;T&gt;</c>/<c>ValueTask&lt;T&gt;</c> (generated code).</summary>
     /// <typeparam name="TItem">The item type.</typeparam>
@@ -55,7 +55,7 @@ public static class ProcessWorker
     /// <param name="func">The body.</param>
     public static void RegisterAsyncFunc<TItem, TResult, TFunc>(string methodId, TFunc func)
         where TFunc : struct, IAsyncParallelFunc<TItem, TResult> =>
-        Register(methodId, new AsyncFuncInvoker<TItem, TResult, TFunc>(func));
+        Register(methodId, new WorkerInvoker<TItem, TResult, AwaitedFuncAdapter<TItem, TResult, TFunc>>(new(func)));
 
     /// <summary>Registers a method returning <c>Task</c>/<c>ValueTask</c> (generated code).</summary>
     /// <typeparam name="TItem">The item type.</typeparam>
@@ -64,7 +64,7 @@ public static class ProcessWorker
     /// <param name="action">The body.</param>
     public static void RegisterAsyncAction<TItem, TAction>(string methodId, TAction action)
         where TAction : struct, IAsyncParallelAction<TItem> =>
-        Register(methodId, new AsyncActionInvoker<TItem, TAction>(action));
+        Register(methodId, new WorkerInvoker<TItem, Nil, AwaitedActionAdapter<TItem, TAction>>(new(action)));
 
     /// <summary>
     /// Called by the generated module initializer after registering: a process that carries the worker variable but

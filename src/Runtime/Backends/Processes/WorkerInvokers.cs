@@ -14,7 +14,12 @@ internal interface IWorkerInvoker
     void InvokeBatch(ref MessagePackReader reader, ref MessagePackWriter writer, ref int index);
 }
 
-internal sealed class FuncInvoker<TItem, TResult, TFunc>(TFunc func) : IWorkerInvoker
+/// <summary>
+/// The one batch loop of a worker. Void and async methods come through the adapters below: a void method's result
+/// is <see cref="Nil"/> (which the parent skips), and an async method is awaited synchronously — a worker process runs
+/// one call at a time, so waiting there blocks nobody else.
+/// </summary>
+internal sealed class WorkerInvoker<TItem, TResult, TFunc>(TFunc func) : IWorkerInvoker
     where TFunc : struct, IParallelFunc<TItem, TResult>
 {
     private TFunc _func = func;
@@ -34,61 +39,35 @@ internal sealed class FuncInvoker<TItem, TResult, TFunc>(TFunc func) : IWorkerIn
     }
 }
 
-internal sealed class ActionInvoker<TItem, TAction>(TAction action) : IWorkerInvoker
+internal struct ActionAdapter<TItem, TAction>(TAction action) : IParallelFunc<TItem, Nil>
     where TAction : struct, IParallelAction<TItem>
 {
     private TAction _action = action;
 
-    public void InvokeBatch(ref MessagePackReader reader, ref MessagePackWriter writer, ref int index)
+    public Nil Invoke(TItem item, CancellationToken cancellationToken)
     {
-        MessagePackSerializerOptions options = ProcessSerializer.Options;
-        IMessagePackFormatter<TItem> items = options.Resolver.GetFormatterWithVerify<TItem>();
-        int count = reader.ReadArrayHeader();
-        writer.WriteArrayHeader(count);
-        for (index = 0; index < count; index++)
-        {
-            _action.Invoke(items.Deserialize(ref reader, options), CancellationToken.None);
-            writer.WriteNil();
-        }
+        _action.Invoke(item, cancellationToken);
+        return Nil.Default;
     }
 }
 
-internal sealed class AsyncFuncInvoker<TItem, TResult, TFunc>(TFunc func) : IWorkerInvoker
+internal struct AwaitedFuncAdapter<TItem, TResult, TFunc>(TFunc func) : IParallelFunc<TItem, TResult>
     where TFunc : struct, IAsyncParallelFunc<TItem, TResult>
 {
     private TFunc _func = func;
 
-    public void InvokeBatch(ref MessagePackReader reader, ref MessagePackWriter writer, ref int index)
-    {
-        MessagePackSerializerOptions options = ProcessSerializer.Options;
-        IMessagePackFormatter<TItem> items = options.Resolver.GetFormatterWithVerify<TItem>();
-        IMessagePackFormatter<TResult> results = options.Resolver.GetFormatterWithVerify<TResult>();
-        int count = reader.ReadArrayHeader();
-        writer.WriteArrayHeader(count);
-        for (index = 0; index < count; index++)
-        {
-            // A worker process runs one call at a time, so waiting here blocks nobody else.
-            TResult result = _func.InvokeAsync(items.Deserialize(ref reader, options), CancellationToken.None).AsTask().GetAwaiter().GetResult();
-            results.Serialize(ref writer, result, options);
-        }
-    }
+    public TResult Invoke(TItem item, CancellationToken cancellationToken) =>
+        _func.InvokeAsync(item, cancellationToken).AsTask().GetAwaiter().GetResult();
 }
 
-internal sealed class AsyncActionInvoker<TItem, TAction>(TAction action) : IWorkerInvoker
+internal struct AwaitedActionAdapter<TItem, TAction>(TAction action) : IParallelFunc<TItem, Nil>
     where TAction : struct, IAsyncParallelAction<TItem>
 {
     private TAction _action = action;
 
-    public void InvokeBatch(ref MessagePackReader reader, ref MessagePackWriter writer, ref int index)
+    public Nil Invoke(TItem item, CancellationToken cancellationToken)
     {
-        MessagePackSerializerOptions options = ProcessSerializer.Options;
-        IMessagePackFormatter<TItem> items = options.Resolver.GetFormatterWithVerify<TItem>();
-        int count = reader.ReadArrayHeader();
-        writer.WriteArrayHeader(count);
-        for (index = 0; index < count; index++)
-        {
-            _action.InvokeAsync(items.Deserialize(ref reader, options), CancellationToken.None).AsTask().GetAwaiter().GetResult();
-            writer.WriteNil();
-        }
+        _action.InvokeAsync(item, cancellationToken).AsTask().GetAwaiter().GetResult();
+        return Nil.Default;
     }
 }

@@ -166,9 +166,7 @@ internal sealed class WorkerProcess : IDisposable
         }
     }
 
-    /// <summary>Waits briefly for the exit and describes it: "134 (SIGABRT)".</summary>
-    internal string ExitDescription() => Describe(out _, out _);
-
+    /// <summary>Waits briefly for the exit and describes it: "134 (killed by SIGABRT)".</summary>
     internal string Describe(out int? exitCode, out string? signal)
     {
         exitCode = null;
