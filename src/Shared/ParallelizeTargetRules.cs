@@ -296,17 +296,25 @@ internal static class ParallelizeTargetRules
     /// </summary>
     public static IEnumerable<string> GeneratedNames(IMethodSymbol method)
     {
-        bool awaitable = method.ReturnType is INamedTypeSymbol { Name: "Task" or "ValueTask", ContainingNamespace: { } ns }
+        string name = GeneratedBaseName(method, out bool awaitable);
+        return awaitable ? [name + "Async"] : [name, name + "Async"];
+    }
+
+    /// <summary>
+    /// <c>NameParallel</c>, or for a method returning <c>Task</c>/<c>ValueTask</c> (awaited by the generated code) the
+    /// name without its <c>Async</c> suffix plus <c>Parallel</c>: <c>FetchAsync</c> → <c>FetchParallel</c>(<c>Async</c>).
+    /// </summary>
+    public static string GeneratedBaseName(IMethodSymbol method, out bool awaitable)
+    {
+        awaitable = method.ReturnType is INamedTypeSymbol { Name: "Task" or "ValueTask", TypeArguments.Length: <= 1, ContainingNamespace: { } ns }
             && ns.ToDisplayString() == "System.Threading.Tasks";
-        if (!awaitable)
+        string name = method.Name;
+        if (awaitable && name.EndsWith("Async", System.StringComparison.Ordinal) && name.Length > "Async".Length)
         {
-            return [method.Name + "Parallel", method.Name + "ParallelAsync"];
+            name = name.Substring(0, name.Length - "Async".Length);
         }
 
-        string name = method.Name.EndsWith("Async", System.StringComparison.Ordinal) && method.Name.Length > 5
-            ? method.Name.Substring(0, method.Name.Length - 5)
-            : method.Name;
-        return [name + "ParallelAsync"];
+        return name + "Parallel";
     }
 
     /// <summary>A name both methods' generated versions share with the same items parameter, or null.</summary>

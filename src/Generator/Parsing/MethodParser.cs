@@ -70,13 +70,6 @@ internal static class MethodParser
 
         (ReturnKind returnKind, string resultType, bool valueTask) = ClassifyReturn(method);
 
-        string baseName = method.Name;
-        if ((returnKind is ReturnKind.Awaitable or ReturnKind.AwaitableValue)
-            && baseName.EndsWith("Async", StringComparison.Ordinal) && baseName.Length > "Async".Length)
-        {
-            baseName = baseName.Substring(0, baseName.Length - "Async".Length);
-        }
-
         string documentationId = method.GetDocumentationCommentId() ?? method.Name;
         string hash = StableHash(documentationId);
 
@@ -85,7 +78,7 @@ internal static class MethodParser
             ContainingTypes: new EquatableArray<ContainingTypeInfo>(ContainingTypes(containing)),
             ContainingTypeFullName: containing.ToDisplayString(s_typeFormat),
             MethodName: EscapeIdentifier(method.Name),
-            GeneratedName: baseName + "Parallel",
+            GeneratedName: ParallelizeTargetRules.GeneratedBaseName(method, out _),
             Accessibility: AccessibilityText(method.DeclaredAccessibility),
             IsStatic: method.IsStatic,
             ItemParameters: new EquatableArray<ParameterInfo>(itemParameters),
