@@ -324,12 +324,18 @@ internal static class ParallelizeTargetRules
         return name is not null && ItemSignature(method) == ItemSignature(sibling) ? name : null;
     }
 
+    /// <summary>
+    /// <see cref="System.Threading.CancellationToken"/>: as the last parameter it is not part of an item, and each call
+    /// receives the parallel call's token.
+    /// </summary>
+    public static bool IsCancellationToken(ITypeSymbol type) =>
+        type is INamedTypeSymbol { Name: "CancellationToken", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
+
     /// <summary>The types that make up an item (a trailing CancellationToken is not part of it).</summary>
     private static string ItemSignature(IMethodSymbol method)
     {
         var types = method.Parameters.Select(p => p.Type).ToList();
-        if (types.Count > 0 && types[types.Count - 1] is INamedTypeSymbol { Name: "CancellationToken", ContainingNamespace: { } ns }
-            && ns.ToDisplayString() == "System.Threading")
+        if (types.Count > 0 && IsCancellationToken(types[types.Count - 1]))
         {
             types.RemoveAt(types.Count - 1);
         }

@@ -98,8 +98,7 @@ public sealed class ProcessBackendAnalyzer : DiagnosticAnalyzer, IParallelRule
         for (int i = 0; i < method.Parameters.Length; i++)
         {
             IParameterSymbol parameter = method.Parameters[i];
-            bool trailingToken = i == method.Parameters.Length - 1 &&
-                parameter.Type is INamedTypeSymbol { Name: "CancellationToken", ContainingNamespace: { Name: "Threading", ContainingNamespace.Name: "System" } };
+            bool trailingToken = i == method.Parameters.Length - 1 && ParallelizeTargetRules.IsCancellationToken(parameter.Type);
             if (trailingToken || parameter.Type.TypeKind == TypeKind.Error)
             {
                 continue;

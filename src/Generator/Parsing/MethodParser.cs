@@ -55,7 +55,7 @@ internal static class MethodParser
         ParallelizeTargetRules.ReadArguments(attribute, out int jobs, out int backend, out int batchSize);
 
         var parameters = method.Parameters.ToList();
-        bool passesToken = parameters.Count > 0 && IsCancellationToken(parameters[parameters.Count - 1].Type);
+        bool passesToken = parameters.Count > 0 && ParallelizeTargetRules.IsCancellationToken(parameters[parameters.Count - 1].Type);
         if (passesToken)
         {
             parameters.RemoveAt(parameters.Count - 1);
@@ -121,10 +121,6 @@ internal static class MethodParser
 
         return (ReturnKind.Value, method.ReturnType.ToDisplayString(s_typeFormat), false);
     }
-
-    private static bool IsCancellationToken(ITypeSymbol type) =>
-        type is INamedTypeSymbol { Name: "CancellationToken", ContainingNamespace: { } ns }
-        && ns.ToDisplayString() == "System.Threading";
 
     private static ContainingTypeInfo[] ContainingTypes(INamedTypeSymbol type)
     {
