@@ -1,3 +1,4 @@
+using System.Threading;
 using System.Threading.Tasks;
 using MessagePack;
 using MessagePack.Formatters;
@@ -16,13 +17,26 @@ internal static class ProcessSerializer
     internal static readonly MessagePackSerializerOptions Options =
         new MessagePackSerializerOptions(ProcessResolver.Instance).WithSecurity(MessagePackSecurity.UntrustedData);
 
-    /// <summary>Resolves the formatters of a call's types in the background (while a worker starts, say).</summary>
-    internal static void Prewarm<TItem, TResult>() =>
-        _ = Task.Run(static () =>
+    /// <summary>
+    /// Resolves the formatters of a call's types in the background (while a worker starts, say), once per pair of
+    /// types: later calls find them resolved.
+    /// </summary>
+    internal static void Prewarm<TItem, TResult>()
+    {
+        if (Interlocked.Exchange(ref Prewarmed<TItem, TResult>.Started, 1) == 0)
         {
-            _ = ProcessResolver.Instance.GetFormatter<TItem>();
-            _ = ProcessResolver.Instance.GetFormatter<TResult>();
-        });
+            _ = Task.Run(static () =>
+            {
+                _ = ProcessResolver.Instance.GetFormatter<TItem>();
+                _ = ProcessResolver.Instance.GetFormatter<TResult>();
+            });
+        }
+    }
+
+    private static class Prewarmed<TItem, TResult>
+    {
+        internal static int Started;
+    }
 
     /// <summary>
     /// The built-in formatters first, the contractless resolver only for other types: the same formatters as
