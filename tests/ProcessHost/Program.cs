@@ -1,4 +1,14 @@
+using System.Runtime.InteropServices;
 using ParallelGen;
+
+// Behave like a program started from a terminal, where Ctrl-C is delivered. A shell starts background jobs (`cmd &`,
+// CI scripts, nohup) with SIGINT ignored, and an ignored signal stays ignored across exec, so without this the
+// Ctrl-C test would test the caller's shell instead of ParallelGen. This runs before anything in .NET installs its
+// own SIGINT handling, which then sees the default disposition and installs its handler as usual.
+if (!OperatingSystem.IsWindows())
+{
+    Native.RestoreDefaultSigInt();
+}
 
 // Every run of Main leaves a line in the log: the tests check that Main ran once, never in a worker.
 string mode = args.Length > 0 ? args[0] : "run";
@@ -46,4 +56,15 @@ public static partial class Work
         Thread.Sleep(Timeout.Infinite);
         return x;
     }
+}
+
+internal static partial class Native
+{
+    private const int SigInt = 2;
+
+    [DllImport("libc", EntryPoint = "signal")]
+    private static extern nint Signal(int signal, nint handler);
+
+    /// <summary>Sets SIGINT back to SIG_DFL (0) if the parent shell left it ignored.</summary>
+    public static void RestoreDefaultSigInt() => Signal(SigInt, 0);
 }
