@@ -28,6 +28,7 @@ internal enum TargetProblemKind
     ProcessesInaccessible,
     ProcessesGenericType,
     GeneratedNameClash,
+    ExistingMemberClash,
 }
 
 /// <summary>One reason a <c>[Parallelize]</c> method is rejected, with a message that says what to change.</summary>
@@ -216,6 +217,11 @@ internal static class ParallelizeTargetRules
             }
         }
 
+        if (ExistingMemberClash(method, containing) is { } existing)
+        {
+            problems.Add(new TargetProblem(TargetProblemKind.ExistingMemberClash, existing));
+        }
+
         ReadArguments(attribute, out int jobs, out int backend, out int batchSize);
         if (jobs == 0)
         {
@@ -322,6 +328,121 @@ internal static class ParallelizeTargetRules
     {
         string? name = GeneratedNames(method).Intersect(GeneratedNames(sibling)).FirstOrDefault();
         return name is not null && ItemSignature(method) == ItemSignature(sibling) ? name : null;
+    }
+
+    /// <summary>
+    /// A member the type already declares (in code the user wrote) that a generated method would duplicate: a method with
+    /// a generated method's name and parameter types (CS0111), or a property, field, event or nested type with a
+    /// generated method's name (CS0102). Members this generator produced are skipped: the PG0005 analyzer sees them in
+    /// the compilation, the generator does not, and both must agree.
+    /// </summary>
+    private static string? ExistingMemberClash(IMethodSymbol method, INamedTypeSymbol containing)
+    {
+        foreach (string name in GeneratedNames(method))
+        {
+            foreach (ISymbol member in containing.GetMembers(name))
+            {
+                if (IsGeneratedByParallelGen(member))
+                {
+                    continue;
+                }
+
+                if (member is IMethodSymbol existing)
+                {
+                    if (existing.MethodKind == MethodKind.Ordinary && existing.Arity == 0 && DuplicatesAGeneratedSignature(method, existing))
+                    {
+                        return $"'{containing.Name}' already declares '{existing.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}', which has the signature of a generated method; rename or remove that method, or rename the [Parallelize] method";
+                    }
+                }
+                else
+                {
+                    string kind = member switch
+                    {
+                        IPropertySymbol => "property",
+                        IFieldSymbol => "field",
+                        IEventSymbol => "event",
+                        INamedTypeSymbol => "nested type",
+                        _ => "member",
+                    };
+                    return $"'{containing.Name}' already has a {kind} named '{name}', the name of a generated method; rename the {kind}, or rename the [Parallelize] method";
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsGeneratedByParallelGen(ISymbol member) =>
+        member.GetAttributes().Any(a =>
+            a.AttributeClass is { Name: "GeneratedCodeAttribute" }
+            && a.ConstructorArguments.Length > 0
+            && a.ConstructorArguments[0].Value is GeneratorToolName);
+
+    /// <summary>The tool name in the generated code's <c>[GeneratedCode]</c> attribute.</summary>
+    public const string GeneratorToolName = "ParallelGen.Generator";
+
+    /// <summary>
+    /// Whether <paramref name="existing"/>'s parameters are those of a generated overload:
+    /// <c>(IEnumerable&lt;Item&gt;, CancellationToken)</c> or <c>(IEnumerable&lt;Item&gt;, ParallelizeOptions?, CancellationToken)</c>
+    /// (<c>int count</c> instead of the items for a method without parameters).
+    /// </summary>
+    private static bool DuplicatesAGeneratedSignature(IMethodSymbol method, IMethodSymbol existing)
+    {
+        var parameters = existing.Parameters;
+        if (parameters.Length is not (2 or 3)
+            || parameters.Any(p => p.RefKind != RefKind.None)
+            || !IsCancellationToken(parameters[parameters.Length - 1].Type))
+        {
+            return false;
+        }
+
+        if (parameters.Length == 3
+            && parameters[1].Type is not INamedTypeSymbol { Name: "ParallelizeOptions", ContainingNamespace: { Name: "ParallelGen", ContainingNamespace.IsGlobalNamespace: true } })
+        {
+            return false;
+        }
+
+        var itemTypes = method.Parameters.Select(p => p.Type).ToList();
+        if (itemTypes.Count > 0 && IsCancellationToken(itemTypes[itemTypes.Count - 1]))
+        {
+            itemTypes.RemoveAt(itemTypes.Count - 1);
+        }
+
+        ITypeSymbol first = parameters[0].Type;
+        if (itemTypes.Count == 0)
+        {
+            return first.SpecialType == SpecialType.System_Int32;
+        }
+
+        if (first is not INamedTypeSymbol { Name: "IEnumerable", TypeArguments.Length: 1 } enumerable
+            || enumerable.ContainingNamespace.ToDisplayString() != "System.Collections.Generic")
+        {
+            return false;
+        }
+
+        ITypeSymbol item = enumerable.TypeArguments[0];
+        if (itemTypes.Count == 1)
+        {
+            return SameType(item, itemTypes[0]);
+        }
+
+        return item is INamedTypeSymbol { IsTupleType: true } tuple
+            && tuple.TupleElements.Length == itemTypes.Count
+            && tuple.TupleElements.Select(e => e.Type).Zip(itemTypes, SameType).All(same => same);
+    }
+
+    /// <summary>Type identity as overload resolution sees it: nullable annotations and tuple element names do not count.</summary>
+    private static bool SameType(ITypeSymbol a, ITypeSymbol b)
+    {
+        if (SymbolEqualityComparer.Default.Equals(a, b))
+        {
+            return true;
+        }
+
+        return a is INamedTypeSymbol { IsTupleType: true } ta
+            && b is INamedTypeSymbol { IsTupleType: true } tb
+            && ta.TupleElements.Length == tb.TupleElements.Length
+            && ta.TupleElements.Select(e => e.Type).Zip(tb.TupleElements.Select(e => e.Type), SameType).All(same => same);
     }
 
     /// <summary>

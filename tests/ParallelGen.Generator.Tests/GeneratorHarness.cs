@@ -45,10 +45,13 @@ internal static class GeneratorHarness
         return (result, output, generatorDiagnostics.AddRange(output.GetDiagnostics()));
     }
 
-    /// <summary>The PG0005 analyzer's diagnostics for the sources.</summary>
+    /// <summary>
+    /// The PG0005 analyzer's diagnostics for the sources, analysed as a build does: on the compilation that already holds
+    /// the generated code (so generated members must never be mistaken for the user's).
+    /// </summary>
     public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(params string[] sources)
     {
-        CSharpCompilation compilation = CreateCompilation(sources);
+        CreateDriver().RunGeneratorsAndUpdateCompilation(CreateCompilation(sources), out Compilation compilation, out _);
         var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new ParallelizeUsageAnalyzer());
         return await compilation.WithAnalyzers(analyzers).GetAnalyzerDiagnosticsAsync();
     }

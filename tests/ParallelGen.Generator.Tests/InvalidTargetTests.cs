@@ -31,6 +31,14 @@ public class InvalidTargetTests
         { "partial class Work { void Host() { [Parallelize] static int M(int x) => x; } }", "NotAnOrdinaryMethod", "not to local functions" },
         { "file partial class Work { [Parallelize] public static int M(int x) => x; }", "FileLocalType", "file-local type" },
         { "partial ref struct Work { [Parallelize] public int M(int x) => x; }", "RefStructInstance", "make the method static" },
+        { "partial class Work { [Parallelize] public static int M(int x) => x; public static int[] MParallel(System.Collections.Generic.IEnumerable<int> xs, System.Threading.CancellationToken ct) => []; }",
+          "ExistingMemberClash", "already declares 'Work.MParallel(IEnumerable<int>, CancellationToken)'" },
+        { "partial class Work { [Parallelize] public static int M(int x, string? s) => x; public static System.Threading.Tasks.Task MParallelAsync(System.Collections.Generic.IEnumerable<(int N, string S)> xs, ParallelizeOptions? o, System.Threading.CancellationToken ct) => null!; }",
+          "ExistingMemberClash", "already declares 'Work.MParallelAsync(" },
+        { "partial class Work { [Parallelize] public static int M() => 1; public static int[] MParallel(int n, System.Threading.CancellationToken ct) => []; }",
+          "ExistingMemberClash", "already declares 'Work.MParallel(int, CancellationToken)'" },
+        { "partial class Work { [Parallelize] public static int M(int x) => x; public int MParallel { get; set; } }", "ExistingMemberClash", "already has a property named 'MParallel'" },
+        { "partial class Work { [Parallelize] public static int M(int x) => x; class MParallelAsync { } }", "ExistingMemberClash", "already has a nested type named 'MParallelAsync'" },
     };
 
     [Theory]
@@ -94,6 +102,29 @@ public class InvalidTargetTests
 
         var (result, _, diagnostics) = GeneratorHarness.Run(source);
         Assert.Equal(2, result.GeneratedSources.Length); // Fetch(string) and FetchAsync(int, int)
+        Assert.Empty(diagnostics.Problems().Select(d => d.ToString()));
+    }
+
+    [Fact]
+    public async Task User_members_with_generated_names_but_other_signatures_are_fine()
+    {
+        // Overloads the generated methods do not duplicate, written in another part of the type: no PG0005, code is generated.
+        const string source = """
+            using ParallelGen;
+            using System.Collections.Generic;
+            using System.Threading;
+            public static partial class Work
+            {
+                [Parallelize] public static int Square(int x) => x * x;
+                public static int[] SquareParallel(IEnumerable<long> items, CancellationToken ct) => [];      // other items
+                public static int[] SquareParallel(IEnumerable<int> items) => [];                           // other parameters
+                public static int[] SquareParallelAsync<T>(IEnumerable<int> items, CancellationToken ct) => []; // generic
+            }
+            """;
+
+        Assert.DoesNotContain(await GeneratorHarness.AnalyzeAsync(source), d => d.Id == "PG0005");
+        var (result, _, diagnostics) = GeneratorHarness.Run(source);
+        Assert.Single(result.GeneratedSources);
         Assert.Empty(diagnostics.Problems().Select(d => d.ToString()));
     }
 

@@ -8,7 +8,7 @@ namespace ParallelGen.Generator.Emit;
 /// <summary>Writes the source for one <see cref="MethodToGenerate"/>.</summary>
 internal static class SourceEmitter
 {
-    internal const string GeneratorName = "ParallelGen.Generator";
+    internal const string GeneratorName = global::ParallelGen.Shared.ParallelizeTargetRules.GeneratorToolName;
     internal const string GeneratorVersion = "0.1.0";
 
     private const string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"" + GeneratorName + "\", \"" + GeneratorVersion + "\")]";
