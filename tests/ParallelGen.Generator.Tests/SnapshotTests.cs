@@ -96,7 +96,7 @@ public class SnapshotTests
             public static double Simulate(int seed, int steps) => seed * steps;
 
             [Parallelize(Backend = Backend.Processes)]
-            internal static Task<string> FetchAsync(string key) => Task.FromResult(key);
+            internal static Task<string> FetchAsync(string key, System.Threading.CancellationToken cancellationToken) => Task.FromResult(key);
         }
         """, expectedFiles: 3);
 

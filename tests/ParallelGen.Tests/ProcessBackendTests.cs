@@ -22,7 +22,7 @@ public class ProcessBackendTests
     [Fact]
     public void Workers_are_reused_across_calls()
     {
-        Remote.SquareParallel([1L, 2L, 3L, 4L]);
+        EnsureBothWorkers();
         int started = ProcessBackend.StartedWorkerCount;
         IReadOnlyList<int> before = ProcessBackend.WorkerProcessIds;
 
@@ -79,7 +79,7 @@ public class ProcessBackendTests
     [Fact]
     public void Pool_stays_usable_after_a_worker_exception()
     {
-        Remote.SquareParallel([1L, 2L]);
+        EnsureBothWorkers();
         int started = ProcessBackend.StartedWorkerCount;
         Assert.Throws<InvalidOperationException>(() => Remote.FailParallel(Enumerable.Range(0, 5).Select(i => (i, "invalid"))));
 
@@ -152,7 +152,7 @@ public class ProcessBackendTests
     [Fact]
     public void Cancellation_stops_the_workers()
     {
-        Remote.SleepParallel([(0, 0), (1, 0)], new ParallelizeOptions { BatchSize = 1 });
+        EnsureBothWorkers();
         IReadOnlyList<int> workers = ProcessBackend.WorkerProcessIds;
 
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
@@ -162,6 +162,56 @@ public class ProcessBackendTests
         // The workers busy with 60 s sleeps were killed, not waited for.
         Assert.All(workers, pid => Assert.True(SpinWait.SpinUntil(() => HasExited(pid), TimeSpan.FromSeconds(10)), $"worker {pid} still runs"));
         Assert.Equal([1], Remote.SleepParallel([(1, 0)]));
+    }
+
+    [Fact]
+    public void A_method_taking_a_token_sees_it_cancelled_in_the_worker()
+    {
+        string marker = Path.Combine(Path.GetTempPath(), "pg-cancel-" + Guid.NewGuid().ToString("N"));
+        using var cts = new CancellationTokenSource();
+        Task<int[]> call = Remote.WaitForCancelParallelAsync(
+            Enumerable.Range(0, 2).Select(i => (i, marker, true)), new ParallelizeOptions { BatchSize = 1 }, cts.Token);
+
+        // Both workers are inside the method before the call is cancelled.
+        Assert.True(SpinWait.SpinUntil(() => File.Exists($"{marker}.0.started") && File.Exists($"{marker}.1.started"), TimeSpan.FromSeconds(30)));
+        cts.Cancel();
+
+        var ex = Assert.ThrowsAny<OperationCanceledException>(() => call.GetAwaiter().GetResult());
+        Assert.Equal(cts.Token, ex.CancellationToken);
+
+        // The token the method received was cancelled in each worker, which then returned: no kill was needed.
+        Assert.True(File.Exists($"{marker}.0.cancelled"), "item 0 did not see its token cancelled");
+        Assert.True(File.Exists($"{marker}.1.cancelled"), "item 1 did not see its token cancelled");
+        int[] workers = [.. Enumerable.Range(0, 2).Select(i => int.Parse(File.ReadAllText($"{marker}.{i}.started"), System.Globalization.CultureInfo.InvariantCulture))];
+        Assert.All(workers, pid => Assert.True(SpinWait.SpinUntil(() => HasExited(pid), TimeSpan.FromSeconds(10)), $"worker {pid} still runs"));
+        Assert.Equal([1], Remote.SleepParallel([(1, 0)])); // the pool goes on with fresh workers
+    }
+
+    [Fact]
+    public void A_method_that_ignores_its_token_is_killed_after_the_grace_period()
+    {
+        TimeSpan original = ProcessBackend.CancelGracePeriod;
+        ProcessBackend.CancelGracePeriod = TimeSpan.FromMilliseconds(200);
+        try
+        {
+            string marker = Path.Combine(Path.GetTempPath(), "pg-ignore-" + Guid.NewGuid().ToString("N"));
+            using var cts = new CancellationTokenSource();
+            Task<int[]> call = Remote.WaitForCancelParallelAsync([(0, marker, false)], null, cts.Token);
+            Assert.True(SpinWait.SpinUntil(() => File.Exists($"{marker}.0.started"), TimeSpan.FromSeconds(30)));
+            int worker = int.Parse(File.ReadAllText($"{marker}.0.started"), System.Globalization.CultureInfo.InvariantCulture);
+            cts.Cancel();
+
+            // The 60 s sleep ends with the kill after the grace period, not with the sleep.
+            Assert.True(SpinWait.SpinUntil(() => call.IsCompleted, TimeSpan.FromSeconds(30)), "the cancelled call did not end");
+            Assert.True(call.IsCanceled);
+            Assert.True(SpinWait.SpinUntil(() => HasExited(worker), TimeSpan.FromSeconds(10)), $"worker {worker} still runs");
+        }
+        finally
+        {
+            ProcessBackend.CancelGracePeriod = original;
+        }
+
+        Assert.Equal([2], Remote.SleepParallel([(2, 0)]));
     }
 
     [Fact]
@@ -265,6 +315,18 @@ public class ProcessBackendTests
         }
 
         Assert.Equal([1L, 4L, 9L], Remote.SquareParallel([1L, 2L, 3L]));
+    }
+
+    /// <summary>
+    /// Makes the pool hold both of its workers (Jobs = 2): a short call may be served by one worker alone, and the next
+    /// call would then rightly start the second, which tests that count started workers must not mistake for a leak.
+    /// </summary>
+    private static void EnsureBothWorkers()
+    {
+        string directory = Directory.CreateTempSubdirectory("pg-rendezvous-").FullName;
+        int[] pids = Remote.RendezvousParallel([(0, directory, 2), (1, directory, 2)], new ParallelizeOptions { BatchSize = 1 });
+        Directory.Delete(directory, recursive: true);
+        Assert.Equal(2, pids.Distinct().Count());
     }
 
     internal static bool HasExited(int pid)

@@ -89,6 +89,35 @@ public static partial class Remote
         return x;
     }
 
+    /// <summary>
+    /// Waits for cancellation of its token, then leaves a "cancelled" marker: proof the token was cancelled inside the
+    /// worker, which a kill could not leave. <paramref name="honour"/> false ignores the token (the grace period ends it).
+    /// </summary>
+    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    public static int WaitForCancel(int x, string marker, bool honour, CancellationToken cancellationToken)
+    {
+        File.WriteAllText($"{marker}.{x}.started", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (!honour)
+        {
+            Thread.Sleep(60_000);
+            return x;
+        }
+
+        cancellationToken.WaitHandle.WaitOne(60_000);
+        File.WriteAllText($"{marker}.{x}.cancelled", "token cancelled in the worker");
+        cancellationToken.ThrowIfCancellationRequested();
+        return x;
+    }
+
+    /// <summary>Waits until <paramref name="count"/> distinct worker processes are inside this method: forces that many workers.</summary>
+    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    public static int Rendezvous(int x, string directory, int count)
+    {
+        File.WriteAllText(Path.Combine(directory, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)), "");
+        SpinWait.SpinUntil(() => Directory.GetFiles(directory).Length >= count, TimeSpan.FromSeconds(30));
+        return Environment.ProcessId;
+    }
+
     [Parallelize(Jobs = 2, Backend = Backend.Processes)]
     public static string Talk(int x)
     {

@@ -264,7 +264,8 @@ internal static class SourceEmitter
                             ReturnKind.AwaitableValue => $"RegisterAsyncFunc<{itemType}, {m.ResultType}, {m.BodyTypeName}>",
                             _ => $"RegisterAsyncAction<{itemType}, {m.BodyTypeName}>",
                         };
-                        w.Line($"global::ParallelGen.Backends.Processes.ProcessWorker.{register}({MethodIdLiteral(m)}, default);");
+                        // A method that takes the call's CancellationToken is asked to stop before its worker is killed.
+                        w.Line($"global::ParallelGen.Backends.Processes.ProcessWorker.{register}({MethodIdLiteral(m)}, default{(m.PassesCancellationToken ? ", observesCancellation: true" : "")});");
                     }
 
                     w.Line("global::ParallelGen.Backends.Processes.ProcessWorker.EnsureNotAStrayWorker();");

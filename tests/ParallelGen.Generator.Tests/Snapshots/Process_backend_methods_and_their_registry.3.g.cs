@@ -15,7 +15,7 @@ namespace ParallelGen.Generated
         internal static void Initialize()
         {
             global::ParallelGen.Backends.Processes.ProcessWorker.RegisterFunc<(int seed, int steps), double, __ParallelGen_Simulate_D2AFF23A>("M:Demo.Remote.Simulate(System.Int32,System.Int32)", default);
-            global::ParallelGen.Backends.Processes.ProcessWorker.RegisterAsyncFunc<string, string, __ParallelGen_FetchAsync_3939A6C6>("M:Demo.Remote.FetchAsync(System.String)", default);
+            global::ParallelGen.Backends.Processes.ProcessWorker.RegisterAsyncFunc<string, string, __ParallelGen_FetchAsync_EB8409DB>("M:Demo.Remote.FetchAsync(System.String,System.Threading.CancellationToken)", default, observesCancellation: true);
             global::ParallelGen.Backends.Processes.ProcessWorker.EnsureNotAStrayWorker();
         }
 
@@ -24,9 +24,9 @@ namespace ParallelGen.Generated
             public double Invoke((int seed, int steps) item, global::System.Threading.CancellationToken cancellationToken) => global::Demo.Remote.Simulate(item.Item1, item.Item2);
         }
 
-        private readonly struct __ParallelGen_FetchAsync_3939A6C6 : global::ParallelGen.IAsyncParallelFunc<string, string>
+        private readonly struct __ParallelGen_FetchAsync_EB8409DB : global::ParallelGen.IAsyncParallelFunc<string, string>
         {
-            public global::System.Threading.Tasks.ValueTask<string> InvokeAsync(string item, global::System.Threading.CancellationToken cancellationToken) => new global::System.Threading.Tasks.ValueTask<string>(global::Demo.Remote.FetchAsync(item));
+            public global::System.Threading.Tasks.ValueTask<string> InvokeAsync(string item, global::System.Threading.CancellationToken cancellationToken) => new global::System.Threading.Tasks.ValueTask<string>(global::Demo.Remote.FetchAsync(item, cancellationToken));
         }
     }
 }

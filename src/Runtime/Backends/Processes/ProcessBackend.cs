@@ -10,6 +10,7 @@ public static class ProcessBackend
 {
     private static TimeSpan s_idleTimeout = TimeSpan.FromSeconds(60);
     private static TimeSpan s_startTimeout = TimeSpan.FromSeconds(60);
+    private static TimeSpan s_cancelGracePeriod = TimeSpan.FromSeconds(2);
 
     /// <summary>Idle workers exit after this long without work (default 60 s). The next call starts new ones.</summary>
     public static TimeSpan IdleTimeout
@@ -23,6 +24,18 @@ public static class ProcessBackend
     {
         get => s_startTimeout;
         set => s_startTimeout = value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "StartTimeout must be positive.");
+    }
+
+    /// <summary>
+    /// When a call is cancelled or times out, a busy worker running a method that takes a <see cref="System.Threading.CancellationToken"/>
+    /// is first asked to stop: the token the method received is cancelled (on Unix, through SIGTERM). A worker still busy
+    /// after this long is killed (default 2 s). Workers running methods without a token are killed at once, and on
+    /// Windows every busy worker is. A worker that was asked to stop is not reused.
+    /// </summary>
+    public static TimeSpan CancelGracePeriod
+    {
+        get => s_cancelGracePeriod;
+        set => s_cancelGracePeriod = value >= TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "CancelGracePeriod cannot be negative.");
     }
 
     /// <summary><see langword="true"/> in a worker process.</summary>

@@ -95,7 +95,7 @@ internal sealed class ProcessPool
     /// <summary>Gives a healthy worker back for reuse.</summary>
     internal void Return(WorkerProcess worker)
     {
-        if (worker.HasExited || worker.KillReason is not null)
+        if (worker.HasExited || worker.KillReason is not null || worker.StopRequested)
         {
             Discard(worker);
             return;

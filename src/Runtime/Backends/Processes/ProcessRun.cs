@@ -29,6 +29,7 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
     private readonly ParallelizeOptions? _options;
     private readonly ProgressTracker? _progress;
     private readonly HashSet<WorkerProcess> _busy = [];
+    private readonly bool _cooperative;
 
     private long _next;
 
@@ -39,6 +40,7 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
         _results = results;
         _methodId = methodId;
         _pool = ProcessPool.For(assembly);
+        _cooperative = ProcessWorker.ObservesCancellation(methodId);
         ProcessSerializer.Prewarm<TItem, TResult>();
 
         // Each worker and its dispatcher make two busy threads; poll-before-block only pays while they fit the cores.
@@ -334,7 +336,11 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
         (_options?.MaxTasksPerWorker is { } max && worker.ItemsDone >= max)
         || (_options?.WorkerMemoryLimit is { } limit && worker.WorkingSet > limit);
 
-    /// <summary>Cancellation and the call's timeout stop busy workers at once: a process, unlike a thread, can be killed.</summary>
+    /// <summary>
+    /// Cancellation and the call's timeout stop busy workers: a process, unlike a thread, can be killed. A method that
+    /// takes a <see cref="CancellationToken"/> first gets its token cancelled and <see cref="ProcessBackend.CancelGracePeriod"/>
+    /// to return; any other is killed at once.
+    /// </summary>
     protected override void OnStopRequested()
     {
         WorkerProcess[] busy;
@@ -345,7 +351,14 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
 
         foreach (WorkerProcess w in busy)
         {
-            w.Kill("the call was stopped");
+            if (_cooperative)
+            {
+                w.RequestStop(ProcessBackend.CancelGracePeriod, "the call was stopped");
+            }
+            else
+            {
+                w.Kill("the call was stopped");
+            }
         }
     }
 

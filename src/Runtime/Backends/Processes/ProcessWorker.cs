@@ -4,6 +4,7 @@ using System.ComponentModel;
 using System.IO;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading;
 using MessagePack;
@@ -24,6 +25,12 @@ public static class ProcessWorker
     internal const string AssemblyVariable = "PARALLELGEN_WORKER_ASSEMBLY";
 
     private static readonly Dictionary<string, IWorkerInvoker> s_invokers = new(StringComparer.Ordinal);
+    private static readonly HashSet<string> s_cooperative = new(StringComparer.Ordinal);
+
+    // The running call's cancellation, for methods that take a token (null otherwise and between calls). Never
+    // disposed: it has no timer, and the signal handler may still hold it after the call is over.
+    private static CancellationTokenSource? s_callCancellation;
+    private static volatile bool s_stopAfterCall;
 
     /// <summary><see langword="true"/> inside a ParallelGen worker process.</summary>
     public static bool IsWorkerProcess { get; private set; }
@@ -34,18 +41,20 @@ public static class ProcessWorker
     /// <typeparam name="TFunc">The body that calls the method.</typeparam>
     /// <param name="methodId">The method's stable id.</param>
     /// <param name="func">The body.</param>
-    public static void RegisterFunc<TItem, TResult, TFunc>(string methodId, TFunc func)
+    /// <param name="observesCancellation">Whether the method takes the call's <see cref="CancellationToken"/>.</param>
+    public static void RegisterFunc<TItem, TResult, TFunc>(string methodId, TFunc func, bool observesCancellation = false)
         where TFunc : struct, IParallelFunc<TItem, TResult> =>
-        Register(methodId, new WorkerInvoker<TItem, TResult, TFunc>(func));
+        Register(methodId, new WorkerInvoker<TItem, TResult, TFunc>(func), observesCancellation);
 
     /// <summary>Registers a void method (generated code).</summary>
     /// <typeparam name="TItem">The item type.</typeparam>
     /// <typeparam name="TAction">The body that calls the method.</typeparam>
     /// <param name="methodId">The method's stable id.</param>
     /// <param name="action">The body.</param>
-    public static void RegisterAction<TItem, TAction>(string methodId, TAction action)
+    /// <param name="observesCancellation">Whether the method takes the call's <see cref="CancellationToken"/>.</param>
+    public static void RegisterAction<TItem, TAction>(string methodId, TAction action, bool observesCancellation = false)
         where TAction : struct, IParallelAction<TItem> =>
-        Register(methodId, new WorkerInvoker<TItem, Nil, ActionAdapter<TItem, TAction>>(new(action)));
+        Register(methodId, new WorkerInvoker<TItem, Nil, ActionAdapter<TItem, TAction>>(new(action)), observesCancellation);
 
     /// <summary>Registers a method returning <c>Task&lt;T&gt;</c>/<c>ValueTask&lt;T&gt;</c> (generated code).</summary>
     /// <typeparam name="TItem">The item type.</typeparam>
@@ -53,18 +62,20 @@ public static class ProcessWorker
     /// <typeparam name="TFunc">The body that calls the method.</typeparam>
     /// <param name="methodId">The method's stable id.</param>
     /// <param name="func">The body.</param>
-    public static void RegisterAsyncFunc<TItem, TResult, TFunc>(string methodId, TFunc func)
+    /// <param name="observesCancellation">Whether the method takes the call's <see cref="CancellationToken"/>.</param>
+    public static void RegisterAsyncFunc<TItem, TResult, TFunc>(string methodId, TFunc func, bool observesCancellation = false)
         where TFunc : struct, IAsyncParallelFunc<TItem, TResult> =>
-        Register(methodId, new WorkerInvoker<TItem, TResult, AwaitedFuncAdapter<TItem, TResult, TFunc>>(new(func)));
+        Register(methodId, new WorkerInvoker<TItem, TResult, AwaitedFuncAdapter<TItem, TResult, TFunc>>(new(func)), observesCancellation);
 
     /// <summary>Registers a method returning <c>Task</c>/<c>ValueTask</c> (generated code).</summary>
     /// <typeparam name="TItem">The item type.</typeparam>
     /// <typeparam name="TAction">The body that calls the method.</typeparam>
     /// <param name="methodId">The method's stable id.</param>
     /// <param name="action">The body.</param>
-    public static void RegisterAsyncAction<TItem, TAction>(string methodId, TAction action)
+    /// <param name="observesCancellation">Whether the method takes the call's <see cref="CancellationToken"/>.</param>
+    public static void RegisterAsyncAction<TItem, TAction>(string methodId, TAction action, bool observesCancellation = false)
         where TAction : struct, IAsyncParallelAction<TItem> =>
-        Register(methodId, new WorkerInvoker<TItem, Nil, AwaitedActionAdapter<TItem, TAction>>(new(action)));
+        Register(methodId, new WorkerInvoker<TItem, Nil, AwaitedActionAdapter<TItem, TAction>>(new(action)), observesCancellation);
 
     /// <summary>
     /// Called by the generated module initializer after registering: a process that carries the worker variable but
@@ -123,11 +134,42 @@ public static class ProcessWorker
         Environment.Exit(exitCode);
     }
 
-    private static void Register(string methodId, IWorkerInvoker invoker)
+    private static void Register(string methodId, IWorkerInvoker invoker, bool observesCancellation)
     {
         lock (s_invokers)
         {
             s_invokers[methodId] = invoker;
+            if (observesCancellation)
+            {
+                s_cooperative.Add(methodId);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether the method takes the call's <see cref="CancellationToken"/>: the parent then asks a busy worker to stop
+    /// (SIGTERM, which cancels the token) and waits <see cref="ProcessBackend.CancelGracePeriod"/> before killing it.
+    /// The generated module initializer registers the methods in the parent process too.
+    /// </summary>
+    internal static bool ObservesCancellation(string methodId)
+    {
+        lock (s_invokers)
+        {
+            return s_cooperative.Contains(methodId);
+        }
+    }
+
+    /// <summary>
+    /// SIGTERM while a call runs cancels the call's token and the worker exits once it has replied; while the worker is
+    /// idle, or runs a method that takes no token, SIGTERM ends it as usual.
+    /// </summary>
+    private static void OnStopSignal(PosixSignalContext context)
+    {
+        if (Volatile.Read(ref s_callCancellation) is { } call)
+        {
+            context.Cancel = true;
+            s_stopAfterCall = true;
+            call.Cancel();
         }
     }
 
@@ -143,6 +185,7 @@ public static class ProcessWorker
         // Every call in a worker is "inside a parallel body": nested parallel calls run sequentially, in-process.
         ParallelContext.EnterThread();
         ParentWatchdog.Start();
+        using PosixSignalRegistration? stopSignal = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
 
         var hello = new FrameBuffer();
         FrameChannel.BeginFrame(hello);
@@ -159,6 +202,11 @@ public static class ProcessWorker
             {
                 case FrameType.Call:
                     RunCall(channel, payload, frame);
+                    if (s_stopAfterCall)
+                    {
+                        return 0; // the parent asked this worker to stop: it has replied, and is not reused
+                    }
+
                     break;
                 case FrameType.Shutdown:
                     return 0;
@@ -179,9 +227,11 @@ public static class ProcessWorker
         {
             string methodId = reader.ReadString() ?? "";
             IWorkerInvoker? invoker;
+            bool cooperative;
             lock (s_invokers)
             {
                 s_invokers.TryGetValue(methodId, out invoker);
+                cooperative = s_cooperative.Contains(methodId);
             }
 
             if (invoker is null)
@@ -194,7 +244,16 @@ public static class ProcessWorker
             channel.Spin = reader.ReadBoolean(); // poll briefly for the next call when the parent says cores are free
             FrameChannel.BeginFrame(frame);
             var writer = new MessagePackWriter(frame);
-            invoker.InvokeBatch(ref reader, ref writer, ref index);
+            CancellationTokenSource? cancellation = cooperative ? new CancellationTokenSource() : null;
+            Volatile.Write(ref s_callCancellation, cancellation);
+            try
+            {
+                invoker.InvokeBatch(ref reader, ref writer, ref index, cancellation?.Token ?? CancellationToken.None);
+            }
+            finally
+            {
+                Volatile.Write(ref s_callCancellation, null);
+            }
 
             // Reading the working set costs tens of microseconds on Linux: only when a memory ceiling asks for it.
             writer.Write(measureMemory ? Environment.WorkingSet : -1L);

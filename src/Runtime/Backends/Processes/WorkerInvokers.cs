@@ -9,9 +9,10 @@ internal interface IWorkerInvoker
 {
     /// <summary>
     /// Runs the batch. <paramref name="index"/> is the position in the batch of the item being processed, so that an
-    /// exception can name it.
+    /// exception can name it. <paramref name="cancellationToken"/> is the call's, for methods that take one: once it
+    /// is cancelled, the batch's remaining items do not start.
     /// </summary>
-    void InvokeBatch(ref MessagePackReader reader, ref MessagePackWriter writer, ref int index);
+    void InvokeBatch(ref MessagePackReader reader, ref MessagePackWriter writer, ref int index, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -24,7 +25,7 @@ internal sealed class WorkerInvoker<TItem, TResult, TFunc>(TFunc func) : IWorker
 {
     private TFunc _func = func;
 
-    public void InvokeBatch(ref MessagePackReader reader, ref MessagePackWriter writer, ref int index)
+    public void InvokeBatch(ref MessagePackReader reader, ref MessagePackWriter writer, ref int index, CancellationToken cancellationToken)
     {
         MessagePackSerializerOptions options = ProcessSerializer.Options;
         IMessagePackFormatter<TItem> items = options.Resolver.GetFormatterWithVerify<TItem>();
@@ -34,7 +35,8 @@ internal sealed class WorkerInvoker<TItem, TResult, TFunc>(TFunc func) : IWorker
         for (index = 0; index < count; index++)
         {
             TItem item = items.Deserialize(ref reader, options);
-            results.Serialize(ref writer, _func.Invoke(item, CancellationToken.None), options);
+            cancellationToken.ThrowIfCancellationRequested();
+            results.Serialize(ref writer, _func.Invoke(item, cancellationToken), options);
         }
     }
 }

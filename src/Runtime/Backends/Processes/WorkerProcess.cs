@@ -8,13 +8,16 @@ using MessagePack;
 namespace ParallelGen.Backends.Processes;
 
 /// <summary>One worker process as the parent sees it: the process, its private stdin/stdout pipes, its stderr.</summary>
-internal sealed class WorkerProcess : IDisposable
+internal sealed partial class WorkerProcess : IDisposable
 {
     private const int StderrTailLines = 30;
     private readonly Process _process;
     private readonly Queue<string> _stderrTail = new();
     private string? _killReason;
     private int _disposed;
+    private int _stopRequested;
+    private Timer? _graceTimer;
+    private string? _graceReason;
 
     private WorkerProcess(Process process, int number)
     {
@@ -153,6 +156,44 @@ internal sealed class WorkerProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// Asks a busy worker to stop its call: SIGTERM cancels the token the running method received; the worker replies
+    /// and exits. If it is still running after <paramref name="grace"/>, it is killed. Needs Unix; elsewhere it kills.
+    /// </summary>
+    internal void RequestStop(TimeSpan grace, string reason)
+    {
+        if (OperatingSystem.IsWindows() || grace <= TimeSpan.Zero || Interlocked.Exchange(ref _stopRequested, 1) != 0)
+        {
+            Kill(reason);
+            return;
+        }
+
+        if (SendSignal(ProcessId, SigTerm) != 0)
+        {
+            Kill(reason);
+            return;
+        }
+
+        _graceTimer = new Timer(static s => ((WorkerProcess)s!).KillAfterGrace(), this, grace, Timeout.InfiniteTimeSpan);
+        _graceReason = reason;
+    }
+
+    /// <summary>The worker was asked to stop (and exits after its reply): it must not be reused.</summary>
+    internal bool StopRequested => Volatile.Read(ref _stopRequested) != 0;
+
+    private void KillAfterGrace()
+    {
+        if (!HasExited)
+        {
+            Kill(_graceReason ?? "the call was stopped");
+        }
+    }
+
+    private const int SigTerm = 15;
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int SendSignal(int pid, int signal);
+
     /// <summary>Asks an idle worker to exit.</summary>
     internal void Shutdown()
     {
@@ -201,6 +242,7 @@ internal sealed class WorkerProcess : IDisposable
             return;
         }
 
+        _graceTimer?.Dispose();
         if (!HasExited)
         {
             Kill("disposed");
