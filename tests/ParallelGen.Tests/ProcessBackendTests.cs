@@ -151,18 +151,39 @@ public class ProcessBackendTests
     }
 
     [Fact]
-    public void Cancellation_stops_the_workers()
+    public void Cancellation_kills_the_busy_workers_of_a_method_without_a_token_at_once()
     {
-        EnsureBothWorkers();
-        IReadOnlyList<int> workers = ProcessBackend.WorkerProcessIds;
+        TimeSpan original = ProcessBackend.CancelGracePeriod;
+        ProcessBackend.CancelGracePeriod = TimeSpan.FromMinutes(5); // must not apply: the method cannot observe a token
+        try
+        {
+            string marker = Path.Combine(Path.GetTempPath(), "pg-hang-" + Guid.NewGuid().ToString("N"));
+            using var cts = new CancellationTokenSource();
+            Task<int[]> call = Remote.HangParallelAsync(Enumerable.Range(0, 4).Select(i => (i, marker)), new ParallelizeOptions { BatchSize = 1 }, cts.Token);
+            int[] busy = WaitForStarted(marker, 2);
+            cts.Cancel();
 
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
-        Assert.ThrowsAny<OperationCanceledException>(() =>
-            Remote.SleepParallel(Enumerable.Range(0, 4).Select(i => (i, 60_000)), new ParallelizeOptions { BatchSize = 1 }, cts.Token));
+            Assert.ThrowsAny<OperationCanceledException>(() => call.GetAwaiter().GetResult());
 
-        // The workers busy with 60 s sleeps were killed, not waited for.
-        Assert.All(workers, pid => Assert.True(SpinWait.SpinUntil(() => HasExited(pid), TimeSpan.FromSeconds(10)), $"worker {pid} still runs"));
+            // The workers busy with 60 s sleeps were killed, not waited for.
+            Assert.All(busy, pid => Assert.True(SpinWait.SpinUntil(() => HasExited(pid), TimeSpan.FromSeconds(10)), $"worker {pid} still runs"));
+            Assert.False(File.Exists($"{marker}.2.started") && File.Exists($"{marker}.3.started"), "items after the cancellation started");
+        }
+        finally
+        {
+            ProcessBackend.CancelGracePeriod = original;
+        }
+
         Assert.Equal([1], Remote.SleepParallel([(1, 0)]));
+    }
+
+    /// <summary>Waits for the first <paramref name="count"/> items' "started" markers and returns their workers' pids.</summary>
+    private static int[] WaitForStarted(string marker, int count)
+    {
+        Assert.True(
+            SpinWait.SpinUntil(() => Enumerable.Range(0, count).All(i => File.Exists($"{marker}.{i}.started")), TimeSpan.FromSeconds(30)),
+            "the items did not start");
+        return [.. Enumerable.Range(0, count).Select(i => int.Parse(File.ReadAllText($"{marker}.{i}.started"), System.Globalization.CultureInfo.InvariantCulture))];
     }
 
     [Fact]
@@ -174,7 +195,7 @@ public class ProcessBackendTests
             Enumerable.Range(0, 2).Select(i => (i, marker, true)), new ParallelizeOptions { BatchSize = 1 }, cts.Token);
 
         // Both workers are inside the method before the call is cancelled.
-        Assert.True(SpinWait.SpinUntil(() => File.Exists($"{marker}.0.started") && File.Exists($"{marker}.1.started"), TimeSpan.FromSeconds(30)));
+        int[] workers = WaitForStarted(marker, 2);
         cts.Cancel();
 
         var ex = Assert.ThrowsAny<OperationCanceledException>(() => call.GetAwaiter().GetResult());
@@ -183,7 +204,6 @@ public class ProcessBackendTests
         // The token the method received was cancelled in each worker, which then returned: no kill was needed.
         Assert.True(File.Exists($"{marker}.0.cancelled"), "item 0 did not see its token cancelled");
         Assert.True(File.Exists($"{marker}.1.cancelled"), "item 1 did not see its token cancelled");
-        int[] workers = [.. Enumerable.Range(0, 2).Select(i => int.Parse(File.ReadAllText($"{marker}.{i}.started"), System.Globalization.CultureInfo.InvariantCulture))];
         Assert.All(workers, pid => Assert.True(SpinWait.SpinUntil(() => HasExited(pid), TimeSpan.FromSeconds(10)), $"worker {pid} still runs"));
         Assert.Equal([1], Remote.SleepParallel([(1, 0)])); // the pool goes on with fresh workers
     }
@@ -198,8 +218,7 @@ public class ProcessBackendTests
             string marker = Path.Combine(Path.GetTempPath(), "pg-ignore-" + Guid.NewGuid().ToString("N"));
             using var cts = new CancellationTokenSource();
             Task<int[]> call = Remote.WaitForCancelParallelAsync([(0, marker, false)], null, cts.Token);
-            Assert.True(SpinWait.SpinUntil(() => File.Exists($"{marker}.0.started"), TimeSpan.FromSeconds(30)));
-            int worker = int.Parse(File.ReadAllText($"{marker}.0.started"), System.Globalization.CultureInfo.InvariantCulture);
+            int worker = WaitForStarted(marker, 1)[0];
             cts.Cancel();
 
             // The 60 s sleep ends with the kill after the grace period, not with the sleep.

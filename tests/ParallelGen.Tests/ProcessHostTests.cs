@@ -42,6 +42,25 @@ public class ProcessHostTests
         AssertRunsOnce(DotnetHost(), ["run", "--project", Path.Combine(RepoRoot, "tests", "ProcessHost"), "-c", s_configuration, "--no-build", "--"]);
 
     [Fact]
+    public void Works_for_methods_in_a_class_library() =>
+        AssertRunsOnce(Path.Combine(HostDirectory, OperatingSystem.IsWindows() ? "ProcessHost.exe" : "ProcessHost"), [], "library");
+
+    [Fact]
+    public void Works_for_methods_in_a_class_library_under_dotnet_test()
+    {
+        // Here the entry assembly is the test host; the workers start through this test project, next to the library.
+        string[] described = ProcessLibrary.LibraryWork.DescribeParallel(Enumerable.Range(0, 4), new ParallelizeOptions { BatchSize = 1 });
+        Assert.Equal(["0", "1", "2", "3"], described.Select(d => d.Split(':')[0]));
+        Assert.All(described, d =>
+        {
+            string[] parts = d.Split(':');
+            Assert.NotEqual(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), parts[1]);
+            Assert.Equal("ProcessLibrary", parts[2]);
+            Assert.Equal("True", parts[3]);
+        });
+    }
+
+    [Fact]
     public void Works_as_a_single_file_publish()
     {
         if (!OperatingSystem.IsLinux())
@@ -120,10 +139,10 @@ public class ProcessHostTests
         }
     }
 
-    private static void AssertRunsOnce(string fileName, string[] prefix)
+    private static void AssertRunsOnce(string fileName, string[] prefix, string mode = "run")
     {
         string log = Path.GetTempFileName();
-        (int code, string output) = RunToEnd(fileName, [.. prefix, "run", log], TimeSpan.FromMinutes(2));
+        (int code, string output) = RunToEnd(fileName, [.. prefix, mode, log], TimeSpan.FromMinutes(2));
 
         Assert.True(code == 0, output);
         Assert.StartsWith("OK parent ", output.Trim());

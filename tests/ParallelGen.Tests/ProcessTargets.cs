@@ -96,7 +96,7 @@ public static partial class Remote
     [Parallelize(Jobs = 2, Backend = Backend.Processes)]
     public static int WaitForCancel(int x, string marker, bool honour, CancellationToken cancellationToken)
     {
-        File.WriteAllText($"{marker}.{x}.started", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Mark($"{marker}.{x}.started", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (!honour)
         {
             Thread.Sleep(60_000);
@@ -107,6 +107,22 @@ public static partial class Remote
         File.WriteAllText($"{marker}.{x}.cancelled", "token cancelled in the worker");
         cancellationToken.ThrowIfCancellationRequested();
         return x;
+    }
+
+    /// <summary>Leaves its worker's pid in a marker file, then sleeps: a method without a token, so it is killed on cancel.</summary>
+    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    public static int Hang(int x, string marker)
+    {
+        Mark($"{marker}.{x}.started", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Thread.Sleep(60_000);
+        return x;
+    }
+
+    /// <summary>Writes a marker file atomically, so a reader that sees it also sees its content.</summary>
+    internal static void Mark(string path, string content)
+    {
+        File.WriteAllText(path + ".tmp", content);
+        File.Move(path + ".tmp", path, overwrite: true);
     }
 
     /// <summary>Waits until <paramref name="count"/> distinct worker processes are inside this method: forces that many workers.</summary>

@@ -24,6 +24,14 @@ switch (mode)
         Console.WriteLine($"{(ok ? "OK" : "WRONG")} parent {Environment.ProcessId} workers {string.Join(',', pids.Distinct().Order())}");
         return ok ? 0 : 1;
 
+    case "library":
+        // Methods declared in a class library (no runtimeconfig of its own): the workers start through this program.
+        string[] described = ProcessLibrary.LibraryWork.DescribeParallel(Enumerable.Range(0, 4), new ParallelizeOptions { BatchSize = 1 });
+        bool fine = described.Select(d => d.Split(':')).All(p => p[2] == "ProcessLibrary" && p[3] == "True" && p[1] != Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            && described.Select(d => d.Split(':')[0]).SequenceEqual(["0", "1", "2", "3"]);
+        Console.WriteLine($"{(fine ? "OK" : "WRONG")} parent {Environment.ProcessId} {string.Join(' ', described)}");
+        return fine ? 0 : 1;
+
     case "orphan":
         // Start workers busy with long calls, report their pids, and wait to be killed.
         Task<int[]> busy = Work.HangParallelAsync(Enumerable.Range(0, 2), new ParallelizeOptions { BatchSize = 1 });

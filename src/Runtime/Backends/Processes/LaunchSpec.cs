@@ -7,12 +7,15 @@ using System.Runtime.InteropServices;
 namespace ParallelGen.Backends.Processes;
 
 /// <summary>
-/// How to start a worker for methods declared in one assembly. The worker runs that assembly again, whose generated
-/// module initializer turns the process into a worker before any user code (so <c>Main</c> never runs):
+/// How to start a worker for methods declared in one assembly. The worker runs that assembly again with the ParallelGen
+/// startup hook, which loads it, runs its generated registration and serves calls before any user code (so <c>Main</c>
+/// never runs):
 /// <list type="bullet">
 /// <item>the assembly is the entry assembly of an apphost or single-file executable: that executable again;</item>
 /// <item>otherwise (<c>dotnet app.dll</c>, <c>dotnet run</c>, a test assembly under <c>dotnet test</c>): <c>dotnet exec</c>
-/// of the assembly with its own runtimeconfig.json and deps.json.</item>
+/// of the assembly with its own runtimeconfig.json and deps.json;</item>
+/// <item>a class library (no runtimeconfig.json): the application that loaded it, started as above, or an application
+/// built next to it whose deps.json lists it; the worker then loads the library by name.</item>
 /// </list>
 /// </summary>
 internal sealed record LaunchSpec(string FileName, IReadOnlyList<string> Arguments, string Key, string AssemblyName)
@@ -44,12 +47,63 @@ internal sealed record LaunchSpec(string FileName, IReadOnlyList<string> Argumen
         string runtimeConfig = Path.Combine(directory, name + ".runtimeconfig.json");
         if (!File.Exists(runtimeConfig))
         {
-            throw new NotSupportedException(
-                $"Backend.Processes starts workers by running the assembly that declares the method, but '{name}' has no " +
-                $"{name}.runtimeconfig.json (it is a class library). Declare process-backend methods in the application or test project, " +
-                "or set <GenerateRuntimeConfigurationFiles>true</GenerateRuntimeConfigurationFiles> in the library's project.");
+            // A class library: the worker runs an application that can load it (the running application, or one
+            // built next to the library), whose startup hook then loads the library by name; Main still never runs.
+            return ForLibrary(assembly, directory)
+                ?? throw new NotSupportedException(
+                    $"Backend.Processes starts workers by running the assembly that declares the method, or for a class library " +
+                    $"an application next to it, but '{name}' has no {name}.runtimeconfig.json and no application that could load it " +
+                    $"was found in '{directory}'. Declare process-backend methods in the application or test project, or set " +
+                    "<GenerateRuntimeConfigurationFiles>true</GenerateRuntimeConfigurationFiles> in the library's project.");
         }
 
+        return ExecSpec(location, runtimeConfig, hostIsMuxer ? processPath : null, assembly.FullName!, "dll:" + location);
+    }
+
+    /// <summary>
+    /// The launch of an application that can load <paramref name="library"/>: the entry application if it has what it
+    /// needs to start, otherwise an application built into the library's directory (for example the test project
+    /// next to a library under <c>dotnet test</c>).
+    /// </summary>
+    private static LaunchSpec? ForLibrary(Assembly library, string directory)
+    {
+        string target = library.FullName!;
+        Assembly? entry = Assembly.GetEntryAssembly();
+        if (entry is not null && entry != library)
+        {
+            try
+            {
+                LaunchSpec app = For(entry);
+                return app with { AssemblyName = target, Key = app.Key + "|" + target };
+            }
+            catch (NotSupportedException)
+            {
+                // The entry application cannot be started again as it is (no runtimeconfig): look next to the library.
+            }
+        }
+
+        string? processPath = Environment.ProcessPath;
+        string? muxer = processPath is not null && Path.GetFileNameWithoutExtension(processPath).Equals("dotnet", StringComparison.OrdinalIgnoreCase)
+            ? processPath
+            : null;
+        foreach (string config in Directory.EnumerateFiles(directory, "*.runtimeconfig.json"))
+        {
+            string app = config.Substring(0, config.Length - ".runtimeconfig.json".Length) + ".dll";
+            string deps = Path.ChangeExtension(app, ".deps.json");
+            if (File.Exists(app) && File.Exists(deps) && File.ReadAllText(deps).Contains($"\"{library.GetName().Name}/", StringComparison.Ordinal))
+            {
+                return ExecSpec(app, config, muxer, target, "dll:" + app + "|" + target);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary><c>dotnet exec</c> of an application with its runtimeconfig.json and deps.json.</summary>
+    private static LaunchSpec ExecSpec(string location, string runtimeConfig, string? muxer, string assemblyName, string key)
+    {
+        string directory = Path.GetDirectoryName(location)!;
+        string name = Path.GetFileNameWithoutExtension(location);
         var arguments = new List<string> { "exec", "--runtimeconfig", runtimeConfig };
         string deps = Path.Combine(directory, name + ".deps.json");
         if (File.Exists(deps))
@@ -59,8 +113,7 @@ internal sealed record LaunchSpec(string FileName, IReadOnlyList<string> Argumen
         }
 
         arguments.Add(location);
-        string host = FindDotnetHost(hostIsMuxer ? processPath : null);
-        return new LaunchSpec(host, arguments, "dll:" + location, assembly.FullName!);
+        return new LaunchSpec(FindDotnetHost(muxer), arguments, key, assemblyName);
     }
 
     private static string FindDotnetHost(string? current)
