@@ -1,3 +1,6 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
 namespace ParallelGen.Generator.Tests;
 
 /// <summary>The generator never throws (no CS8785), whatever half-typed or broken code it is given.</summary>
@@ -40,6 +43,51 @@ public class RobustnessTests
 
         Assert.Null(result.Exception);
         Assert.DoesNotContain(diagnostics, d => d.Id is "CS8785" or "AD0001");
+    }
+
+    /// <summary>
+    /// Projects may pin an older C# version. The generated code uses nothing newer than C# 10 (the module initializer
+    /// of the process backend needs C# 9), so it compiles warning-free there too.
+    /// </summary>
+    [Theory]
+    [InlineData(LanguageVersion.CSharp10)]
+    [InlineData(LanguageVersion.CSharp11)]
+    [InlineData(LanguageVersion.CSharp12)]
+    public void Generated_code_compiles_under_older_language_versions(LanguageVersion version)
+    {
+        const string source = """
+            using ParallelGen;
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+            namespace Demo
+            {
+                public static partial class Work
+                {
+                    [Parallelize(Jobs = 4)] public static int Square(int x) => x * x;
+                    [Parallelize] public static void Log(string s, int n) { }
+                    [Parallelize] public static Task<int> GetAsync(int x, CancellationToken ct) => Task.FromResult(x);
+                    [Parallelize] public static ValueTask PingAsync() => default;
+                    [Parallelize(Backend = Backend.Processes)] public static double Simulate(int seed, List<int> steps) => seed;
+                }
+
+                public partial class Instance<T>
+                {
+                    internal partial record Inner(int K)
+                    {
+                        [Parallelize(Jobs = 2, BatchSize = 8)] private string Show((int A, string? B) pair) => pair.B ?? "";
+                    }
+                }
+            }
+            """;
+
+        var parseOptions = new CSharpParseOptions(version, DocumentationMode.Diagnose);
+        CSharpCompilation input = GeneratorHarness.CreateCompilation(parseOptions, source);
+        GeneratorHarness.CreateDriver(parseOptions: parseOptions).RunGeneratorsAndUpdateCompilation(input, out Compilation output, out var generatorDiagnostics);
+
+        Assert.Empty(generatorDiagnostics);
+        Assert.Equal(7, output.SyntaxTrees.Count() - 1); // one file per method, and the process registry
+        Assert.Empty(output.GetDiagnostics().Problems().Select(d => d.ToString()));
     }
 
     [Fact]
