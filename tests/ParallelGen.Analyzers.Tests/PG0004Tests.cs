@@ -281,6 +281,29 @@ public class PG0004Tests
         """, Diagnostic(0, "s_lines", "List<string>", "Add", "ConcurrentBag<string>", " in 'Log.Write()' called from parallel code"));
 
     [Fact]
+    public Task DelegateStoredInLocal_Followed() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            static readonly List<int> s_list = new();
+
+            void M(int[] items, Action<int> fromCaller)
+            {
+                var seen = new HashSet<int>();
+                Action<int> add = x => { {|#0:seen.Add(x)|}; var mine = new List<int>(); mine.Add(x); };
+                Parallel.ForEach(items, add);
+                Action<int> record = Record;
+                Parallel.Invoke(() => record(1), () => { });
+                Parallel.ForEach(items, {|#1:record|});
+                Parallel.ForEach(items, fromCaller);
+            }
+
+            static void Record(int x) => s_list.Add(x);
+        }
+        """,
+        Diagnostic(0, "seen", "HashSet<int>", "Add", "ConcurrentDictionary<int, byte>"),
+        Diagnostic(1, "s_list", "List<int>", "Add", "ConcurrentBag<int>", " in 'C.Record()' called from parallel code"));
+
+    [Fact]
     public Task NoDiagnostic_SafeCollections() => Verify.VerifyAnalyzerAsync(Usings + """
         using System.Collections.Concurrent;
         using System.Collections.Immutable;
