@@ -212,7 +212,8 @@ internal static class SharedState
         }
     }
 
-    private static bool IsAutoProperty(IPropertySymbol property)
+    /// <summary>Whether <paramref name="property"/> has a compiler-generated backing field (a plain variable underneath).</summary>
+    public static bool IsAutoProperty(IPropertySymbol property)
     {
         foreach (ISymbol member in property.ContainingType.GetMembers())
         {
