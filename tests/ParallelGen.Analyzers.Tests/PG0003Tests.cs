@@ -175,6 +175,29 @@ public class PG0003Tests
         """, Diagnostic(0, "Count"), Diagnostic(1, "Count"), Diagnostic(2, "Count"), Diagnostic(3, "X"));
 
     [Fact]
+    public Task FieldOfSharedObject_ThroughALocalAssignedLater() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Stats { public int Count; }
+
+        class C
+        {
+            static readonly Stats s_stats = new();
+
+            void M(int[] items) => Parallel.ForEach(items, x =>
+            {
+                Stats s;
+                s = s_stats;
+                {|#0:s.Count++|};
+                Stats own;
+                own = new Stats();
+                own.Count++;
+                Stats mixed = s_stats;
+                mixed = new Stats();
+                mixed.Count++;
+            });
+        }
+        """, Diagnostic(0, "Count"));
+
+    [Fact]
     public Task AutoPropertiesReported_NoFixOffered_ComputedAndFrameworkPropertiesIgnored() => Verify.VerifyNoCodeFixAsync(Usings + """
         class Stats { public int Count { get; set; } }
 

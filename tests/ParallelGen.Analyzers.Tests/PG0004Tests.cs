@@ -233,6 +233,46 @@ public class PG0004Tests
         Diagnostic(1, "Items", "List<int>", "Add", "ConcurrentBag<int>"));
 
     [Fact]
+    public Task AliasAssignedAfterItsDeclaration_ReportedWhenEveryValueIsShared() => Verify.VerifyNoCodeFixAsync(Usings + """
+        class C
+        {
+            static readonly List<int> s_shared = new();
+            readonly Dictionary<int, int> _map = new();
+            readonly Dictionary<int, int> _other = new();
+
+            static void Get(out List<int> list) => list = s_shared;
+
+            void M(int[] items, bool flag) => Parallel.ForEach(items, x =>
+            {
+                List<int> later;
+                later = s_shared;
+                {|#0:later.Add(x)|};
+                Dictionary<int, int> either;
+                if (flag) either = _map; else either = _other;
+                {|#1:either[x] = x|};
+
+                List<int> mine;
+                mine = new List<int>();
+                mine.Add(x);
+                var maybe = s_shared;
+                if (flag) maybe = new List<int>();
+                maybe.Add(x);
+                var replaced = s_shared;
+                replaced = new List<int>();
+                replaced.Add(x);
+                List<int> viaOut;
+                Get(out viaOut);
+                viaOut.Add(x);
+                List<int>? lazy = null;
+                lazy ??= s_shared;
+                lazy.Add(x);
+            });
+        }
+        """,
+        Diagnostic(0, "later", "List<int>", "Add", "ConcurrentBag<int>"),
+        Diagnostic(1, "either", "Dictionary<int, int>", "this[]", "ConcurrentDictionary<int, int>"));
+
+    [Fact]
     public Task SelfReferencingInitializer_Terminates() => Verify.VerifyAnalyzerAsync(Usings + """
         class Node { public Node? Next; public List<int> Items = new(); }
 

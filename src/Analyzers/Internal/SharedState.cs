@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -175,21 +176,51 @@ internal static class SharedState
         return false;
     }
 
-    /// <summary><c>var alias = shared;</c>: the local's initializer decides (reassignments are not tracked).</summary>
+    /// <summary>
+    /// <c>var alias = shared;</c> or <c>List&lt;int&gt; alias; alias = shared;</c>: the local is an alias of shared state
+    /// when every value it is given in the body (its initializer and plain assignments) is shared. A local written in
+    /// any other way (<c>ref</c>/<c>out</c>, <c>??=</c>, deconstruction) is not followed.
+    /// </summary>
     private static Sharing ClassifyAlias(ILocalReferenceOperation local, ISymbol root, KnownSymbols known, out ISymbol? symbol, int aliasDepth)
     {
         symbol = null;
-        if (local.SemanticModel is not { } model ||
-            local.Local.DeclaringSyntaxReferences.Length != 1 ||
-            local.Local.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer.Value: { } value } ||
-            value.SyntaxTree != model.SyntaxTree ||
-            model.GetOperation(StripSyntaxOnlyWrappers(value)) is not { } initializer)
+        if (local.Local.DeclaringSyntaxReferences.Length != 1 ||
+            local.Local.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax declarator)
         {
             return Sharing.NotShared;
         }
 
-        Sharing sharing = Classify(initializer, root, known, out _, aliasDepth);
-        symbol = sharing == Sharing.NotShared ? null : local.Local;
+        // Most body locals are initialized with a new object: that settles it without looking for other assignments.
+        if (declarator.Initializer is { Value: { } value } &&
+            (local.SemanticModel is not { } model ||
+             value.SyntaxTree != model.SyntaxTree ||
+             model.GetOperation(StripSyntaxOnlyWrappers(value)) is not { } initializer ||
+             Classify(initializer, root, known, out _, aliasDepth) == Sharing.NotShared))
+        {
+            return Sharing.NotShared;
+        }
+
+        var values = new List<IOperation>();
+        if (!LocalAssignments.TryGetAssignedValues(local.Local, LocalAssignments.FindDeclaringBody(local, local.Local), values) ||
+            values.Count == 0)
+        {
+            return Sharing.NotShared;
+        }
+
+        Sharing sharing = Sharing.SharedViaThis;
+        foreach (IOperation assigned in values)
+        {
+            switch (Classify(assigned, root, known, out _, aliasDepth))
+            {
+                case Sharing.NotShared:
+                    return Sharing.NotShared;
+                case Sharing.Shared:
+                    sharing = Sharing.Shared;
+                    break;
+            }
+        }
+
+        symbol = local.Local;
         return sharing;
     }
 
