@@ -154,6 +154,27 @@ public class PG0002Tests
         """);
 
     [Fact]
+    public Task DelegateLocalPassedToOnceAndRepeatedBodies_ReportedOnce() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            void M(int[] items, int baseSeed)
+            {
+                Action once = () => new Random(baseSeed).Next();
+                Parallel.Invoke(once);
+                Action<int> body = i => {|#0:new Random(baseSeed)|}.Next();
+                Parallel.Invoke(() => body(0));
+                Parallel.For(0, 10, body);
+                Parallel.For(0, 20, body);
+                Action<int> constant = i => {|#1:new Random(3)|}.Next();
+                Action<int> recursive = null!;
+                recursive = i => { if (i > 0) Parallel.For(0, i, recursive); };
+                Parallel.For(0, 3, recursive);
+                Parallel.For(0, 3, constant);
+            }
+        }
+        """, Diagnostic(0, "'baseSeed'"), Diagnostic(1, 3));
+
+    [Fact]
     public Task NoDiagnostic_SeedFromItemOrSequentialCode() => Verify.VerifyAnalyzerAsync(Usings + """
         partial class C
         {

@@ -34,7 +34,8 @@ internal static class SharedState
     /// <param name="symbol">The field, property, local or parameter the shared state is named after.</param>
     /// <param name="asReceiver">
     /// The reference is the object a member is used on (not a variable being assigned): then a local of the body that
-    /// was initialized from shared state (<c>var list = _shared;</c>) is an alias of that shared object.
+    /// is only ever given shared state (<c>var list = _shared;</c>, <c>list = _shared;</c>) is an alias of that shared
+    /// object.
     /// </param>
     public static Sharing Classify(IOperation? reference, ISymbol root, KnownSymbols known, out ISymbol? symbol, bool asReceiver = false) =>
         Classify(reference, root, known, out symbol, asReceiver ? MaxAliasDepth : NotFollowing);
