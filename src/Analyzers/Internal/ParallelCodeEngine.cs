@@ -11,8 +11,8 @@ namespace ParallelGen.Analyzers.Internal;
 
 /// <summary>
 /// Finds "parallel code" and walks it for a rule: <c>[Parallelize]</c> method bodies, delegates passed to parallel APIs
-/// (<see cref="ParallelApis"/>; inline or through a local they were stored in), and, one level deep, same-assembly methods called from those bodies, whose findings
-/// are reported at the call site.
+/// (<see cref="ParallelApis"/>; inline or through a local they were stored in), and, one level deep, same-assembly
+/// methods called from those bodies, whose findings are reported at the call site.
 /// </summary>
 internal static class ParallelCodeEngine
 {
