@@ -22,15 +22,15 @@ public static class DiagnosticDescriptors
         description: "System.Random instances are not thread-safe. When several parallel iterations call the same instance, its internal state is corrupted and it can start returning only zeros.",
         helpLinkUri: HelpLinkBase + "PG0001.md");
 
-    /// <summary>PG0002: a constant-seeded <c>Random</c> created in parallel code.</summary>
+    /// <summary>PG0002: a <c>Random</c> created in parallel code with a seed that is the same for every task.</summary>
     public static readonly DiagnosticDescriptor ConstantSeedRandom = new(
         id: "PG0002",
         title: "Random with a constant seed created in parallel code",
-        messageFormat: "This Random is created with the constant seed {0}{1}, so every task draws the same sequence. Derive the seed from the item or its index.",
+        messageFormat: "This Random is created with the seed {0}{1}, which is the same for every task, so every task draws the same sequence. Derive the seed from the item or its index.",
         category: ConcurrencyCategory,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        description: "Each parallel task that creates new Random(42) draws exactly the same numbers, so a Monte-Carlo estimate gains nothing from more tasks.",
+        description: "Each parallel task that creates new Random(42), or new Random(seed) with a seed captured from the sequential code around the loop, draws exactly the same numbers, so a Monte-Carlo estimate gains nothing from more tasks.",
         helpLinkUri: HelpLinkBase + "PG0002.md");
 
     /// <summary>PG0003: an unsynchronized write to shared state in parallel code.</summary>

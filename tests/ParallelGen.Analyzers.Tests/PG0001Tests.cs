@@ -151,6 +151,29 @@ public class PG0001Tests
         """, Diagnostic(0, "_rng", " in 'C.Step()' called from parallel code"));
 
     [Fact]
+    public Task DelegateStoredInLocal_Followed_UnlessReassignedFromUnknown() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            static Func<int, int> Make() => x => x;
+
+            void M(int[] items)
+            {
+                var rng = new Random();
+                Func<int, int> f = x => {|#0:rng|}.Next(x);
+                items.AsParallel().Select(f).ToArray();
+                Action<int> body;
+                body = i => {|#1:rng|}.Next();
+                Parallel.For(0, 10, body);
+                Func<int, int> g = x => rng.Next(x);
+                g = Make();
+                items.AsParallel().Select(g).ToArray();
+                Action<int> own = i => new Random(i).Next();
+                Parallel.For(0, 10, own);
+            }
+        }
+        """, Diagnostic(0, "rng"), Diagnostic(1, "rng"));
+
+    [Fact]
     public Task NoDiagnostic_SafeUses() => Verify.VerifyAnalyzerAsync(Usings + """
         partial class C
         {

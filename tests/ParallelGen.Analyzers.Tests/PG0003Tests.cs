@@ -175,6 +175,29 @@ public class PG0003Tests
         """, Diagnostic(0, "Count"), Diagnostic(1, "Count"), Diagnostic(2, "Count"), Diagnostic(3, "X"));
 
     [Fact]
+    public Task FieldOfSharedObject_ThroughALocalAssignedLater() => Verify.VerifyAnalyzerAsync(Usings + """
+        class Stats { public int Count; }
+
+        class C
+        {
+            static readonly Stats s_stats = new();
+
+            void M(int[] items) => Parallel.ForEach(items, x =>
+            {
+                Stats s;
+                s = s_stats;
+                {|#0:s.Count++|};
+                Stats own;
+                own = new Stats();
+                own.Count++;
+                Stats mixed = s_stats;
+                mixed = new Stats();
+                mixed.Count++;
+            });
+        }
+        """, Diagnostic(0, "Count"));
+
+    [Fact]
     public Task AutoPropertiesReported_NoFixOffered_ComputedAndFrameworkPropertiesIgnored() => Verify.VerifyNoCodeFixAsync(Usings + """
         class Stats { public int Count { get; set; } }
 
@@ -343,6 +366,99 @@ public class PG0003Tests
         test.ExpectedDiagnostics.Add(Diagnostic(0, "s_n", " in 'Handwritten.Bump()' called from parallel code"));
         return test.RunAsync();
     }
+
+    [Fact]
+    public Task DelegateStoredInLocal_FollowedLikeAnInlineLambda() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            static int s_n;
+            int _done;
+            void Work(int i) => _done++;
+
+            void M(int[] items)
+            {
+                int total = 0;
+                Action<int> body = i => { int mine = 0; mine++; {|#0:total += i|}; };
+                Parallel.For(0, 10, body);
+                Action<int> each = x => {|#1:s_n++|};
+                Parallel.ForEach(items, each);
+                Action a = () => {|#2:total = 1|}, b = () => {|#3:s_n = 2|};
+                Parallel.Invoke(a, b);
+                Func<int, int> f = x => {|#4:s_n += x|};
+                items.AsParallel().Select(f).ToArray();
+                Action<int> group = Work;
+                Parallel.For(0, 10, {|#5:group|});
+                Action<int> later;
+                later = delegate (int i) { {|#6:s_n--|}; };
+                Parallel.For(0, 10, later);
+                void Local(int i) => total++;
+                Action<int> viaLocalFunction = Local;
+                Parallel.For(0, 10, {|#7:viaLocalFunction|});
+                Parallel.For(0, 5, body); // the same lambda again: reported once
+            }
+        }
+        """,
+        Diagnostic(0, "total"), Diagnostic(1, "s_n"), Diagnostic(2, "total"), Diagnostic(3, "s_n"), Diagnostic(4, "s_n"),
+        Diagnostic(5, "_done", " in 'C.Work()' called from parallel code"), Diagnostic(6, "s_n"),
+        Diagnostic(7, "total", " in 'Local()' called from parallel code"));
+
+    [Fact]
+    public Task DelegateStoredInLocal_InsideParallelCode_ReportedOnce() => Verify.VerifyAnalyzerAsync(Usings + """
+        partial class C
+        {
+            static int s_n;
+
+            [Parallelize]
+            public static int Outer(int x)
+            {
+                int sum = 0;
+                Action<int> body = i => { {|#0:sum += i|}; {|#1:s_n++|}; };
+                Parallel.For(0, x, body);
+                {|#2:s_n++|};
+                return sum;
+            }
+
+            void M(int[] items) => Parallel.ForEach(items, x =>
+            {
+                int perItem = 0;
+                Action<int> inner = j => {|#3:perItem += j|};
+                Parallel.For(0, x, inner);
+            });
+        }
+        """, Diagnostic(0, "sum"), Diagnostic(1, "s_n"), Diagnostic(2, "s_n"), Diagnostic(3, "perItem"));
+
+    [Fact]
+    public Task NoDiagnostic_DelegateLocalNotFollowed() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            static Action<int> Pick() => _ => { };
+            static void Swap(ref Action<int> a) { }
+
+            void M(int[] items, Action<int> parameter, bool flag)
+            {
+                int total = 0;
+                Action<int> reassigned = i => total++;
+                reassigned = Pick();
+                Parallel.For(0, 10, reassigned);
+                Action<int> fromCall = Pick();
+                Parallel.For(0, 10, fromCall);
+                Parallel.For(0, 10, parameter);
+                Action<int> combined = i => total++;
+                combined += i => total--;
+                Parallel.For(0, 10, combined);
+                Action<int> byRef = i => total++;
+                Swap(ref byRef);
+                Parallel.For(0, 10, byRef);
+                Action<int> either = flag ? i => total++ : i => total--;
+                Parallel.For(0, 10, either);
+                Action<int> sequential = i => total++;
+                sequential(1);
+                for (int i = 0; i < 3; i++) sequential(i);
+                Action<int> perCall = i => { int local = 0; local++; };
+                Parallel.For(0, 10, perCall);
+            }
+        }
+        """);
 
     [Fact]
     public Task NoDiagnostic_SafeWrites() => Verify.VerifyAnalyzerAsync(Usings + """

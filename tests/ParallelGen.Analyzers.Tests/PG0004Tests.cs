@@ -233,6 +233,46 @@ public class PG0004Tests
         Diagnostic(1, "Items", "List<int>", "Add", "ConcurrentBag<int>"));
 
     [Fact]
+    public Task AliasAssignedAfterItsDeclaration_ReportedWhenEveryValueIsShared() => Verify.VerifyNoCodeFixAsync(Usings + """
+        class C
+        {
+            static readonly List<int> s_shared = new();
+            readonly Dictionary<int, int> _map = new();
+            readonly Dictionary<int, int> _other = new();
+
+            static void Get(out List<int> list) => list = s_shared;
+
+            void M(int[] items, bool flag) => Parallel.ForEach(items, x =>
+            {
+                List<int> later;
+                later = s_shared;
+                {|#0:later.Add(x)|};
+                Dictionary<int, int> either;
+                if (flag) either = _map; else either = _other;
+                {|#1:either[x] = x|};
+
+                List<int> mine;
+                mine = new List<int>();
+                mine.Add(x);
+                var maybe = s_shared;
+                if (flag) maybe = new List<int>();
+                maybe.Add(x);
+                var replaced = s_shared;
+                replaced = new List<int>();
+                replaced.Add(x);
+                List<int> viaOut;
+                Get(out viaOut);
+                viaOut.Add(x);
+                List<int>? lazy = null;
+                lazy ??= s_shared;
+                lazy.Add(x);
+            });
+        }
+        """,
+        Diagnostic(0, "later", "List<int>", "Add", "ConcurrentBag<int>"),
+        Diagnostic(1, "either", "Dictionary<int, int>", "this[]", "ConcurrentDictionary<int, int>"));
+
+    [Fact]
     public Task SelfReferencingInitializer_Terminates() => Verify.VerifyAnalyzerAsync(Usings + """
         class Node { public Node? Next; public List<int> Items = new(); }
 
@@ -279,6 +319,29 @@ public class PG0004Tests
             }
         }
         """, Diagnostic(0, "s_lines", "List<string>", "Add", "ConcurrentBag<string>", " in 'Log.Write()' called from parallel code"));
+
+    [Fact]
+    public Task DelegateStoredInLocal_Followed() => Verify.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            static readonly List<int> s_list = new();
+
+            void M(int[] items, Action<int> fromCaller)
+            {
+                var seen = new HashSet<int>();
+                Action<int> add = x => { {|#0:seen.Add(x)|}; var mine = new List<int>(); mine.Add(x); };
+                Parallel.ForEach(items, add);
+                Action<int> record = Record;
+                Parallel.Invoke(() => record(1), () => { });
+                Parallel.ForEach(items, {|#1:record|});
+                Parallel.ForEach(items, fromCaller);
+            }
+
+            static void Record(int x) => s_list.Add(x);
+        }
+        """,
+        Diagnostic(0, "seen", "HashSet<int>", "Add", "ConcurrentDictionary<int, byte>"),
+        Diagnostic(1, "s_list", "List<int>", "Add", "ConcurrentBag<int>", " in 'C.Record()' called from parallel code"));
 
     [Fact]
     public Task NoDiagnostic_SafeCollections() => Verify.VerifyAnalyzerAsync(Usings + """

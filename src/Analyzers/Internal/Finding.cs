@@ -5,7 +5,8 @@ namespace ParallelGen.Analyzers.Internal;
 
 /// <summary>
 /// A problem a rule found in a parallel body. It becomes a diagnostic at <see cref="Location"/>, or, when it was found
-/// in a method called from parallel code, at the call site (and only if <see cref="ViaThis"/> findings apply there).
+/// in a method called from parallel code, at the call site (and only if <see cref="ViaThis"/> and
+/// <see cref="RepeatedBodiesOnly"/> findings apply there).
 /// </summary>
 internal readonly struct Finding
 {
@@ -34,4 +35,10 @@ internal readonly struct Finding
 
     /// <summary>The message arguments, without the last one (where the problem is, added when reported).</summary>
     public object?[] Arguments { get; }
+
+    /// <summary>
+    /// The problem only exists when the parallel body runs many times (per iteration or item, see
+    /// <see cref="ParallelBody.Repeats"/>), not in a body that runs once per delegate such as a Parallel.Invoke action.
+    /// </summary>
+    public bool RepeatedBodiesOnly { get; init; }
 }

@@ -4,9 +4,37 @@ using Microsoft.CodeAnalysis.Operations;
 
 namespace ParallelGen.Analyzers.Internal;
 
+/// <summary>A delegate a parallel API runs: a lambda or anonymous method, or a method group.</summary>
+internal readonly struct ParallelBody
+{
+    public ParallelBody(IOperation function, ILocalReferenceOperation? viaLocal, bool repeats)
+    {
+        Function = function;
+        ViaLocal = viaLocal;
+        Repeats = repeats;
+    }
+
+    /// <summary>An <see cref="IAnonymousFunctionOperation"/> or an <see cref="IMethodReferenceOperation"/>.</summary>
+    public IOperation Function { get; }
+
+    /// <summary>
+    /// The local passed to the parallel API when the function was stored in it first
+    /// (<c>Action&lt;int&gt; body = i =&gt; ...; Parallel.For(0, n, body);</c>); otherwise null.
+    /// </summary>
+    public ILocalReferenceOperation? ViaLocal { get; }
+
+    /// <summary>
+    /// Whether one delegate runs many times (per iteration, item or worker: Parallel.For/ForEach, PLINQ,
+    /// ParallelExecutor.Map) rather than once (Parallel.Invoke's actions, Delayed.Call, ParallelExecutor.Submit).
+    /// </summary>
+    public bool Repeats { get; }
+}
+
 /// <summary>
 /// Recognizes the calls whose delegate arguments run in parallel: <c>Parallel.For/ForEach/ForEachAsync/Invoke</c>,
 /// PLINQ operators (<c>ParallelEnumerable</c>), <c>Delayed.Call</c> and <c>ParallelExecutor.Submit/Map</c>.
+/// A delegate may be passed inline or through a local that is only ever assigned lambdas and method groups in the
+/// body that declares it.
 /// </summary>
 internal static class ParallelApis
 {
@@ -15,54 +43,9 @@ internal static class ParallelApis
     /// method groups (<see cref="IMethodReferenceOperation"/>) that <paramref name="invocation"/> runs in parallel.
     /// </summary>
     /// <returns>Whether <paramref name="invocation"/> is one of the parallel APIs at all.</returns>
-    public static bool CollectParallelBodies(IInvocationOperation invocation, KnownSymbols known, List<IOperation>? bodies)
+    public static bool CollectParallelBodies(IInvocationOperation invocation, KnownSymbols known, List<ParallelBody>? bodies)
     {
-        IMethodSymbol method = invocation.TargetMethod;
-        INamedTypeSymbol? type = method.ContainingType;
-        if (type is null)
-        {
-            return false;
-        }
-
-        bool firstArgumentOnly;
-        if (Is(type, known.Parallel))
-        {
-            if (method.Name is not ("For" or "ForEach" or "ForEachAsync" or "Invoke"))
-            {
-                return false;
-            }
-
-            firstArgumentOnly = false;
-        }
-        else if (Is(type, known.ParallelEnumerable))
-        {
-            // These materialize the query and then call their selectors sequentially, on the calling thread.
-            if (method.Name is "ToDictionary" or "ToLookup")
-            {
-                return false;
-            }
-
-            firstArgumentOnly = false;
-        }
-        else if (Is(type, known.Delayed))
-        {
-            if (method.Name != "Call")
-            {
-                return false;
-            }
-
-            firstArgumentOnly = true;
-        }
-        else if (Is(type, known.ParallelExecutor))
-        {
-            if (method.Name is not ("Submit" or "Map"))
-            {
-                return false;
-            }
-
-            firstArgumentOnly = true;
-        }
-        else
+        if (!IsParallelApi(invocation, known, out bool firstArgumentOnly, out bool repeats))
         {
             return false;
         }
@@ -79,28 +62,166 @@ internal static class ParallelApis
                 continue;
             }
 
-            AddDelegate(argument.Value, bodies);
+            AddDelegate(argument.Value, bodies, repeats);
         }
 
         return true;
     }
 
-    private static void AddDelegate(IOperation? value, List<IOperation> bodies)
+    /// <summary>
+    /// The parallel API calls in <paramref name="scope"/> that receive the delegate local <paramref name="local"/>,
+    /// in source order; <paramref name="repeats"/> says whether any of them runs it repeatedly.
+    /// </summary>
+    public static List<IInvocationOperation> FindParallelUses(ILocalSymbol local, IOperation scope, KnownSymbols known, out bool repeats)
+    {
+        var uses = new List<IInvocationOperation>();
+        repeats = false;
+        foreach (IOperation operation in scope.DescendantsAndSelf())
+        {
+            if (operation is not IInvocationOperation invocation ||
+                !IsParallelApi(invocation, known, out bool firstArgumentOnly, out bool invocationRepeats))
+            {
+                continue;
+            }
+
+            foreach (IArgumentOperation argument in invocation.Arguments)
+            {
+                if ((!firstArgumentOnly || argument.Parameter?.Ordinal == 0) && PassesLocal(argument.Value, local))
+                {
+                    uses.Add(invocation);
+                    repeats |= invocationRepeats;
+                    break;
+                }
+            }
+        }
+
+        uses.Sort((a, b) => a.Syntax.SpanStart.CompareTo(b.Syntax.SpanStart));
+        return uses;
+    }
+
+    /// <summary>
+    /// The functions stored in the delegate local <paramref name="local"/>, declared in <paramref name="scope"/>, if
+    /// every value ever assigned to it there is a lambda, anonymous method or method group (otherwise false).
+    /// </summary>
+    public static bool TryResolveDelegateLocal(ILocalSymbol local, IOperation scope, List<IOperation> functions)
+    {
+        if (local.Type?.TypeKind != TypeKind.Delegate)
+        {
+            return false;
+        }
+
+        int start = functions.Count;
+        if (LocalAssignments.TryGetAssignedValues(local, scope, functions))
+        {
+            for (int i = start; i < functions.Count; i++)
+            {
+                functions[i] = Unwrap(functions[i])!;
+                if (functions[i] is not (IAnonymousFunctionOperation or IMethodReferenceOperation))
+                {
+                    break; // unknown value: the local is not followed
+                }
+
+                if (i == functions.Count - 1)
+                {
+                    return true;
+                }
+            }
+        }
+
+        functions.RemoveRange(start, functions.Count - start);
+        return false;
+    }
+
+    private static bool IsParallelApi(IInvocationOperation invocation, KnownSymbols known, out bool firstArgumentOnly, out bool repeats)
+    {
+        IMethodSymbol method = invocation.TargetMethod;
+        INamedTypeSymbol? type = method.ContainingType;
+        firstArgumentOnly = false;
+        repeats = true;
+        if (type is null)
+        {
+            return false;
+        }
+
+        if (Is(type, known.Parallel))
+        {
+            // Parallel.Invoke runs each of its actions once.
+            repeats = method.Name != "Invoke";
+            return method.Name is "For" or "ForEach" or "ForEachAsync" or "Invoke";
+        }
+
+        if (Is(type, known.ParallelEnumerable))
+        {
+            // These materialize the query and then call their selectors sequentially, on the calling thread.
+            return method.Name is not ("ToDictionary" or "ToLookup");
+        }
+
+        if (Is(type, known.Delayed))
+        {
+            firstArgumentOnly = true;
+            repeats = false;
+            return method.Name == "Call";
+        }
+
+        if (Is(type, known.ParallelExecutor))
+        {
+            firstArgumentOnly = true;
+            repeats = method.Name == "Map";
+            return method.Name is "Submit" or "Map";
+        }
+
+        return false;
+    }
+
+    private static void AddDelegate(IOperation? value, List<ParallelBody> bodies, bool repeats)
     {
         value = Unwrap(value);
         switch (value)
         {
             case IAnonymousFunctionOperation or IMethodReferenceOperation:
-                bodies.Add(value);
+                bodies.Add(new ParallelBody(value, viaLocal: null, repeats));
+                break;
+            case ILocalReferenceOperation { Local.Type.TypeKind: TypeKind.Delegate } reference:
+                var functions = new List<IOperation>();
+                if (TryResolveDelegateLocal(reference.Local, LocalAssignments.FindDeclaringBody(reference, reference.Local), functions))
+                {
+                    foreach (IOperation function in functions)
+                    {
+                        bodies.Add(new ParallelBody(function, reference, repeats));
+                    }
+                }
+
                 break;
             case IArrayCreationOperation { Initializer: { } initializer }:
                 // Parallel.Invoke(params Action[] actions)
                 foreach (IOperation element in initializer.ElementValues)
                 {
-                    AddDelegate(element, bodies);
+                    AddDelegate(element, bodies, repeats);
                 }
 
                 break;
+        }
+    }
+
+    private static bool PassesLocal(IOperation? value, ILocalSymbol local)
+    {
+        value = Unwrap(value);
+        switch (value)
+        {
+            case ILocalReferenceOperation reference:
+                return SymbolEqualityComparer.Default.Equals(reference.Local, local);
+            case IArrayCreationOperation { Initializer: { } initializer }:
+                foreach (IOperation element in initializer.ElementValues)
+                {
+                    if (PassesLocal(element, local))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            default:
+                return false;
         }
     }
 

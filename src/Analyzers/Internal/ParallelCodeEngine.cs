@@ -11,8 +11,8 @@ namespace ParallelGen.Analyzers.Internal;
 
 /// <summary>
 /// Finds "parallel code" and walks it for a rule: <c>[Parallelize]</c> method bodies, delegates passed to parallel APIs
-/// (<see cref="ParallelApis"/>), and, one level deep, same-assembly methods called from those bodies, whose findings
-/// are reported at the call site.
+/// (<see cref="ParallelApis"/>; inline or through a local they were stored in), and, one level deep, same-assembly
+/// methods called from those bodies, whose findings are reported at the call site.
 /// </summary>
 internal static class ParallelCodeEngine
 {
@@ -76,7 +76,8 @@ internal static class ParallelCodeEngine
             {
                 if (block.Kind is OperationKind.MethodBody or OperationKind.Block)
                 {
-                    WalkBody(block, method, context.ReportDiagnostic, context.CancellationToken);
+                    // The generated methods run the body once per item.
+                    WalkBody(block, method, repeats: true, context.ReportDiagnostic, context.CancellationToken);
                 }
             }
         }
@@ -89,36 +90,53 @@ internal static class ParallelCodeEngine
                 return;
             }
 
-            var bodies = new List<IOperation>();
+            var bodies = new List<ParallelBody>();
             ParallelApis.CollectParallelBodies(invocation, _known, bodies);
-            foreach (IOperation body in bodies)
+            foreach (ParallelBody body in bodies)
             {
-                switch (body)
+                switch (body.Function)
                 {
+                    case IAnonymousFunctionOperation lambda when body.ViaLocal is null:
+                        WalkBody(lambda.Body, lambda.Symbol, body.Repeats, context.ReportDiagnostic, context.CancellationToken);
+                        break;
                     case IAnonymousFunctionOperation lambda:
-                        WalkBody(lambda.Body, lambda.Symbol, context.ReportDiagnostic, context.CancellationToken);
+                        // A lambda stored in a local may be passed to several parallel calls: the first one walks it,
+                        // as repeated if any of them repeats it.
+                        ILocalSymbol local = body.ViaLocal.Local;
+                        IOperation scope = LocalAssignments.FindDeclaringBody(body.ViaLocal, local);
+                        List<IInvocationOperation> uses = ParallelApis.FindParallelUses(local, scope, _known, out bool repeats);
+                        if (uses.Count > 0 && uses[0].Syntax == invocation.Syntax)
+                        {
+                            WalkBody(lambda.Body, lambda.Symbol, repeats, context.ReportDiagnostic, context.CancellationToken);
+                        }
+
                         break;
                     case IMethodReferenceOperation reference when _known.GetParallelizeAttribute(reference.Method.OriginalDefinition) is null:
                         // A method group is one delegate (one receiver) for all iterations: its 'this' is shared.
-                        // (A [Parallelize] method's problems are reported in its own body.)
-                        ReportCallee(reference.Method, reference.Syntax.GetLocation(), receiverShared: true, reference.SemanticModel, context.ReportDiagnostic, context.CancellationToken);
+                        // (A [Parallelize] method's problems are reported in its own body.) Through a local, the
+                        // problems are reported where the local is passed to the parallel API.
+                        IOperation place = (IOperation?)body.ViaLocal ?? reference;
+                        ReportCallee(reference.Method, place.Syntax.GetLocation(), receiverShared: true, body.Repeats, reference.SemanticModel, context.ReportDiagnostic, context.CancellationToken);
                         break;
                 }
             }
         }
 
-        private void WalkBody(IOperation body, ISymbol root, Action<Diagnostic> report, CancellationToken cancellationToken)
+        private void WalkBody(IOperation body, ISymbol root, bool repeats, Action<Diagnostic> report, CancellationToken cancellationToken)
         {
             var findings = new List<Finding>();
-            var walker = new Walker(this, root, findings, report, cancellationToken);
+            var walker = new Walker(this, root, repeats, findings, report, cancellationToken);
             walker.Walk(body, inLock: false);
             foreach (Finding finding in findings)
             {
-                report(CreateDiagnostic(finding, finding.Location, callee: null));
+                if (repeats || !finding.RepeatedBodiesOnly)
+                {
+                    report(CreateDiagnostic(finding, finding.Location, callee: null));
+                }
             }
         }
 
-        private void ReportCallee(IMethodSymbol method, Location callSite, bool receiverShared, SemanticModel? callerModel, Action<Diagnostic> report, CancellationToken cancellationToken)
+        private void ReportCallee(IMethodSymbol method, Location callSite, bool receiverShared, bool repeats, SemanticModel? callerModel, Action<Diagnostic> report, CancellationToken cancellationToken)
         {
             ImmutableArray<Finding> findings = GetCalleeFindings(method, callerModel, cancellationToken);
             if (findings.IsEmpty)
@@ -129,7 +147,7 @@ internal static class ParallelCodeEngine
             string callee = DisplayCallee(method);
             foreach (Finding finding in findings)
             {
-                if (!finding.ViaThis || receiverShared)
+                if ((!finding.ViaThis || receiverShared) && (!finding.RepeatedBodiesOnly || repeats))
                 {
                     report(CreateDiagnostic(finding, callSite, callee));
                 }
@@ -171,7 +189,7 @@ internal static class ParallelCodeEngine
 #pragma warning restore RS1030
                 if (model.GetOperation(declaration, cancellationToken) is { } body)
                 {
-                    var walker = new Walker(this, method, findings, report: null, cancellationToken);
+                    var walker = new Walker(this, method, repeats: true, findings, report: null, cancellationToken);
                     walker.Walk(body, inLock: false);
                 }
             }
@@ -229,16 +247,18 @@ internal static class ParallelCodeEngine
         {
             private readonly Session _session;
             private readonly ISymbol _root;
+            private readonly bool _repeats;
             private readonly List<Finding> _findings;
             private readonly Action<Diagnostic>? _report;
             private readonly CancellationToken _cancellationToken;
             private HashSet<IOperation>? _skip;
-            private List<IOperation>? _scratch;
+            private List<ParallelBody>? _scratch;
 
-            public Walker(Session session, ISymbol root, List<Finding> findings, Action<Diagnostic>? report, CancellationToken cancellationToken)
+            public Walker(Session session, ISymbol root, bool repeats, List<Finding> findings, Action<Diagnostic>? report, CancellationToken cancellationToken)
             {
                 _session = session;
                 _root = root;
+                _repeats = repeats;
                 _findings = findings;
                 _report = report;
                 _cancellationToken = cancellationToken;
@@ -249,6 +269,12 @@ internal static class ParallelCodeEngine
                 _cancellationToken.ThrowIfCancellationRequested();
                 if (_skip is not null && _skip.Contains(operation))
                 {
+                    return;
+                }
+
+                if (operation is IAnonymousFunctionOperation lambda && _session._rule.SkipsNestedParallelBodies && IsStoredForParallelApi(lambda))
+                {
+                    // Action<int> body = i => ...; Parallel.For(0, n, body); is analyzed as a parallel body of its own.
                     return;
                 }
 
@@ -338,14 +364,17 @@ internal static class ParallelCodeEngine
 
             private void VisitInvocation(IInvocationOperation invocation, in BodyContext context)
             {
-                _scratch ??= new List<IOperation>();
+                _scratch ??= new List<ParallelBody>();
                 _scratch.Clear();
                 if (ParallelApis.CollectParallelBodies(invocation, _session._known, _scratch))
                 {
                     if (_session._rule.SkipsNestedParallelBodies)
                     {
                         _skip ??= new HashSet<IOperation>();
-                        _skip.UnionWith(_scratch);
+                        foreach (ParallelBody body in _scratch)
+                        {
+                            _skip.Add(body.Function);
+                        }
                     }
 
                     return;
@@ -358,7 +387,35 @@ internal static class ParallelCodeEngine
                 }
 
                 bool receiverShared = invocation.Instance is null || context.Classify(invocation.Instance, out _, asReceiver: true) != Sharing.NotShared;
-                _session.ReportCallee(invocation.TargetMethod, invocation.Syntax.GetLocation(), receiverShared, invocation.SemanticModel, _report, _cancellationToken);
+                _session.ReportCallee(invocation.TargetMethod, invocation.Syntax.GetLocation(), receiverShared, _repeats, invocation.SemanticModel, _report, _cancellationToken);
+            }
+
+            /// <summary>
+            /// A lambda assigned to a delegate local that a parallel API call receives (and that is followed, see
+            /// <see cref="ParallelApis.TryResolveDelegateLocal"/>).
+            /// </summary>
+            private bool IsStoredForParallelApi(IAnonymousFunctionOperation lambda)
+            {
+                IOperation value = lambda;
+                while (value.Parent is IConversionOperation or IDelegateCreationOperation)
+                {
+                    value = value.Parent;
+                }
+
+                ILocalSymbol? local = value.Parent switch
+                {
+                    IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
+                    ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when assignment.Value == value => target.Local,
+                    _ => null,
+                };
+                if (local?.Type?.TypeKind != TypeKind.Delegate)
+                {
+                    return false;
+                }
+
+                IOperation scope = LocalAssignments.FindDeclaringBody(lambda, local);
+                return ParallelApis.FindParallelUses(local, scope, _session._known, out _).Count > 0 &&
+                       ParallelApis.TryResolveDelegateLocal(local, scope, new List<IOperation>());
             }
         }
     }

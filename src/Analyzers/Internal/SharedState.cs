@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -33,7 +34,8 @@ internal static class SharedState
     /// <param name="symbol">The field, property, local or parameter the shared state is named after.</param>
     /// <param name="asReceiver">
     /// The reference is the object a member is used on (not a variable being assigned): then a local of the body that
-    /// was initialized from shared state (<c>var list = _shared;</c>) is an alias of that shared object.
+    /// is only ever given shared state (<c>var list = _shared;</c>, <c>list = _shared;</c>) is an alias of that shared
+    /// object.
     /// </param>
     public static Sharing Classify(IOperation? reference, ISymbol root, KnownSymbols known, out ISymbol? symbol, bool asReceiver = false) =>
         Classify(reference, root, known, out symbol, asReceiver ? MaxAliasDepth : NotFollowing);
@@ -175,21 +177,51 @@ internal static class SharedState
         return false;
     }
 
-    /// <summary><c>var alias = shared;</c>: the local's initializer decides (reassignments are not tracked).</summary>
+    /// <summary>
+    /// <c>var alias = shared;</c> or <c>List&lt;int&gt; alias; alias = shared;</c>: the local is an alias of shared state
+    /// when every value it is given in the body (its initializer and plain assignments) is shared. A local written in
+    /// any other way (<c>ref</c>/<c>out</c>, <c>??=</c>, deconstruction) is not followed.
+    /// </summary>
     private static Sharing ClassifyAlias(ILocalReferenceOperation local, ISymbol root, KnownSymbols known, out ISymbol? symbol, int aliasDepth)
     {
         symbol = null;
-        if (local.SemanticModel is not { } model ||
-            local.Local.DeclaringSyntaxReferences.Length != 1 ||
-            local.Local.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer.Value: { } value } ||
-            value.SyntaxTree != model.SyntaxTree ||
-            model.GetOperation(StripSyntaxOnlyWrappers(value)) is not { } initializer)
+        if (local.Local.DeclaringSyntaxReferences.Length != 1 ||
+            local.Local.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax declarator)
         {
             return Sharing.NotShared;
         }
 
-        Sharing sharing = Classify(initializer, root, known, out _, aliasDepth);
-        symbol = sharing == Sharing.NotShared ? null : local.Local;
+        // Most body locals are initialized with a new object: that settles it without looking for other assignments.
+        if (declarator.Initializer is { Value: { } value } &&
+            (local.SemanticModel is not { } model ||
+             value.SyntaxTree != model.SyntaxTree ||
+             model.GetOperation(StripSyntaxOnlyWrappers(value)) is not { } initializer ||
+             Classify(initializer, root, known, out _, aliasDepth) == Sharing.NotShared))
+        {
+            return Sharing.NotShared;
+        }
+
+        var values = new List<IOperation>();
+        if (!LocalAssignments.TryGetAssignedValues(local.Local, LocalAssignments.FindDeclaringBody(local, local.Local), values) ||
+            values.Count == 0)
+        {
+            return Sharing.NotShared;
+        }
+
+        Sharing sharing = Sharing.SharedViaThis;
+        foreach (IOperation assigned in values)
+        {
+            switch (Classify(assigned, root, known, out _, aliasDepth))
+            {
+                case Sharing.NotShared:
+                    return Sharing.NotShared;
+                case Sharing.Shared:
+                    sharing = Sharing.Shared;
+                    break;
+            }
+        }
+
+        symbol = local.Local;
         return sharing;
     }
 
@@ -212,7 +244,8 @@ internal static class SharedState
         }
     }
 
-    private static bool IsAutoProperty(IPropertySymbol property)
+    /// <summary>Whether <paramref name="property"/> has a compiler-generated backing field (a plain variable underneath).</summary>
+    public static bool IsAutoProperty(IPropertySymbol property)
     {
         foreach (ISymbol member in property.ContainingType.GetMembers())
         {

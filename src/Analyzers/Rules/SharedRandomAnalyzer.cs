@@ -9,7 +9,8 @@ namespace ParallelGen.Analyzers;
 
 /// <summary>
 /// PG0001: a <c>System.Random</c> shared by all iterations (field, static, captured local) called in parallel code.
-/// PG0002: a <c>Random</c> created with a constant seed in parallel code.
+/// PG0002: a <c>Random</c> created in parallel code with a seed that is the same for every iteration: a constant, or
+/// a value read only from statics, fields and captured locals of the sequential code around it (<see cref="SeedInvariance"/>).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class SharedRandomAnalyzer : DiagnosticAnalyzer, IParallelRule
@@ -47,9 +48,22 @@ public sealed class SharedRandomAnalyzer : DiagnosticAnalyzer, IParallelRule
 
             case IObjectCreationOperation { Arguments.Length: 1 } creation
                 when context.Known.Random is not null &&
-                     SymbolEqualityComparer.Default.Equals(creation.Type, context.Known.Random) &&
-                     creation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: { } seed }:
-                findings.Add(new Finding(DiagnosticDescriptors.ConstantSeedRandom, creation.Syntax.GetLocation(), viaThis: false, seed));
+                     SymbolEqualityComparer.Default.Equals(creation.Type, context.Known.Random):
+                IOperation seed = creation.Arguments[0].Value;
+                if (seed.ConstantValue is { HasValue: true, Value: { } constant })
+                {
+                    findings.Add(new Finding(DiagnosticDescriptors.ConstantSeedRandom, creation.Syntax.GetLocation(), viaThis: false, constant));
+                }
+                else if (SeedInvariance.IsInvariant(seed, context, out bool viaThis))
+                {
+                    // The same value for every iteration, but a body that runs once (a Parallel.Invoke action,
+                    // Delayed.Call, Submit) may be meant to use it: reported only where the body repeats.
+                    findings.Add(new Finding(DiagnosticDescriptors.ConstantSeedRandom, creation.Syntax.GetLocation(), viaThis, "'" + seed.Syntax + "'")
+                    {
+                        RepeatedBodiesOnly = true,
+                    });
+                }
+
                 break;
         }
     }
