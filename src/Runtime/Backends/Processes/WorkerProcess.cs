@@ -168,14 +168,17 @@ internal sealed partial class WorkerProcess : IDisposable
             return;
         }
 
+        if (HasExited)
+        {
+            return; // nothing to stop (and its pid must not be signalled: it may belong to another process by now)
+        }
+
+        _graceReason = reason;
+        _graceTimer = new Timer(static s => ((WorkerProcess)s!).KillAfterGrace(), this, grace, Timeout.InfiniteTimeSpan);
         if (SendSignal(ProcessId, SigTerm) != 0)
         {
             Kill(reason);
-            return;
         }
-
-        _graceTimer = new Timer(static s => ((WorkerProcess)s!).KillAfterGrace(), this, grace, Timeout.InfiniteTimeSpan);
-        _graceReason = reason;
     }
 
     /// <summary>The worker was asked to stop (and exits after its reply): it must not be reused.</summary>
@@ -183,7 +186,7 @@ internal sealed partial class WorkerProcess : IDisposable
 
     private void KillAfterGrace()
     {
-        if (!HasExited)
+        if (Volatile.Read(ref _disposed) == 0 && !HasExited)
         {
             Kill(_graceReason ?? "the call was stopped");
         }
