@@ -83,6 +83,16 @@ internal sealed class FrameChannel(Stream input, Stream output)
     /// </summary>
     internal bool Spin { get; set; }
 
+    /// <summary>
+    /// Waits until the next frame can be read (or the pipe is closed), at most <paramref name="timeout"/>; false if the
+    /// time ran out. Measured by the kernel, so a busy thread pool cannot delay it. Where the descriptor is unknown
+    /// (Windows) it returns true at once and the caller's timer is the limit.
+    /// </summary>
+    internal bool WaitReadable(TimeSpan timeout) => SpinPoll.WaitReadable(_inputDescriptor, timeout);
+
+    /// <summary>Whether <see cref="WaitReadable"/> really waits (the pipe's descriptor is known).</summary>
+    internal bool CanWaitReadable => _inputDescriptor >= 0;
+
     /// <summary>Reads the next frame; false when the other side has closed the pipe (it exited or died).</summary>
     /// <remarks>The payload stays valid until the next call.</remarks>
     internal bool TryRead(out FrameType type, out ReadOnlyMemory<byte> payload)

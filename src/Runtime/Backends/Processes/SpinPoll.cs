@@ -66,6 +66,44 @@ internal static partial class SpinPoll
         while (Stopwatch.GetTimestamp() < deadline);
     }
 
+    /// <summary>
+    /// Blocks until the descriptor is readable (or closed) or <paramref name="timeout"/> has passed; false on timeout.
+    /// True at once for an unknown descriptor.
+    /// </summary>
+    internal static bool WaitReadable(int descriptor, TimeSpan timeout)
+    {
+        if (descriptor < 0)
+        {
+            return true;
+        }
+
+        var entry = new PollEntry { Descriptor = descriptor, Events = PollIn };
+        long deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            long remainingTicks = deadline - Stopwatch.GetTimestamp();
+            if (remainingTicks <= 0)
+            {
+                return false;
+            }
+
+            int milliseconds = (int)Math.Min(int.MaxValue, Math.Max(1, remainingTicks * 1000 / Stopwatch.Frequency));
+            entry.ReturnedEvents = 0;
+            int ready = Poll(ref entry, 1, milliseconds);
+            if (ready > 0)
+            {
+                return true;
+            }
+
+            if (ready < 0 && Marshal.GetLastPInvokeError() != EIntr)
+            {
+                return true; // the read will report what is wrong
+            }
+        }
+    }
+
+    private const int EIntr = 4;
+
     [StructLayout(LayoutKind.Sequential)]
     private struct PollEntry
     {
@@ -74,6 +112,6 @@ internal static partial class SpinPoll
         public short ReturnedEvents;
     }
 
-    [LibraryImport("libc", EntryPoint = "poll")]
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     private static partial int Poll(ref PollEntry entries, nuint count, int timeoutMilliseconds);
 }

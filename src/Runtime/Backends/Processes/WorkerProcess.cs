@@ -109,9 +109,20 @@ internal sealed partial class WorkerProcess : IDisposable
         process.ErrorDataReceived += (_, e) => worker.OnStandardError(e.Data);
         process.BeginErrorReadLine();
 
-        using (var timer = new Timer(static s => ((WorkerProcess)s!).Kill("it did not start in time"), worker, startTimeout, Timeout.InfiniteTimeSpan))
+        // Where the descriptor is known (Unix), the kernel measures the wait for the hello, so a busy thread pool cannot
+        // make a late worker look punctual; elsewhere a timer kills the worker when the time is up.
+        Timer? timer = worker.Channel.CanWaitReadable
+            ? null
+            : new Timer(static s => ((WorkerProcess)s!).Kill("it did not start in time"), worker, startTimeout, Timeout.InfiniteTimeSpan);
+        try
         {
-            if (!worker.Channel.TryRead(out FrameType type, out ReadOnlyMemory<byte> payload) || type != FrameType.Hello)
+            bool inTime = worker.Channel.WaitReadable(startTimeout);
+            if (!inTime)
+            {
+                worker.Kill("it did not start in time");
+            }
+
+            if (!inTime || !worker.Channel.TryRead(out FrameType type, out ReadOnlyMemory<byte> payload) || type != FrameType.Hello)
             {
                 string exit = worker.Describe(out int? exitCode, out _);
                 string why = worker.KillReason
@@ -133,6 +144,10 @@ internal sealed partial class WorkerProcess : IDisposable
             }
 
             worker.ProcessId = reader.ReadInt32();
+        }
+        finally
+        {
+            timer?.Dispose();
         }
 
         return worker;
