@@ -272,7 +272,10 @@ internal static class ParallelCodeEngine
                     return;
                 }
 
-                if (operation is IAnonymousFunctionOperation lambda && _session._rule.SkipsNestedParallelBodies && IsStoredForParallelApi(lambda))
+                // Dispatch on the kind (a field read) rather than on interface type tests: this runs for every
+                // operation of every parallel body.
+                OperationKind kind = operation.Kind;
+                if (kind == OperationKind.AnonymousFunction && _session._rule.SkipsNestedParallelBodies && IsStoredForParallelApi((IAnonymousFunctionOperation)operation))
                 {
                     // Action<int> body = i => ...; Parallel.For(0, n, body); is analyzed as a parallel body of its own.
                     return;
@@ -281,47 +284,46 @@ internal static class ParallelCodeEngine
                 var context = new BodyContext(_root, inLock, _session._known);
                 _session._rule.AnalyzeOperation(operation, context, _findings);
 
-                if (operation is IInvocationOperation invocation)
+                switch (kind)
                 {
-                    VisitInvocation(invocation, context);
-                }
-                else if (operation is ILockOperation lockOperation)
-                {
-                    Walk(lockOperation.LockedValue, inLock);
-                    Walk(lockOperation.Body, inLock: true);
-                    return;
-                }
-                else if (operation is IUsingOperation { Resources: var resources } usingOperation && IsLockScope(resources))
-                {
-                    // using (gate.EnterScope()) { ... } with System.Threading.Lock
-                    Walk(resources, inLock);
-                    Walk(usingOperation.Body, inLock: true);
-                    return;
-                }
-                else if (operation is ITryOperation { Finally: { } release } tryOperation && !inLock && ReleasesALock(release))
-                {
-                    // Monitor.Enter(gate); try { ... } finally { Monitor.Exit(gate); } and the same shape with
-                    // SemaphoreSlim, Mutex, SpinLock, ReaderWriterLockSlim or Lock: the try block is synchronized.
-                    Walk(tryOperation.Body, inLock: true);
-                    foreach (ICatchClauseOperation clause in tryOperation.Catches)
-                    {
-                        Walk(clause, inLock: true);
-                    }
+                    case OperationKind.Invocation:
+                        VisitInvocation((IInvocationOperation)operation, context);
+                        break;
 
-                    Walk(release, inLock: true);
-                    return;
-                }
-                else if (operation is IBlockOperation block && !inLock)
-                {
-                    // using var scope = gate.EnterScope(); locks the rest of the block.
-                    bool locked = false;
-                    foreach (IOperation statement in block.Operations)
-                    {
-                        Walk(statement, locked);
-                        locked |= statement is IUsingDeclarationOperation { DeclarationGroup: var group } && IsLockScope(group);
-                    }
+                    case OperationKind.Lock:
+                        var lockOperation = (ILockOperation)operation;
+                        Walk(lockOperation.LockedValue, inLock);
+                        Walk(lockOperation.Body, inLock: true);
+                        return;
 
-                    return;
+                    case OperationKind.Using when operation is IUsingOperation { Resources: var resources } usingOperation && IsLockScope(resources):
+                        // using (gate.EnterScope()) { ... } with System.Threading.Lock
+                        Walk(resources, inLock);
+                        Walk(usingOperation.Body, inLock: true);
+                        return;
+
+                    case OperationKind.Try when !inLock && operation is ITryOperation { Finally: { } release } tryOperation && ReleasesALock(release):
+                        // Monitor.Enter(gate); try { ... } finally { Monitor.Exit(gate); } and the same shape with
+                        // SemaphoreSlim, Mutex, SpinLock, ReaderWriterLockSlim or Lock: the try block is synchronized.
+                        Walk(tryOperation.Body, inLock: true);
+                        foreach (ICatchClauseOperation clause in tryOperation.Catches)
+                        {
+                            Walk(clause, inLock: true);
+                        }
+
+                        Walk(release, inLock: true);
+                        return;
+
+                    case OperationKind.Block when !inLock:
+                        // using var scope = gate.EnterScope(); locks the rest of the block.
+                        bool locked = false;
+                        foreach (IOperation statement in ((IBlockOperation)operation).Operations)
+                        {
+                            Walk(statement, locked);
+                            locked |= statement.Kind == OperationKind.UsingDeclaration && IsLockScope(((IUsingDeclarationOperation)statement).DeclarationGroup);
+                        }
+
+                        return;
                 }
 
                 foreach (IOperation child in operation.ChildOperations)
