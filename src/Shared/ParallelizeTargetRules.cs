@@ -207,7 +207,7 @@ internal static class ParallelizeTargetRules
         {
             if (!SymbolEqualityComparer.Default.Equals(sibling, method)
                 && sibling.MethodKind == MethodKind.Ordinary
-                && sibling.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == AttributeMetadataName)
+                && sibling.GetAttributes().Any(a => a.AttributeClass is { Name: "ParallelizeAttribute" } type && type.ToDisplayString() == AttributeMetadataName)
                 && ClashingName(method, sibling) is { } clash)
             {
                 problems.Add(new TargetProblem(

@@ -30,9 +30,9 @@ internal static class CollectionKinds
             return CollectionKind.None;
         }
 
+        // Compares the namespace's names (System.Collections[.Generic] in the global namespace) instead of formatting it.
         string name = named.MetadataName;
-        string fullNamespace = ns.ToDisplayString();
-        if (fullNamespace == "System.Collections.Generic")
+        if (ns.Name == "Generic" && ns.ContainingNamespace is { Name: "Collections" } collections && IsSystem(collections.ContainingNamespace))
         {
             return name switch
             {
@@ -46,13 +46,16 @@ internal static class CollectionKinds
             };
         }
 
-        if (fullNamespace == "System.Collections")
+        if (ns.Name == "Collections" && IsSystem(ns.ContainingNamespace))
         {
             return name is "ArrayList" or "Hashtable" or "Queue" or "Stack" or "SortedList" ? CollectionKind.Other : CollectionKind.None;
         }
 
         return CollectionKind.None;
     }
+
+    private static bool IsSystem(INamespaceSymbol? ns) =>
+        ns is { Name: "System", ContainingNamespace.IsGlobalNamespace: true };
 
     /// <summary>Whether calling <paramref name="method"/> on such a collection changes it.</summary>
     public static bool IsMutator(string method) => method switch

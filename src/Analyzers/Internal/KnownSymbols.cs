@@ -44,6 +44,14 @@ internal sealed class KnownSymbols
 
     public static KnownSymbols Create(Compilation compilation) => new(compilation);
 
+    /// <summary>
+    /// A cheap pre-check on a containing type's name: whether it may be one of <see cref="Parallel"/>,
+    /// <see cref="ParallelEnumerable"/>, <see cref="Delayed"/> or <see cref="ParallelExecutor"/> (which the caller then
+    /// compares as symbols).
+    /// </summary>
+    public static bool MayBeParallelApiType(string typeName) =>
+        typeName is "Parallel" or "ParallelEnumerable" or "Delayed" or "ParallelExecutor";
+
     /// <summary>Whether <paramref name="type"/> is <c>System.Random</c> or derives from it.</summary>
     public bool IsRandom(ITypeSymbol? type)
     {

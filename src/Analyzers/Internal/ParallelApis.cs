@@ -135,10 +135,12 @@ internal static class ParallelApis
     private static bool IsParallelApi(IInvocationOperation invocation, KnownSymbols known, out bool firstArgumentOnly, out bool repeats)
     {
         IMethodSymbol method = invocation.TargetMethod;
-        INamedTypeSymbol? type = method.ContainingType;
         firstArgumentOnly = false;
         repeats = true;
-        if (type is null)
+
+        // Every invocation of the compilation comes through here: most are rejected by their name alone (a string
+        // compare) before the containing type's symbol is looked at.
+        if (method.ContainingType is not { } type || !KnownSymbols.MayBeParallelApiType(type.Name))
         {
             return false;
         }

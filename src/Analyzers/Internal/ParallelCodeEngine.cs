@@ -116,7 +116,8 @@ internal static class ParallelCodeEngine
                         // (A [Parallelize] method's problems are reported in its own body.) Through a local, the
                         // problems are reported where the local is passed to the parallel API.
                         IOperation place = (IOperation?)body.ViaLocal ?? reference;
-                        ReportCallee(reference.Method, place.Syntax.GetLocation(), receiverShared: true, body.Repeats, reference.SemanticModel, context.ReportDiagnostic, context.CancellationToken);
+                        ImmutableArray<Finding> findings = GetCalleeFindings(reference.Method, reference.SemanticModel, context.CancellationToken);
+                        ReportCallee(findings, reference.Method, place.Syntax, receiverShared: true, body.Repeats, context.ReportDiagnostic);
                         break;
                 }
             }
@@ -136,20 +137,21 @@ internal static class ParallelCodeEngine
             }
         }
 
-        private void ReportCallee(IMethodSymbol method, Location callSite, bool receiverShared, bool repeats, SemanticModel? callerModel, Action<Diagnostic> report, CancellationToken cancellationToken)
+        /// <summary>Reports a called method's <paramref name="findings"/> (see <see cref="GetCalleeFindings"/>) at the call site.</summary>
+        private void ReportCallee(ImmutableArray<Finding> findings, IMethodSymbol method, SyntaxNode callSite, bool receiverShared, bool repeats, Action<Diagnostic> report)
         {
-            ImmutableArray<Finding> findings = GetCalleeFindings(method, callerModel, cancellationToken);
             if (findings.IsEmpty)
             {
                 return;
             }
 
             string callee = DisplayCallee(method);
+            Location? location = null;
             foreach (Finding finding in findings)
             {
                 if ((!finding.ViaThis || receiverShared) && (!finding.RepeatedBodiesOnly || repeats))
                 {
-                    report(CreateDiagnostic(finding, callSite, callee));
+                    report(CreateDiagnostic(finding, location ??= callSite.GetLocation(), callee));
                 }
             }
         }
@@ -223,11 +225,13 @@ internal static class ParallelCodeEngine
 
         private bool IsAnalyzableCallee(IMethodSymbol method, ISymbol root)
         {
+            // Cheap tests first: most calls in parallel bodies are to other assemblies, and DeclaringSyntaxReferences
+            // builds a new array on every call.
             if (method.MethodKind is not (MethodKind.Ordinary or MethodKind.LocalFunction) ||
                 method.IsAbstract || method.IsExtern ||
-                method.DeclaringSyntaxReferences.IsEmpty && method.PartialImplementationPart is null ||
                 !_known.IsInThisAssembly(method) ||
-                SymbolEqualityComparer.Default.Equals(method.OriginalDefinition, root))
+                SymbolEqualityComparer.Default.Equals(method.OriginalDefinition, root) ||
+                method.DeclaringSyntaxReferences.IsEmpty && method.PartialImplementationPart is null)
             {
                 return false;
             }
@@ -272,7 +276,10 @@ internal static class ParallelCodeEngine
                     return;
                 }
 
-                if (operation is IAnonymousFunctionOperation lambda && _session._rule.SkipsNestedParallelBodies && IsStoredForParallelApi(lambda))
+                // Dispatch on the kind (a field read) rather than on interface type tests: this runs for every
+                // operation of every parallel body.
+                OperationKind kind = operation.Kind;
+                if (kind == OperationKind.AnonymousFunction && _session._rule.SkipsNestedParallelBodies && IsStoredForParallelApi((IAnonymousFunctionOperation)operation))
                 {
                     // Action<int> body = i => ...; Parallel.For(0, n, body); is analyzed as a parallel body of its own.
                     return;
@@ -281,47 +288,46 @@ internal static class ParallelCodeEngine
                 var context = new BodyContext(_root, inLock, _session._known);
                 _session._rule.AnalyzeOperation(operation, context, _findings);
 
-                if (operation is IInvocationOperation invocation)
+                switch (kind)
                 {
-                    VisitInvocation(invocation, context);
-                }
-                else if (operation is ILockOperation lockOperation)
-                {
-                    Walk(lockOperation.LockedValue, inLock);
-                    Walk(lockOperation.Body, inLock: true);
-                    return;
-                }
-                else if (operation is IUsingOperation { Resources: var resources } usingOperation && IsLockScope(resources))
-                {
-                    // using (gate.EnterScope()) { ... } with System.Threading.Lock
-                    Walk(resources, inLock);
-                    Walk(usingOperation.Body, inLock: true);
-                    return;
-                }
-                else if (operation is ITryOperation { Finally: { } release } tryOperation && !inLock && ReleasesALock(release))
-                {
-                    // Monitor.Enter(gate); try { ... } finally { Monitor.Exit(gate); } and the same shape with
-                    // SemaphoreSlim, Mutex, SpinLock, ReaderWriterLockSlim or Lock: the try block is synchronized.
-                    Walk(tryOperation.Body, inLock: true);
-                    foreach (ICatchClauseOperation clause in tryOperation.Catches)
-                    {
-                        Walk(clause, inLock: true);
-                    }
+                    case OperationKind.Invocation:
+                        VisitInvocation((IInvocationOperation)operation, context);
+                        break;
 
-                    Walk(release, inLock: true);
-                    return;
-                }
-                else if (operation is IBlockOperation block && !inLock)
-                {
-                    // using var scope = gate.EnterScope(); locks the rest of the block.
-                    bool locked = false;
-                    foreach (IOperation statement in block.Operations)
-                    {
-                        Walk(statement, locked);
-                        locked |= statement is IUsingDeclarationOperation { DeclarationGroup: var group } && IsLockScope(group);
-                    }
+                    case OperationKind.Lock:
+                        var lockOperation = (ILockOperation)operation;
+                        Walk(lockOperation.LockedValue, inLock);
+                        Walk(lockOperation.Body, inLock: true);
+                        return;
 
-                    return;
+                    case OperationKind.Using when operation is IUsingOperation { Resources: var resources } usingOperation && IsLockScope(resources):
+                        // using (gate.EnterScope()) { ... } with System.Threading.Lock
+                        Walk(resources, inLock);
+                        Walk(usingOperation.Body, inLock: true);
+                        return;
+
+                    case OperationKind.Try when !inLock && operation is ITryOperation { Finally: { } release } tryOperation && ReleasesALock(release):
+                        // Monitor.Enter(gate); try { ... } finally { Monitor.Exit(gate); } and the same shape with
+                        // SemaphoreSlim, Mutex, SpinLock, ReaderWriterLockSlim or Lock: the try block is synchronized.
+                        Walk(tryOperation.Body, inLock: true);
+                        foreach (ICatchClauseOperation clause in tryOperation.Catches)
+                        {
+                            Walk(clause, inLock: true);
+                        }
+
+                        Walk(release, inLock: true);
+                        return;
+
+                    case OperationKind.Block when !inLock:
+                        // using var scope = gate.EnterScope(); locks the rest of the block.
+                        bool locked = false;
+                        foreach (IOperation statement in ((IBlockOperation)operation).Operations)
+                        {
+                            Walk(statement, locked);
+                            locked |= statement.Kind == OperationKind.UsingDeclaration && IsLockScope(((IUsingDeclarationOperation)statement).DeclarationGroup);
+                        }
+
+                        return;
                 }
 
                 foreach (IOperation child in operation.ChildOperations)
@@ -386,8 +392,15 @@ internal static class ParallelCodeEngine
                     return;
                 }
 
+                // Most called methods have no findings: the receiver is classified only for those that do.
+                ImmutableArray<Finding> findings = _session.GetCalleeFindings(invocation.TargetMethod, invocation.SemanticModel, _cancellationToken);
+                if (findings.IsEmpty)
+                {
+                    return;
+                }
+
                 bool receiverShared = invocation.Instance is null || context.Classify(invocation.Instance, out _, asReceiver: true) != Sharing.NotShared;
-                _session.ReportCallee(invocation.TargetMethod, invocation.Syntax.GetLocation(), receiverShared, _repeats, invocation.SemanticModel, _report, _cancellationToken);
+                _session.ReportCallee(findings, invocation.TargetMethod, invocation.Syntax, receiverShared, _repeats, _report);
             }
 
             /// <summary>

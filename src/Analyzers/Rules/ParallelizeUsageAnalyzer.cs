@@ -31,7 +31,16 @@ public sealed class ParallelizeUsageAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterSymbolAction(c => Analyze(c.Symbol as IMethodSymbol, attributeType, c.ReportDiagnostic, c.CancellationToken), SymbolKind.Method);
+            // The report delegates are only created for the few methods that have the attribute.
+            start.RegisterSymbolAction(
+                c =>
+                {
+                    if (c.Symbol is IMethodSymbol method && HasAttribute(method, attributeType))
+                    {
+                        Analyze(method, attributeType, c.ReportDiagnostic, c.CancellationToken);
+                    }
+                },
+                SymbolKind.Method);
 
             // Local functions and lambdas accept method attributes too, but are not symbols of a type.
             start.RegisterOperationAction(
@@ -43,20 +52,31 @@ public sealed class ParallelizeUsageAnalyzer : DiagnosticAnalyzer
                         IAnonymousFunctionOperation lambda => lambda.Symbol,
                         _ => null,
                     };
-                    Analyze(method, attributeType, c.ReportDiagnostic, c.CancellationToken);
+                    if (method is not null && HasAttribute(method, attributeType))
+                    {
+                        Analyze(method, attributeType, c.ReportDiagnostic, c.CancellationToken);
+                    }
                 },
                 OperationKind.LocalFunction,
                 OperationKind.AnonymousFunction);
         });
     }
 
-    private static void Analyze(IMethodSymbol? method, INamedTypeSymbol attributeType, System.Action<Diagnostic> report, System.Threading.CancellationToken cancellationToken)
+    private static bool HasAttribute(IMethodSymbol method, INamedTypeSymbol attributeType)
     {
-        if (method is null)
+        foreach (AttributeData attribute in method.GetAttributes())
         {
-            return;
+            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, attributeType))
+            {
+                return true;
+            }
         }
 
+        return false;
+    }
+
+    private static void Analyze(IMethodSymbol method, INamedTypeSymbol attributeType, System.Action<Diagnostic> report, System.Threading.CancellationToken cancellationToken)
+    {
         foreach (AttributeData attribute in method.GetAttributes())
         {
             if (!SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, attributeType))

@@ -36,7 +36,9 @@ public sealed class SharedCollectionAnalyzer : DiagnosticAnalyzer, IParallelRule
 
     void IParallelRule.AnalyzeOperation(IOperation operation, in BodyContext context, List<Finding> findings)
     {
-        if (context.InLock)
+        if (context.InLock ||
+            operation.Kind is not (OperationKind.Invocation or OperationKind.SimpleAssignment or OperationKind.CompoundAssignment or
+                                   OperationKind.CoalesceAssignment or OperationKind.Increment or OperationKind.Decrement))
         {
             return;
         }

@@ -35,6 +35,11 @@ public sealed class SharedRandomAnalyzer : DiagnosticAnalyzer, IParallelRule
 
     void IParallelRule.AnalyzeOperation(IOperation operation, in BodyContext context, List<Finding> findings)
     {
+        if (operation.Kind is not (OperationKind.Invocation or OperationKind.ObjectCreation))
+        {
+            return;
+        }
+
         switch (operation)
         {
             case IInvocationOperation { Instance: { } receiver } when !context.InLock && context.Known.IsRandom(receiver.Type):
