@@ -160,4 +160,32 @@ public class PG0006Tests
             public static Stream NotParallel(Stream s) => s;
         }
         """);
+
+    [Fact]
+    public Task FrameworkTypes_OnlyThoseTheSerializerRoundTripsAreAccepted() => Verify.VerifyAnalyzerAsync(Usings + """
+        using System.Collections;
+        using System.Collections.Concurrent;
+        using System.Collections.Frozen;
+        using System.Collections.ObjectModel;
+        using System.Net;
+        using System.Numerics;
+        using System.Text;
+
+        public static partial class Work
+        {
+            // The framework types tests/ParallelGen.Tests/SerializerTests.cs round-trips through a worker's serializer.
+            [Parallelize(Backend = Backend.Processes)]
+            public static Vector3 Accepted(Int128 a, UInt128 b, Half c, DateOnly d, Uri e, Version f, ArraySegment<int> g,
+                ReadOnlyMemory<byte> h, Memory<double> i, Lazy<string> j, BigInteger k, Complex l, Vector2 m, Vector4 n,
+                Quaternion o, Plane p, Matrix3x2 q, Matrix4x4 r, StringBuilder s, Rune t, BitArray u, FrozenSet<int> v,
+                FrozenDictionary<string, int> w, ConcurrentDictionary<string, int> x, ConcurrentQueue<int> y,
+                ObservableCollection<int> z, ReadOnlyObservableCollection<int> aa, ConcurrentBag<string> ab) => default;
+
+            [Parallelize(Backend = Backend.Processes)]
+            public static int Rejected(PriorityQueue<int, int> {|#0:queue|}, IPAddress {|#1:address|}, Range {|#2:range|}) => 0;
+        }
+        """,
+        Diagnostic(0, "Parameter 'queue'", "PriorityQueue<int, int>", "'PriorityQueue<int, int>' is not a plain data type"),
+        Diagnostic(1, "Parameter 'address'", "IPAddress", "'IPAddress' is not a plain data type"),
+        Diagnostic(2, "Parameter 'range'", "Range", "'Range' is not a plain data type"));
 }

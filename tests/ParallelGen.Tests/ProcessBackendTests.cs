@@ -34,6 +34,17 @@ public class ProcessBackendTests
     }
 
     [Fact]
+    public void Framework_value_types_and_frozen_collections_cross_too()
+    {
+        Int128 big = Int128.MaxValue - 10;
+        var (next, doubled, scaled) = Assert.Single(Remote.WidenParallel(
+            [(big, System.Collections.Frozen.FrozenSet.ToFrozenSet([1, 2, 3]), new System.Numerics.Vector3(1, 2, 3))]));
+        Assert.Equal(big + 1, next);
+        Assert.Equal([2, 4, 6], doubled.Order());
+        Assert.Equal(new System.Numerics.Vector3(2, 4, 6), scaled);
+    }
+
+    [Fact]
     public void Plain_types_cross_without_annotations()
     {
         Point3[] scaled = Remote.ScaleParallel([(new Point3(1, 2, 3), 2.0), (new Point3(-1, 0, 0.5), 10.0)]);

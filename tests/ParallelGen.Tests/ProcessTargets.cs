@@ -134,6 +134,12 @@ public static partial class Remote
         return Environment.ProcessId;
     }
 
+    /// <summary>Framework types that needed formatters of ParallelGen's own (Int128, frozen collections) or contractless fields (Vector3).</summary>
+    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    public static (Int128 Next, System.Collections.Frozen.FrozenSet<int> Doubled, System.Numerics.Vector3 Scaled) Widen(
+        Int128 big, System.Collections.Frozen.FrozenSet<int> set, System.Numerics.Vector3 v) =>
+        (big + 1, System.Collections.Frozen.FrozenSet.ToFrozenSet(set.Select(x => 2 * x)), v * 2);
+
     [Parallelize(Jobs = 2, Backend = Backend.Processes)]
     public static string Talk(int x)
     {

@@ -107,13 +107,18 @@ internal sealed class Serializability
         }
 
         string ns = named.ContainingNamespace?.ToDisplayString() ?? string.Empty;
+        // Framework types the process serializer round-trips (tests/ParallelGen.Tests/SerializerTests.cs checks each one).
         if (ns == "System" && named.MetadataName is "DateTimeOffset" or "TimeSpan" or "Guid" or "DateOnly" or "TimeOnly" or "Half" or
-                "Int128" or "UInt128" or "Uri" or "Version" or "Tuple`1" or "Tuple`2" or "Tuple`3" or "Tuple`4" or "Tuple`5" or "Tuple`6" or "Tuple`7")
+                "Int128" or "UInt128" or "Uri" or "Version" or "Tuple`1" or "Tuple`2" or "Tuple`3" or "Tuple`4" or "Tuple`5" or "Tuple`6" or "Tuple`7" or
+                "ArraySegment`1" or "Memory`1" or "ReadOnlyMemory`1" or "Lazy`1")
         {
             return ElementsProblem(named);
         }
 
-        if (ns == "System.Numerics" && named.MetadataName is "BigInteger" or "Complex")
+        if ((ns == "System.Numerics" && named.MetadataName is "BigInteger" or "Complex" or "Vector2" or "Vector3" or "Vector4" or "Quaternion" or
+                "Plane" or "Matrix3x2" or "Matrix4x4")
+            || (ns == "System.Text" && named.MetadataName is "StringBuilder" or "Rune")
+            || (ns == "System.Collections" && named.MetadataName is "BitArray"))
         {
             return null;
         }
@@ -179,7 +184,9 @@ internal sealed class Serializability
              "IReadOnlySet`1") ||
         (ns == "System.Collections.Immutable" && type.MetadataName.StartsWith("Immutable", System.StringComparison.Ordinal)) ||
         (ns == "System.Collections.Frozen" && type.MetadataName is "FrozenSet`1" or "FrozenDictionary`2") ||
-        (ns == "System.Collections.ObjectModel" && type.MetadataName is "ReadOnlyCollection`1" or "Collection`1" or "ReadOnlyDictionary`2");
+        (ns == "System.Collections.ObjectModel" && type.MetadataName is "ReadOnlyCollection`1" or "Collection`1" or "ReadOnlyDictionary`2" or
+             "ObservableCollection`1" or "ReadOnlyObservableCollection`1") ||
+        (ns == "System.Collections.Concurrent" && type.MetadataName is "ConcurrentDictionary`2" or "ConcurrentQueue`1" or "ConcurrentStack`1" or "ConcurrentBag`1");
 
     private static string Nest(string segment, string problem) =>
         problem.IndexOf('|') < 0 ? segment + "|" + problem : segment + Separator + problem;

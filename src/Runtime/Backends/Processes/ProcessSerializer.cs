@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Frozen;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using MessagePack;
@@ -52,10 +55,164 @@ internal static class ProcessSerializer
         private static class Cache<T>
         {
             internal static readonly IMessagePackFormatter<T>? Formatter =
-                BuiltinResolver.Instance.GetFormatter<T>() ?? Contractless();
+                (IMessagePackFormatter<T>?)(WideIntegerFormatter.For(typeof(T)) ?? FrozenCollectionFormatter.For(typeof(T)))
+                ?? BuiltinResolver.Instance.GetFormatter<T>() ?? Contractless();
 
             private static IMessagePackFormatter<T>? Contractless() =>
                 ContractlessStandardResolver.Instance.GetFormatter<T>();
         }
+    }
+}
+
+/// <summary>
+/// <see cref="Int128"/> and <see cref="UInt128"/>, which MessagePack 2.5 has no formatter for (its contractless
+/// resolver fails on them): two 64-bit halves, upper first.
+/// </summary>
+internal sealed class WideIntegerFormatter : IMessagePackFormatter<Int128>, IMessagePackFormatter<UInt128>
+{
+    private static readonly WideIntegerFormatter s_instance = new();
+
+    internal static object? For(System.Type type) =>
+        type == typeof(Int128) || type == typeof(UInt128) ? s_instance : null;
+
+    public void Serialize(ref MessagePackWriter writer, Int128 value, MessagePackSerializerOptions options) =>
+        Serialize(ref writer, (UInt128)value, options);
+
+    Int128 IMessagePackFormatter<Int128>.Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options) =>
+        (Int128)Deserialize(ref reader, options);
+
+    public void Serialize(ref MessagePackWriter writer, UInt128 value, MessagePackSerializerOptions options)
+    {
+        writer.WriteArrayHeader(2);
+        writer.Write((ulong)(value >> 64));
+        writer.Write((ulong)value);
+    }
+
+    public UInt128 Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
+    {
+        if (reader.ReadArrayHeader() != 2)
+        {
+            throw new MessagePackSerializationException("A 128-bit integer is written as two 64-bit halves.");
+        }
+
+        ulong upper = reader.ReadUInt64();
+        ulong lower = reader.ReadUInt64();
+        return new UInt128(upper, lower);
+    }
+}
+
+/// <summary>
+/// <see cref="FrozenSet{T}"/> and <see cref="FrozenDictionary{TKey, TValue}"/>, which MessagePack 2.5 does not know:
+/// written as an array and a map, frozen again when read.
+/// </summary>
+internal static class FrozenCollectionFormatter
+{
+    internal static object? For(Type type)
+    {
+        if (!type.IsGenericType)
+        {
+            return null;
+        }
+
+        Type definition = type.GetGenericTypeDefinition();
+        Type? formatter = definition == typeof(FrozenSet<>) ? typeof(FrozenSetFormatter<>)
+            : definition == typeof(FrozenDictionary<,>) ? typeof(FrozenDictionaryFormatter<,>)
+            : null;
+        return formatter is null ? null : Activator.CreateInstance(formatter.MakeGenericType(type.GetGenericArguments()));
+    }
+}
+
+internal sealed class FrozenSetFormatter<T> : IMessagePackFormatter<FrozenSet<T>?>
+{
+    public void Serialize(ref MessagePackWriter writer, FrozenSet<T>? value, MessagePackSerializerOptions options)
+    {
+        if (value is null)
+        {
+            writer.WriteNil();
+            return;
+        }
+
+        IMessagePackFormatter<T> element = options.Resolver.GetFormatterWithVerify<T>();
+        writer.WriteArrayHeader(value.Count);
+        foreach (T item in value)
+        {
+            element.Serialize(ref writer, item, options);
+        }
+    }
+
+    public FrozenSet<T>? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
+    {
+        if (reader.TryReadNil())
+        {
+            return null;
+        }
+
+        IMessagePackFormatter<T> element = options.Resolver.GetFormatterWithVerify<T>();
+        int count = reader.ReadArrayHeader();
+        var items = new List<T>(count);
+        options.Security.DepthStep(ref reader);
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                items.Add(element.Deserialize(ref reader, options));
+            }
+        }
+        finally
+        {
+            reader.Depth--;
+        }
+
+        return items.ToFrozenSet();
+    }
+}
+
+internal sealed class FrozenDictionaryFormatter<TKey, TValue> : IMessagePackFormatter<FrozenDictionary<TKey, TValue>?>
+    where TKey : notnull
+{
+    public void Serialize(ref MessagePackWriter writer, FrozenDictionary<TKey, TValue>? value, MessagePackSerializerOptions options)
+    {
+        if (value is null)
+        {
+            writer.WriteNil();
+            return;
+        }
+
+        IMessagePackFormatter<TKey> key = options.Resolver.GetFormatterWithVerify<TKey>();
+        IMessagePackFormatter<TValue> item = options.Resolver.GetFormatterWithVerify<TValue>();
+        writer.WriteMapHeader(value.Count);
+        foreach (KeyValuePair<TKey, TValue> pair in value)
+        {
+            key.Serialize(ref writer, pair.Key, options);
+            item.Serialize(ref writer, pair.Value, options);
+        }
+    }
+
+    public FrozenDictionary<TKey, TValue>? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
+    {
+        if (reader.TryReadNil())
+        {
+            return null;
+        }
+
+        IMessagePackFormatter<TKey> key = options.Resolver.GetFormatterWithVerify<TKey>();
+        IMessagePackFormatter<TValue> item = options.Resolver.GetFormatterWithVerify<TValue>();
+        int count = reader.ReadMapHeader();
+        var pairs = new Dictionary<TKey, TValue>(count, options.Security.GetEqualityComparer<TKey>());
+        options.Security.DepthStep(ref reader);
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                TKey k = key.Deserialize(ref reader, options);
+                pairs.Add(k, item.Deserialize(ref reader, options));
+            }
+        }
+        finally
+        {
+            reader.Depth--;
+        }
+
+        return pairs.ToFrozenDictionary();
     }
 }
