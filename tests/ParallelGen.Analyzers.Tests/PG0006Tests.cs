@@ -142,7 +142,7 @@ public class PG0006Tests
         public enum Mode { A, B }
         public record Point(int X, int Y);
         public struct Sample { public double Value; public DateTime At; public Guid Id; }
-        public class Node { public int Value { get; set; } public Node? Next { get; set; } public List<Node> Children { get; } = new(); }
+        public class Node { public int Value { get; set; } public Node? Next { get; set; } public List<Node> Children { get; set; } = new(); }
 
         public static partial class Work
         {
@@ -188,4 +188,36 @@ public class PG0006Tests
         Diagnostic(0, "Parameter 'queue'", "PriorityQueue<int, int>", "'PriorityQueue<int, int>' is not a plain data type"),
         Diagnostic(1, "Parameter 'address'", "IPAddress", "'IPAddress' is not a plain data type"),
         Diagnostic(2, "Parameter 'range'", "Range", "'Range' is not a plain data type"));
+
+    [Fact]
+    public Task MembersTheSerializerCannotSet_AreReported() => Verify.VerifyAnalyzerAsync(Usings + """
+        public class Basket { public List<int> Items { get; } = new(); public int Count { get; set; } }
+        public class Counter { public int Value { get; private set; } public void Add() => Value++; }
+        public class Frozen { public readonly int Size; }
+        public class Outer { public Basket Inner { get; set; } = new(); }
+
+        // Not reported: each of these survives the trip.
+        public class ByConstructor { public int Value { get; } public List<int> Items { get; } public ByConstructor(int value, List<int> items) { Value = value; Items = items; } }
+        public class WithInit { public int Value { get; init; } public double Twice => Value * 2.0; }
+        public record Positional(int X, string Name) { public int Extra { get; set; } }
+        public struct Pair { public int A { get; private set; } public readonly int B; public Pair(int a, int b) { A = a; B = b; } }
+        public class Computed { public int[] Values { get; set; } = []; public int Sum => Values.Sum(); public int First { get { return Values[0]; } } }
+
+        public static partial class Work
+        {
+            [Parallelize(Backend = Backend.Processes)]
+            public static int Take(Basket {|#0:basket|}, Counter {|#1:counter|}, Frozen {|#2:frozen|}, Outer {|#3:outer|}) => 0;
+
+            [Parallelize(Backend = Backend.Processes)]
+            public static Positional Fine(ByConstructor a, WithInit b, Positional c, Pair d, Computed e) => c;
+
+            [Parallelize(Backend = Backend.Processes)]
+            public static {|#4:Counter|} Make(int x) => new();
+        }
+        """,
+        Diagnostic(0, "Parameter 'basket'", "Basket", "its member 'Basket.Items' cannot be sent: it has no public setter and no public constructor has a parameter named 'items', so its value would arrive as the default; add a public 'set' or 'init', or add such a constructor parameter"),
+        Diagnostic(1, "Parameter 'counter'", "Counter", "its member 'Counter.Value' cannot be sent: it has no public setter and no public constructor has a parameter named 'value', so its value would arrive as the default; add a public 'set' or 'init', or add such a constructor parameter"),
+        Diagnostic(2, "Parameter 'frozen'", "Frozen", "its member 'Frozen.Size' cannot be sent: it is a readonly field and no public constructor has a parameter named 'size', so its value would arrive as the default; remove 'readonly', or add such a constructor parameter"),
+        Diagnostic(3, "Parameter 'outer'", "Outer", "its member 'Outer.Inner' of type 'Basket' \u2192 member 'Basket.Items' cannot be sent: it has no public setter and no public constructor has a parameter named 'items', so its value would arrive as the default; add a public 'set' or 'init', or add such a constructor parameter"),
+        Diagnostic(4, "The return type", "Counter", "its member 'Counter.Value' cannot be sent: it has no public setter and no public constructor has a parameter named 'value', so its value would arrive as the default; add a public 'set' or 'init', or add such a constructor parameter"));
 }

@@ -100,4 +100,80 @@ public class SerializerTests
 
     private static bool SameDictionary<TDictionary>(TDictionary a, TDictionary b)
         where TDictionary : IEnumerable => a.Cast<object>().Select(x => x.ToString()).Order().SequenceEqual(b.Cast<object>().Select(x => x.ToString()).Order());
+
+    [Fact]
+    public void User_type_shapes_that_PG0006_accepts_round_trip()
+    {
+        Assert.Null(Check(new PrivateSetterWithConstructor(7), (a, b) => a.Value == b.Value));
+        Assert.Null(Check(new GetOnlyWithConstructor(7, [1, 2]), (a, b) => a.Value == b.Value && a.Items.SequenceEqual(b.Items)));
+        Assert.Null(Check(new InitOnly { Value = 7 }, (a, b) => a.Value == b.Value && b.Twice == 14));
+        Assert.Null(Check(new ReadonlyFieldWithConstructor(7) { Plain = 1 }, (a, b) => a.Size == b.Size && a.Plain == b.Plain));
+        Assert.Null(Check(new PositionalRecord(1, "a") { Extra = 2 }, (a, b) => a == b));
+        Assert.Null(Check(new StructWithPrivateSetter(3, 4), (a, b) => a.A == b.A && a.B == b.B));
+    }
+
+    [Fact]
+    public void User_type_shapes_that_PG0006_reports_would_lose_their_values()
+    {
+        // Why PG0006 reports these: the serializer cannot set the member, and nothing says so at run time.
+        var basket = new GetOnlyCollection();
+        basket.Items.Add(5);
+        Assert.NotNull(Check(basket, (a, b) => a.Items.SequenceEqual(b.Items)));
+        Assert.NotNull(Check(PrivateSetterOnly.Of(7), (a, b) => a.Value == b.Value));
+    }
+
+    public sealed class PrivateSetterWithConstructor
+    {
+        public PrivateSetterWithConstructor()
+        {
+        }
+
+        public PrivateSetterWithConstructor(int value) => Value = value;
+
+        public int Value { get; private set; }
+    }
+
+    public sealed class GetOnlyWithConstructor(int value, List<int> items)
+    {
+        public int Value { get; } = value;
+
+        public List<int> Items { get; } = items;
+    }
+
+    public sealed class InitOnly
+    {
+        public int Value { get; init; }
+
+        public int Twice => 2 * Value;
+    }
+
+    public sealed class ReadonlyFieldWithConstructor(int size)
+    {
+        public readonly int Size = size;
+        public int Plain;
+    }
+
+    public sealed record PositionalRecord(int X, string Name)
+    {
+        public int Extra { get; set; }
+    }
+
+    public readonly struct StructWithPrivateSetter(int a, int b)
+    {
+        public int A { get; } = a;
+
+        public int B { get; } = b;
+    }
+
+    public sealed class GetOnlyCollection
+    {
+        public List<int> Items { get; } = [];
+    }
+
+    public sealed class PrivateSetterOnly
+    {
+        public int Value { get; private set; }
+
+        public static PrivateSetterOnly Of(int value) => new() { Value = value };
+    }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace ParallelGen.Analyzers.Internal;
@@ -138,7 +139,7 @@ internal sealed class Serializability
             return "an abstract type needs polymorphic serialization; use a concrete type";
         }
 
-        return MembersProblem(named);
+        return MembersProblem(named, named);
     }
 
     private string? LiveTypeProblem(INamedTypeSymbol type)
@@ -209,8 +210,16 @@ internal sealed class Serializability
         return null;
     }
 
-    private string? MembersProblem(INamedTypeSymbol type)
+    /// <summary>
+    /// The public fields and properties of <paramref name="type"/> (and its base types) must be plain data, and, in
+    /// source the analyzer can see, must survive the trip: the serializer sets a member through a public setter or
+    /// <c>init</c>, or passes it to a public constructor of <paramref name="constructed"/> with a parameter of the same
+    /// name. A get-only auto-property, a property with a non-public setter or a <c>readonly</c> field that neither can
+    /// set would arrive with its default value, silently.
+    /// </summary>
+    private string? MembersProblem(INamedTypeSymbol type, INamedTypeSymbol constructed)
     {
+        bool inSource = type.Locations.Any(l => l.IsInSource);
         foreach (ISymbol member in type.GetMembers())
         {
             if (member.IsStatic || member.DeclaredAccessibility != Accessibility.Public || member.IsImplicitlyDeclared)
@@ -224,14 +233,82 @@ internal sealed class Serializability
                 IPropertySymbol { IsIndexer: false, GetMethod: not null } property => property.Type,
                 _ => null,
             };
-            if (memberType is not null && Find(memberType) is { } problem)
+            if (memberType is null)
+            {
+                continue;
+            }
+
+            if (Find(memberType) is { } problem)
             {
                 return Nest($"member '{type.Name}.{member.Name}' of type '{memberType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}'", problem);
+            }
+
+            if (inSource && WouldBeLost(member, type) && !HasConstructorParameter(constructed, member.Name))
+            {
+                string what = member is IFieldSymbol ? "it is a readonly field" : "it has no public setter";
+                string fix = member is IFieldSymbol ? "remove 'readonly'" : "add a public 'set' or 'init'";
+                return $"member '{type.Name}.{member.Name}'|{what} and no public constructor has a parameter named " +
+                    $"'{CamelCase(member.Name)}', so its value would arrive as the default; {fix}, or add such a constructor parameter";
             }
         }
 
         return type.BaseType is { SpecialType: not SpecialType.System_Object and not SpecialType.System_ValueType } baseType
-            ? MembersProblem(baseType)
+            ? MembersProblem(baseType, constructed)
             : null;
     }
+
+    /// <summary>
+    /// Whether the serializer could read the member but not set it: a readonly field, a property whose setter is not
+    /// public, or a get-only auto-property. A get-only property computed from other members holds no state of its own.
+    /// </summary>
+    private static bool WouldBeLost(ISymbol member, INamedTypeSymbol type)
+    {
+        switch (member)
+        {
+            case IFieldSymbol field:
+                return field.IsReadOnly && !field.IsConst;
+            case IPropertySymbol property:
+                if (property.SetMethod is { } setter)
+                {
+                    return setter.DeclaredAccessibility != Accessibility.Public;
+                }
+
+                foreach (ISymbol candidate in type.GetMembers())
+                {
+                    if (candidate is IFieldSymbol { IsImplicitlyDeclared: true } backing
+                        && SymbolEqualityComparer.Default.Equals(backing.AssociatedSymbol, property))
+                    {
+                        return true; // a get-only auto-property: state only a constructor can set
+                    }
+                }
+
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    private static bool HasConstructorParameter(INamedTypeSymbol type, string name)
+    {
+        foreach (IMethodSymbol constructor in type.InstanceConstructors)
+        {
+            if (constructor.DeclaredAccessibility != Accessibility.Public)
+            {
+                continue;
+            }
+
+            foreach (IParameterSymbol parameter in constructor.Parameters)
+            {
+                if (string.Equals(parameter.Name, name, System.StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static string CamelCase(string name) =>
+        name.Length == 0 || char.IsLower(name[0]) ? name : char.ToLowerInvariant(name[0]) + name.Substring(1);
 }
