@@ -54,6 +54,26 @@ internal sealed partial class ProcessesScenario : IScenario
 
         Tour.Say($"the pool replaced the worker: {string.Join(", ", TwiceParallel([1, 2, 3]))}");
 
+        Tour.Sub("Cancel: a method that takes a CancellationToken sees it cancelled in its worker");
+        using (var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300)))
+        {
+            var (outcome, elapsed) = Tour.Time(() =>
+            {
+                try
+                {
+                    LongJobParallel(Enumerable.Range(0, 2), new ParallelizeOptions { BatchSize = 1 }, cts.Token);
+                    return "finished";
+                }
+                catch (OperationCanceledException)
+                {
+                    return "OperationCanceledException";
+                }
+            });
+            Console.Out.Flush();
+            Tour.Say($"two 60 s jobs, cancelled after 0.3 s: {outcome} after {Tour.Seconds(elapsed)}. Each job saw its token cancelled and");
+            Tour.Say("stopped by itself (its lines above); a job that ignored the token would be killed after ProcessBackend.CancelGracePeriod.");
+        }
+
         Tour.Sub("Worker console output reaches this console, marked with the worker");
         GreetParallel(Enumerable.Range(0, 2), new ParallelizeOptions { BatchSize = 1 });
         Console.Out.Flush();
@@ -83,6 +103,19 @@ internal sealed partial class ProcessesScenario : IScenario
         if (x == 2)
         {
             Environment.FailFast("item 2 hit a fatal error (this crash is part of the tour)");
+        }
+
+        return x;
+    }
+
+    /// <summary>A long job that checks its token: cancelling the call cancels the token inside the worker.</summary>
+    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    internal static int LongJob(int x, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(60)))
+        {
+            Console.WriteLine($"job {x}: cancellation seen in process {Environment.ProcessId}; cleaning up and stopping");
+            cancellationToken.ThrowIfCancellationRequested();
         }
 
         return x;
