@@ -15,28 +15,13 @@ internal static class LocalAssignments
     /// The operation whose subtree holds every use of <paramref name="local"/>: the lambda or local function that
     /// declares it, otherwise the root of <paramref name="use"/>'s operation tree (the member body).
     /// </summary>
-    public static IOperation FindDeclaringBody(IOperation use, ILocalSymbol local)
-    {
-        ISymbol? owner = local.ContainingSymbol;
-        IOperation current = use;
-        while (current.Parent is { } parent)
-        {
-            if (IsBodyOf(current, owner))
-            {
-                return current;
-            }
-
-            current = parent;
-        }
-
-        return current;
-    }
+    public static IOperation FindDeclaringBody(IOperation use, ILocalSymbol local) => FindBody(use, local.ContainingSymbol);
 
     /// <summary>
     /// The walk-up target for a parallel body whose symbol is <paramref name="root"/>: the lambda or local function
     /// operation of that symbol, otherwise the root of the tree (a method body).
     /// </summary>
-    public static IOperation FindBody(IOperation operation, ISymbol root)
+    public static IOperation FindBody(IOperation operation, ISymbol? root)
     {
         IOperation current = operation;
         while (current.Parent is { } parent)
