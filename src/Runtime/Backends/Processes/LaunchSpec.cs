@@ -25,12 +25,10 @@ internal sealed record LaunchSpec(string FileName, IReadOnlyList<string> Argumen
     internal static LaunchSpec For(Assembly assembly)
     {
         string? processPath = Environment.ProcessPath;
-        bool hostIsMuxer = processPath is not null
-            && Path.GetFileNameWithoutExtension(processPath).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
         bool isEntry = assembly == Assembly.GetEntryAssembly();
         string location = assembly.Location;
 
-        if (isEntry && !hostIsMuxer && processPath is not null)
+        if (isEntry && RunningMuxer() is null && processPath is not null)
         {
             // apphost, self-contained or single-file: the executable itself.
             return new LaunchSpec(processPath, [], "exe:" + processPath, assembly.FullName!);
@@ -57,7 +55,7 @@ internal sealed record LaunchSpec(string FileName, IReadOnlyList<string> Argumen
                     "<GenerateRuntimeConfigurationFiles>true</GenerateRuntimeConfigurationFiles> in the library's project.");
         }
 
-        return ExecSpec(location, runtimeConfig, hostIsMuxer ? processPath : null, assembly.FullName!, "dll:" + location);
+        return ExecSpec(location, runtimeConfig, assembly.FullName!, "dll:" + location);
     }
 
     /// <summary>
@@ -82,17 +80,13 @@ internal sealed record LaunchSpec(string FileName, IReadOnlyList<string> Argumen
             }
         }
 
-        string? processPath = Environment.ProcessPath;
-        string? muxer = processPath is not null && Path.GetFileNameWithoutExtension(processPath).Equals("dotnet", StringComparison.OrdinalIgnoreCase)
-            ? processPath
-            : null;
         foreach (string config in Directory.EnumerateFiles(directory, "*.runtimeconfig.json"))
         {
             string app = config.Substring(0, config.Length - ".runtimeconfig.json".Length) + ".dll";
             string deps = Path.ChangeExtension(app, ".deps.json");
             if (File.Exists(app) && File.Exists(deps) && File.ReadAllText(deps).Contains($"\"{library.GetName().Name}/", StringComparison.Ordinal))
             {
-                return ExecSpec(app, config, muxer, target, "dll:" + app + "|" + target);
+                return ExecSpec(app, config, target, "dll:" + app + "|" + target);
             }
         }
 
@@ -100,7 +94,7 @@ internal sealed record LaunchSpec(string FileName, IReadOnlyList<string> Argumen
     }
 
     /// <summary><c>dotnet exec</c> of an application with its runtimeconfig.json and deps.json.</summary>
-    private static LaunchSpec ExecSpec(string location, string runtimeConfig, string? muxer, string assemblyName, string key)
+    private static LaunchSpec ExecSpec(string location, string runtimeConfig, string assemblyName, string key)
     {
         string directory = Path.GetDirectoryName(location)!;
         string name = Path.GetFileNameWithoutExtension(location);
@@ -113,12 +107,18 @@ internal sealed record LaunchSpec(string FileName, IReadOnlyList<string> Argumen
         }
 
         arguments.Add(location);
-        return new LaunchSpec(FindDotnetHost(muxer), arguments, key, assemblyName);
+        return new LaunchSpec(FindDotnetHost(), arguments, key, assemblyName);
     }
 
-    private static string FindDotnetHost(string? current)
+    /// <summary>The path of the <c>dotnet</c> host running this process, or null (an apphost or single-file executable).</summary>
+    private static string? RunningMuxer() =>
+        Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path).Equals("dotnet", StringComparison.OrdinalIgnoreCase)
+            ? path
+            : null;
+
+    private static string FindDotnetHost()
     {
-        if (current is not null)
+        if (RunningMuxer() is { } current)
         {
             return current;
         }
