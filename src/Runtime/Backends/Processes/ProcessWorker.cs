@@ -25,7 +25,6 @@ public static class ProcessWorker
     internal const string AssemblyVariable = "PARALLELGEN_WORKER_ASSEMBLY";
 
     private static readonly Dictionary<string, IWorkerInvoker> s_invokers = new(StringComparer.Ordinal);
-    private static readonly HashSet<string> s_cooperative = new(StringComparer.Ordinal);
 
     // The running call's cancellation, for methods that take a token (null otherwise and between calls). Never
     // disposed: it has no timer, and the signal handler may still hold it after the call is over.
@@ -44,7 +43,7 @@ public static class ProcessWorker
     /// <param name="observesCancellation">Whether the method takes the call's <see cref="CancellationToken"/>.</param>
     public static void RegisterFunc<TItem, TResult, TFunc>(string methodId, TFunc func, bool observesCancellation = false)
         where TFunc : struct, IParallelFunc<TItem, TResult> =>
-        Register(methodId, new WorkerInvoker<TItem, TResult, TFunc>(func), observesCancellation);
+        Register(methodId, new WorkerInvoker<TItem, TResult, TFunc>(func, observesCancellation));
 
     /// <summary>Registers a void method (generated code).</summary>
     /// <typeparam name="TItem">The item type.</typeparam>
@@ -54,7 +53,7 @@ public static class ProcessWorker
     /// <param name="observesCancellation">Whether the method takes the call's <see cref="CancellationToken"/>.</param>
     public static void RegisterAction<TItem, TAction>(string methodId, TAction action, bool observesCancellation = false)
         where TAction : struct, IParallelAction<TItem> =>
-        Register(methodId, new WorkerInvoker<TItem, Nil, ActionAdapter<TItem, TAction>>(new(action)), observesCancellation);
+        Register(methodId, new WorkerInvoker<TItem, Nil, ActionAdapter<TItem, TAction>>(new(action), observesCancellation));
 
     /// <summary>Registers a method returning <c>Task&lt;T&gt;</c>/<c>ValueTask&lt;T&gt;</c> (generated code).</summary>
     /// <typeparam name="TItem">The item type.</typeparam>
@@ -65,7 +64,7 @@ public static class ProcessWorker
     /// <param name="observesCancellation">Whether the method takes the call's <see cref="CancellationToken"/>.</param>
     public static void RegisterAsyncFunc<TItem, TResult, TFunc>(string methodId, TFunc func, bool observesCancellation = false)
         where TFunc : struct, IAsyncParallelFunc<TItem, TResult> =>
-        Register(methodId, new WorkerInvoker<TItem, TResult, AwaitedFuncAdapter<TItem, TResult, TFunc>>(new(func)), observesCancellation);
+        Register(methodId, new WorkerInvoker<TItem, TResult, AwaitedFuncAdapter<TItem, TResult, TFunc>>(new(func), observesCancellation));
 
     /// <summary>Registers a method returning <c>Task</c>/<c>ValueTask</c> (generated code).</summary>
     /// <typeparam name="TItem">The item type.</typeparam>
@@ -75,7 +74,7 @@ public static class ProcessWorker
     /// <param name="observesCancellation">Whether the method takes the call's <see cref="CancellationToken"/>.</param>
     public static void RegisterAsyncAction<TItem, TAction>(string methodId, TAction action, bool observesCancellation = false)
         where TAction : struct, IAsyncParallelAction<TItem> =>
-        Register(methodId, new WorkerInvoker<TItem, Nil, AwaitedActionAdapter<TItem, TAction>>(new(action)), observesCancellation);
+        Register(methodId, new WorkerInvoker<TItem, Nil, AwaitedActionAdapter<TItem, TAction>>(new(action), observesCancellation));
 
     /// <summary>
     /// Called by the generated module initializer after registering: a process that carries the worker variable but
@@ -134,15 +133,11 @@ public static class ProcessWorker
         Environment.Exit(exitCode);
     }
 
-    private static void Register(string methodId, IWorkerInvoker invoker, bool observesCancellation)
+    private static void Register(string methodId, IWorkerInvoker invoker)
     {
         lock (s_invokers)
         {
             s_invokers[methodId] = invoker;
-            if (observesCancellation)
-            {
-                s_cooperative.Add(methodId);
-            }
         }
     }
 
@@ -155,7 +150,7 @@ public static class ProcessWorker
     {
         lock (s_invokers)
         {
-            return s_cooperative.Contains(methodId);
+            return s_invokers.TryGetValue(methodId, out IWorkerInvoker? invoker) && invoker.ObservesCancellation;
         }
     }
 
@@ -227,11 +222,9 @@ public static class ProcessWorker
         {
             string methodId = reader.ReadString() ?? "";
             IWorkerInvoker? invoker;
-            bool cooperative;
             lock (s_invokers)
             {
                 s_invokers.TryGetValue(methodId, out invoker);
-                cooperative = s_cooperative.Contains(methodId);
             }
 
             if (invoker is null)
@@ -244,7 +237,7 @@ public static class ProcessWorker
             channel.Spin = reader.ReadBoolean(); // poll briefly for the next call when the parent says cores are free
             FrameChannel.BeginFrame(frame);
             var writer = new MessagePackWriter(frame);
-            CancellationTokenSource? cancellation = cooperative ? new CancellationTokenSource() : null;
+            CancellationTokenSource? cancellation = invoker.ObservesCancellation ? new CancellationTokenSource() : null;
             Volatile.Write(ref s_callCancellation, cancellation);
             try
             {

@@ -7,6 +7,9 @@ namespace ParallelGen.Backends.Processes;
 /// <summary>Runs one batch inside a worker: reads the items, calls the method for each, writes the results.</summary>
 internal interface IWorkerInvoker
 {
+    /// <summary>Whether the method takes the call's <see cref="CancellationToken"/> (so a stop request can reach it).</summary>
+    bool ObservesCancellation { get; }
+
     /// <summary>
     /// Runs the batch. <paramref name="index"/> is the position in the batch of the item being processed, so that an
     /// exception can name it. <paramref name="cancellationToken"/> is the call's, for methods that take one: once it
@@ -20,10 +23,12 @@ internal interface IWorkerInvoker
 /// is <see cref="Nil"/> (which the parent skips), and an async method is awaited synchronously — a worker process runs
 /// one call at a time, so waiting there blocks nobody else.
 /// </summary>
-internal sealed class WorkerInvoker<TItem, TResult, TFunc>(TFunc func) : IWorkerInvoker
+internal sealed class WorkerInvoker<TItem, TResult, TFunc>(TFunc func, bool observesCancellation) : IWorkerInvoker
     where TFunc : struct, IParallelFunc<TItem, TResult>
 {
     private TFunc _func = func;
+
+    public bool ObservesCancellation { get; } = observesCancellation;
 
     public void InvokeBatch(ref MessagePackReader reader, ref MessagePackWriter writer, ref int index, CancellationToken cancellationToken)
     {
