@@ -402,12 +402,7 @@ internal static class ParallelizeTargetRules
             return false;
         }
 
-        var itemTypes = method.Parameters.Select(p => p.Type).ToList();
-        if (itemTypes.Count > 0 && IsCancellationToken(itemTypes[itemTypes.Count - 1]))
-        {
-            itemTypes.RemoveAt(itemTypes.Count - 1);
-        }
-
+        List<ITypeSymbol> itemTypes = ItemTypes(method);
         ITypeSymbol first = parameters[0].Type;
         if (itemTypes.Count == 0)
         {
@@ -455,13 +450,20 @@ internal static class ParallelizeTargetRules
     /// <summary>The types that make up an item (a trailing CancellationToken is not part of it).</summary>
     private static string ItemSignature(IMethodSymbol method)
     {
+        List<ITypeSymbol> types = ItemTypes(method);
+        return types.Count == 0 ? "count" : string.Join(",", types.Select(t => t.ToDisplayString()));
+    }
+
+    /// <summary>The parameter types that make up an item: all of them but a trailing CancellationToken.</summary>
+    private static List<ITypeSymbol> ItemTypes(IMethodSymbol method)
+    {
         var types = method.Parameters.Select(p => p.Type).ToList();
         if (types.Count > 0 && IsCancellationToken(types[types.Count - 1]))
         {
             types.RemoveAt(types.Count - 1);
         }
 
-        return types.Count == 0 ? "count" : string.Join(",", types.Select(t => t.ToDisplayString()));
+        return types;
     }
 
     /// <summary>The containing type and its enclosing types that lack the 'partial' modifier, innermost first.</summary>
