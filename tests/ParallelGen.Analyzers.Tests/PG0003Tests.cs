@@ -134,7 +134,7 @@ public class PG0003Tests
             async Task M(int[] items)
             {
                 int local = 0;
-                Parallel.Invoke(() => {|#2:local = 1|}, () => {|#3:s_n = 2|});
+                Parallel.Invoke(() => {|#2:local = s_n|}, () => {|#3:s_n = local|});
                 await Parallel.ForEachAsync(items, async (x, ct) => { await Task.Yield(); {|#4:local += x|}; });
                 items.AsParallel().Select(x => {|#5:s_n++|}).ToArray();
                 items.AsParallel().ForAll(x => ({|#6:local|}, {|#11:s_n|}) = (x, x));
@@ -382,7 +382,7 @@ public class PG0003Tests
                 Parallel.For(0, 10, body);
                 Action<int> each = x => {|#1:s_n++|};
                 Parallel.ForEach(items, each);
-                Action a = () => {|#2:total = 1|}, b = () => {|#3:s_n = 2|};
+                Action a = () => {|#2:total = s_n|}, b = () => {|#3:s_n = total|};
                 Parallel.Invoke(a, b);
                 Func<int, int> f = x => {|#4:s_n += x|};
                 items.AsParallel().Select(f).ToArray();

@@ -188,7 +188,7 @@ public class PG0004Tests
             async Task M(int[] items)
             {
                 var local = new List<int>();
-                Parallel.Invoke(() => {|#2:local.Insert(0, 1)|});
+                Parallel.Invoke(() => {|#2:local.Insert(0, 1)|}, () => Console.WriteLine(local.Count));
                 await Parallel.ForEachAsync(items, async (x, ct) => { await Task.Yield(); {|#3:local.Remove(x)|}; });
                 items.AsParallel().Select(x => { {|#4:s_list.Add(x)|}; return x; }).ToArray();
                 items.Select(i => Delayed.Call(x => {|#5:_map.TryAdd(x, x)|}, i)).ToArray();

@@ -41,4 +41,12 @@ internal readonly struct Finding
     /// <see cref="ParallelBody.Repeats"/>), not in a body that runs once per delegate such as a Parallel.Invoke action.
     /// </summary>
     public bool RepeatedBodiesOnly { get; init; }
+
+    /// <summary>
+    /// For a finding about shared state (a shared variable written, a shared collection or <c>Random</c> used): the
+    /// variables the state is reached from (see <see cref="SharedState.Roots"/>). A <c>Parallel.Invoke</c> action's
+    /// finding is reported only if another action touches one of them (or the action is passed twice). Default (not
+    /// set) for findings that do not depend on other delegates, which are reported as they are.
+    /// </summary>
+    public ImmutableArray<ISymbol> SharedRoots { get; init; }
 }

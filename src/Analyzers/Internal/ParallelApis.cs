@@ -132,6 +132,13 @@ internal static class ParallelApis
         return false;
     }
 
+    /// <summary>
+    /// Whether <paramref name="invocation"/> is <c>Parallel.Invoke</c>: a fork-join that runs each of its actions once,
+    /// concurrently, and returns when all of them have finished.
+    /// </summary>
+    public static bool IsForkJoin(IInvocationOperation invocation, KnownSymbols known) =>
+        invocation.TargetMethod is { Name: "Invoke", ContainingType: { } type } && Is(type, known.Parallel);
+
     private static bool IsParallelApi(IInvocationOperation invocation, KnownSymbols known, out bool firstArgumentOnly, out bool repeats)
     {
         IMethodSymbol method = invocation.TargetMethod;

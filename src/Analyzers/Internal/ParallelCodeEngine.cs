@@ -50,11 +50,46 @@ internal static class ParallelCodeEngine
             ? method.Name + "()"
             : method.ContainingType.Name + "." + method.Name + "()";
 
+    /// <summary>Receives a diagnostic and the variables its shared state is reached from (see <see cref="Finding.SharedRoots"/>).</summary>
+    private delegate void Reporter(Diagnostic diagnostic, ImmutableArray<ISymbol> sharedRoots);
+
+    /// <summary>One distinct delegate of a Parallel.Invoke call (see <see cref="Session.AnalyzeForkJoin"/>).</summary>
+    private sealed class ForkAction
+    {
+        public ForkAction(object identity) => Identity = identity;
+
+        public object Identity { get; }
+
+        /// <summary>The arguments that pass this delegate; more than one means it runs concurrently with itself.</summary>
+        public List<IOperation> Occurrences { get; } = new();
+
+        public List<ParallelBody> Bodies { get; } = new();
+
+        public HashSet<ISymbol> Touched { get; } = new(SymbolEqualityComparer.Default);
+
+        /// <summary>Diagnostics reported only if another action touches their shared state.</summary>
+        public List<(Diagnostic Diagnostic, ImmutableArray<ISymbol> Roots)> Pending { get; } = new();
+
+        public bool TouchesAny(ImmutableArray<ISymbol> roots)
+        {
+            foreach (ISymbol root in roots)
+            {
+                if (Touched.Contains(root))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
     private sealed class Session
     {
         private readonly IParallelRule _rule;
         private readonly KnownSymbols _known;
         private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<Finding>> _callees = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, ImmutableHashSet<ISymbol>> _calleeTouched = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<SyntaxTree, bool> _generated = new();
 
         public Session(IParallelRule rule, KnownSymbols known)
@@ -77,7 +112,7 @@ internal static class ParallelCodeEngine
                 if (block.Kind is OperationKind.MethodBody or OperationKind.Block)
                 {
                     // The generated methods run the body once per item.
-                    WalkBody(block, method, repeats: true, context.ReportDiagnostic, context.CancellationToken);
+                    WalkBody(block, method, repeats: true, (diagnostic, _) => context.ReportDiagnostic(diagnostic), context.CancellationToken);
                 }
             }
         }
@@ -92,38 +127,239 @@ internal static class ParallelCodeEngine
 
             var bodies = new List<ParallelBody>();
             ParallelApis.CollectParallelBodies(invocation, _known, bodies);
+            Action<Diagnostic> reportDiagnostic = context.ReportDiagnostic;
+            Reporter report = (diagnostic, _) => reportDiagnostic(diagnostic);
+            if (ParallelApis.IsForkJoin(invocation, _known))
+            {
+                AnalyzeForkJoin(invocation, bodies, report, context.CancellationToken);
+                return;
+            }
+
             foreach (ParallelBody body in bodies)
             {
-                switch (body.Function)
-                {
-                    case IAnonymousFunctionOperation lambda when body.ViaLocal is null:
-                        WalkBody(lambda.Body, lambda.Symbol, body.Repeats, context.ReportDiagnostic, context.CancellationToken);
-                        break;
-                    case IAnonymousFunctionOperation lambda:
-                        // A lambda stored in a local may be passed to several parallel calls: the first one walks it,
-                        // as repeated if any of them repeats it.
-                        ILocalSymbol local = body.ViaLocal.Local;
-                        IOperation scope = LocalAssignments.FindDeclaringBody(body.ViaLocal, local);
-                        List<IInvocationOperation> uses = ParallelApis.FindParallelUses(local, scope, _known, out bool repeats);
-                        if (uses.Count > 0 && uses[0].Syntax == invocation.Syntax)
-                        {
-                            WalkBody(lambda.Body, lambda.Symbol, repeats, context.ReportDiagnostic, context.CancellationToken);
-                        }
+                AnalyzeBody(body, invocation, report, context.CancellationToken);
+            }
+        }
 
-                        break;
-                    case IMethodReferenceOperation reference when _known.GetParallelizeAttribute(reference.Method.OriginalDefinition) is null:
-                        // A method group is one delegate (one receiver) for all iterations: its 'this' is shared.
-                        // (A [Parallelize] method's problems are reported in its own body.) Through a local, the
-                        // problems are reported where the local is passed to the parallel API.
-                        IOperation place = (IOperation?)body.ViaLocal ?? reference;
-                        ImmutableArray<Finding> findings = GetCalleeFindings(reference.Method, reference.SemanticModel, context.CancellationToken);
-                        ReportCallee(findings, reference.Method, place.Syntax, receiverShared: true, body.Repeats, context.ReportDiagnostic);
-                        break;
+        /// <summary>Walks one delegate a parallel API call runs, reporting what the rule finds in it.</summary>
+        private void AnalyzeBody(ParallelBody body, IInvocationOperation invocation, Reporter report, CancellationToken cancellationToken)
+        {
+            switch (body.Function)
+            {
+                case IAnonymousFunctionOperation lambda when body.ViaLocal is null:
+                    WalkBody(lambda.Body, lambda.Symbol, body.Repeats, report, cancellationToken);
+                    break;
+                case IAnonymousFunctionOperation lambda:
+                    // A lambda stored in a local may be passed to several parallel calls: the first one walks it,
+                    // as repeated if any of them repeats it.
+                    ILocalSymbol local = body.ViaLocal.Local;
+                    IOperation scope = LocalAssignments.FindDeclaringBody(body.ViaLocal, local);
+                    List<IInvocationOperation> uses = ParallelApis.FindParallelUses(local, scope, _known, out bool repeats);
+                    if (uses.Count > 0 && uses[0].Syntax == invocation.Syntax)
+                    {
+                        WalkBody(lambda.Body, lambda.Symbol, repeats, report, cancellationToken);
+                    }
+
+                    break;
+                case IMethodReferenceOperation reference when _known.GetParallelizeAttribute(reference.Method.OriginalDefinition) is null:
+                    // A method group is one delegate (one receiver) for all iterations: its 'this' is shared.
+                    // (A [Parallelize] method's problems are reported in its own body.) Through a local, the
+                    // problems are reported where the local is passed to the parallel API.
+                    IOperation place = (IOperation?)body.ViaLocal ?? reference;
+                    ReportMethodGroup(reference, place, body.Repeats, report, cancellationToken);
+                    break;
+            }
+        }
+
+        private void ReportMethodGroup(IMethodReferenceOperation reference, IOperation place, bool repeats, Reporter report, CancellationToken cancellationToken)
+        {
+            ImmutableArray<Finding> findings = GetCalleeFindings(reference.Method, reference.SemanticModel, cancellationToken);
+            if (!findings.IsEmpty)
+            {
+                ImmutableArray<ISymbol> receiverRoots = reference.Instance is null or IInstanceReferenceOperation
+                    ? default
+                    : SharedState.Roots(reference.Instance, reference.Method);
+                ReportCallee(findings, reference.Method, place.Syntax, receiverShared: true, receiverRoots, repeats, report);
+            }
+        }
+
+        /// <summary>
+        /// <c>Parallel.Invoke</c> runs each action once and waits for all of them, so shared state that only one
+        /// action touches is not shared between threads: <c>Parallel.Invoke(() => left = Sum(a, lo, mid), () => right
+        /// = Sum(a, mid, hi));</c> is a fork-join. A finding about shared state in an action is reported only when
+        /// another action reads or writes a variable it is reached from (<see cref="Finding.SharedRoots"/>), or when the
+        /// same delegate (a lambda local, a method group on the same receiver) is passed more than once: then it runs
+        /// concurrently with itself, like a repeated body.
+        /// </summary>
+        private void AnalyzeForkJoin(IInvocationOperation invocation, List<ParallelBody> bodies, Reporter report, CancellationToken cancellationToken)
+        {
+            // Group the functions by the delegate they are: one group per distinct delegate, with the arguments
+            // (occurrences) that pass it. Several functions in one group are alternatives (a local assigned in branches).
+            var groups = new List<ForkAction>();
+            foreach (ParallelBody body in bodies)
+            {
+                object identity = DelegateIdentity(body);
+                IOperation occurrence = (IOperation?)body.ViaLocal ?? body.Function;
+                ForkAction? group = groups.Find(g => g.Identity.Equals(identity));
+                if (group is null)
+                {
+                    group = new ForkAction(identity);
+                    groups.Add(group);
+                }
+
+                if (!group.Occurrences.Contains(occurrence))
+                {
+                    group.Occurrences.Add(occurrence);
+                }
+
+                if (!group.Bodies.Exists(b => b.Function == body.Function))
+                {
+                    group.Bodies.Add(body);
+                }
+            }
+
+            foreach (ForkAction group in groups)
+            {
+                bool repeated = group.Occurrences.Count > 1;
+                foreach (ParallelBody body in group.Bodies)
+                {
+                    AddTouched(body, group.Touched, cancellationToken);
+                    if (body.ViaLocal is { } viaLocal &&
+                        (ParallelApis.FindParallelUses(viaLocal.Local, LocalAssignments.FindDeclaringBody(viaLocal, viaLocal.Local), _known, out bool repeats).Count > 1 || repeats))
+                    {
+                        // A delegate local also passed to other parallel calls: analyzed as for any other call.
+                        AnalyzeBody(body, invocation, report, cancellationToken);
+                        continue;
+                    }
+
+                    Reporter sink = repeated ? report : (diagnostic, roots) => group.Pending.Add((diagnostic, roots));
+                    switch (body.Function)
+                    {
+                        case IAnonymousFunctionOperation lambda:
+                            WalkBody(lambda.Body, lambda.Symbol, repeated, sink, cancellationToken);
+                            break;
+                        case IMethodReferenceOperation reference when _known.GetParallelizeAttribute(reference.Method.OriginalDefinition) is null:
+                            // Reported where it is passed: each time for a local, the method group itself otherwise.
+                            foreach (IOperation occurrence in body.ViaLocal is null ? [reference] : group.Occurrences)
+                            {
+                                ReportMethodGroup(reference, occurrence, repeated, sink, cancellationToken);
+                            }
+
+                            break;
+                    }
+                }
+            }
+
+            foreach (ForkAction group in groups)
+            {
+                foreach ((Diagnostic diagnostic, ImmutableArray<ISymbol> roots) in group.Pending)
+                {
+                    if (roots.IsDefaultOrEmpty || groups.Exists(other => other != group && other.TouchesAny(roots)))
+                    {
+                        report(diagnostic, roots);
+                    }
                 }
             }
         }
 
-        private void WalkBody(IOperation body, ISymbol root, bool repeats, Action<Diagnostic> report, CancellationToken cancellationToken)
+        /// <summary>
+        /// Which delegate a Parallel.Invoke argument is: the local it is stored in, the method group's method (and
+        /// receiver variable), or the lambda itself.
+        /// </summary>
+        private static object DelegateIdentity(ParallelBody body)
+        {
+            if (body.ViaLocal is { } viaLocal)
+            {
+                return viaLocal.Local;
+            }
+
+            if (body.Function is IMethodReferenceOperation reference)
+            {
+                ISymbol method = reference.Method.OriginalDefinition;
+                if (reference.Instance is null or IInstanceReferenceOperation)
+                {
+                    return method;
+                }
+
+                ImmutableArray<ISymbol> receiver = SharedState.Roots(reference.Instance, reference.Method);
+                return receiver.Length == 1 ? (method, receiver[0]) : reference;
+            }
+
+            return body.Function;
+        }
+
+        /// <summary>What one Parallel.Invoke action touches: the variables its body uses, and those its calls use.</summary>
+        private void AddTouched(ParallelBody body, HashSet<ISymbol> touched, CancellationToken cancellationToken)
+        {
+            switch (body.Function)
+            {
+                case IAnonymousFunctionOperation lambda:
+                    SharedState.AddTouched(lambda.Body, lambda.Symbol, touched);
+                    foreach (IOperation operation in lambda.Body.Descendants())
+                    {
+                        IMethodSymbol? called = operation switch
+                        {
+                            IInvocationOperation call => call.TargetMethod,
+                            IMethodReferenceOperation reference => reference.Method,
+                            _ => null,
+                        };
+                        if (called is not null && IsAnalyzableCallee(called, lambda.Symbol))
+                        {
+                            touched.UnionWith(GetCalleeTouched(called, operation.SemanticModel, cancellationToken));
+                        }
+                    }
+
+                    break;
+                case IMethodReferenceOperation reference:
+                    touched.UnionWith(GetCalleeTouched(reference.Method, reference.SemanticModel, cancellationToken));
+                    if (reference.Instance is { } instance and not IInstanceReferenceOperation)
+                    {
+                        touched.UnionWith(SharedState.Roots(instance, reference.Method));
+                    }
+
+                    break;
+            }
+        }
+
+        /// <summary>The variables a same-assembly method uses that are not its own (fields, statics, captured locals).</summary>
+        private ImmutableHashSet<ISymbol> GetCalleeTouched(IMethodSymbol method, SemanticModel? callerModel, CancellationToken cancellationToken)
+        {
+            method = method.PartialImplementationPart ?? method.OriginalDefinition;
+            if (_calleeTouched.TryGetValue(method, out ImmutableHashSet<ISymbol>? cached))
+            {
+                return cached;
+            }
+
+            var touched = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            foreach (SyntaxReference reference in method.DeclaringSyntaxReferences)
+            {
+                if (GetBodyOperation(reference, callerModel, cancellationToken) is { } body)
+                {
+                    SharedState.AddTouched(body, method, touched);
+                }
+            }
+
+            return _calleeTouched.GetOrAdd(method, touched.ToImmutableHashSet(SymbolEqualityComparer.Default));
+        }
+
+        /// <summary>The operation tree of a method declaration (null for generated code or no body).</summary>
+        private IOperation? GetBodyOperation(SyntaxReference reference, SemanticModel? callerModel, CancellationToken cancellationToken)
+        {
+            if (IsGenerated(reference.SyntaxTree, cancellationToken))
+            {
+                return null; // generated code is not analyzed, directly or through its callers
+            }
+
+            SyntaxNode declaration = reference.GetSyntax(cancellationToken);
+            SemanticModel model = callerModel is not null && callerModel.SyntaxTree == declaration.SyntaxTree
+                ? callerModel
+#pragma warning disable RS1030 // The callee may be declared in another file; the analyzer driver caches semantic models per tree.
+                : _known.Compilation.GetSemanticModel(declaration.SyntaxTree);
+#pragma warning restore RS1030
+            return model.GetOperation(declaration, cancellationToken);
+        }
+
+        private void WalkBody(IOperation body, ISymbol root, bool repeats, Reporter report, CancellationToken cancellationToken)
         {
             var findings = new List<Finding>();
             var walker = new Walker(this, root, repeats, findings, report, cancellationToken);
@@ -132,13 +368,18 @@ internal static class ParallelCodeEngine
             {
                 if (repeats || !finding.RepeatedBodiesOnly)
                 {
-                    report(CreateDiagnostic(finding, finding.Location, callee: null));
+                    report(CreateDiagnostic(finding, finding.Location, callee: null), finding.SharedRoots);
                 }
             }
         }
 
-        /// <summary>Reports a called method's <paramref name="findings"/> (see <see cref="GetCalleeFindings"/>) at the call site.</summary>
-        private void ReportCallee(ImmutableArray<Finding> findings, IMethodSymbol method, SyntaxNode callSite, bool receiverShared, bool repeats, Action<Diagnostic> report)
+        /// <summary>
+        /// Reports a called method's <paramref name="findings"/> (see <see cref="GetCalleeFindings"/>) at the call site.
+        /// <paramref name="receiverRoots"/> are the variables the call's receiver is reached from (default for
+        /// <c>this</c>, a static call or an unknown receiver): the shared state of a finding through <c>this</c> in the
+        /// callee is reached from them.
+        /// </summary>
+        private void ReportCallee(ImmutableArray<Finding> findings, IMethodSymbol method, SyntaxNode callSite, bool receiverShared, ImmutableArray<ISymbol> receiverRoots, bool repeats, Reporter report)
         {
             if (findings.IsEmpty)
             {
@@ -151,7 +392,8 @@ internal static class ParallelCodeEngine
             {
                 if ((!finding.ViaThis || receiverShared) && (!finding.RepeatedBodiesOnly || repeats))
                 {
-                    report(CreateDiagnostic(finding, location ??= callSite.GetLocation(), callee));
+                    ImmutableArray<ISymbol> roots = finding.ViaThis && !receiverRoots.IsDefaultOrEmpty ? receiverRoots : finding.SharedRoots;
+                    report(CreateDiagnostic(finding, location ??= callSite.GetLocation(), callee), roots);
                 }
             }
         }
@@ -178,18 +420,7 @@ internal static class ParallelCodeEngine
             var findings = new List<Finding>();
             foreach (SyntaxReference reference in method.DeclaringSyntaxReferences)
             {
-                if (IsGenerated(reference.SyntaxTree, cancellationToken))
-                {
-                    continue; // generated code is not analyzed, directly or through its callers
-                }
-
-                SyntaxNode declaration = reference.GetSyntax(cancellationToken);
-                SemanticModel model = callerModel is not null && callerModel.SyntaxTree == declaration.SyntaxTree
-                    ? callerModel
-#pragma warning disable RS1030 // The callee may be declared in another file; the analyzer driver caches semantic models per tree.
-                    : _known.Compilation.GetSemanticModel(declaration.SyntaxTree);
-#pragma warning restore RS1030
-                if (model.GetOperation(declaration, cancellationToken) is { } body)
+                if (GetBodyOperation(reference, callerModel, cancellationToken) is { } body)
                 {
                     var walker = new Walker(this, method, repeats: true, findings, report: null, cancellationToken);
                     walker.Walk(body, inLock: false);
@@ -253,12 +484,12 @@ internal static class ParallelCodeEngine
             private readonly ISymbol _root;
             private readonly bool _repeats;
             private readonly List<Finding> _findings;
-            private readonly Action<Diagnostic>? _report;
+            private readonly Reporter? _report;
             private readonly CancellationToken _cancellationToken;
             private HashSet<IOperation>? _skip;
             private List<ParallelBody>? _scratch;
 
-            public Walker(Session session, ISymbol root, bool repeats, List<Finding> findings, Action<Diagnostic>? report, CancellationToken cancellationToken)
+            public Walker(Session session, ISymbol root, bool repeats, List<Finding> findings, Reporter? report, CancellationToken cancellationToken)
             {
                 _session = session;
                 _root = root;
@@ -400,7 +631,10 @@ internal static class ParallelCodeEngine
                 }
 
                 bool receiverShared = invocation.Instance is null || context.Classify(invocation.Instance, out _, asReceiver: true) != Sharing.NotShared;
-                _session.ReportCallee(findings, invocation.TargetMethod, invocation.Syntax, receiverShared, _repeats, _report);
+                ImmutableArray<ISymbol> receiverRoots = invocation.Instance is null or IInstanceReferenceOperation
+                    ? default
+                    : SharedState.Roots(invocation.Instance, _root);
+                _session.ReportCallee(findings, invocation.TargetMethod, invocation.Syntax, receiverShared, receiverRoots, _repeats, _report);
             }
 
             /// <summary>

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -135,6 +136,107 @@ internal static class SharedState
                 default:
                     // Invocation results, new objects, array elements, ...: per-call or unknown, never reported.
                     return Sharing.NotShared;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The variables shared state denoted by <paramref name="reference"/> is reached from, as seen from the parallel
+    /// body <paramref name="root"/>: the captured local or parameter, the static, or the field of <c>this</c> at the
+    /// start of the access chain (<c>stats</c> for <c>stats.Inner.Count</c>, <c>_left</c> for <c>this._left</c>), through
+    /// the values of a body local that aliases shared state. Empty when none is known.
+    /// </summary>
+    public static ImmutableArray<ISymbol> Roots(IOperation reference, ISymbol root)
+    {
+        var roots = ImmutableArray.CreateBuilder<ISymbol>();
+        AddRoots(reference, root, roots, MaxAliasDepth);
+        return roots.ToImmutable();
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="touched"/> every variable <paramref name="body"/> reads or writes that is not its own:
+    /// locals and parameters declared outside <paramref name="root"/>, fields and non-indexer properties (by their
+    /// original definitions; constants are left out).
+    /// </summary>
+    public static void AddTouched(IOperation body, ISymbol root, HashSet<ISymbol> touched)
+    {
+        foreach (IOperation operation in body.DescendantsAndSelf())
+        {
+            ISymbol? symbol = operation switch
+            {
+                ILocalReferenceOperation local => local.Local,
+                IParameterReferenceOperation parameter => parameter.Parameter,
+                IFieldReferenceOperation { Field.IsConst: false } field => field.Field.OriginalDefinition,
+                IPropertyReferenceOperation { Property.IsIndexer: false } property => property.Property.OriginalDefinition,
+                _ => null,
+            };
+            if (symbol is not null && !(symbol.Kind is SymbolKind.Local or SymbolKind.Parameter && IsDeclaredWithin(symbol, root)))
+            {
+                touched.Add(symbol);
+            }
+        }
+    }
+
+    private static void AddRoots(IOperation? reference, ISymbol root, ImmutableArray<ISymbol>.Builder roots, int aliasDepth)
+    {
+        while (true)
+        {
+            switch (reference)
+            {
+                case IConversionOperation conversion:
+                    reference = conversion.Operand;
+                    continue;
+
+                case ILocalReferenceOperation local:
+                    if (!IsDeclaredWithin(local.Local, root))
+                    {
+                        roots.Add(local.Local);
+                    }
+                    else if (aliasDepth > 0)
+                    {
+                        // var s = _stats; s.Count++; is reached from _stats.
+                        var values = new List<IOperation>();
+                        if (LocalAssignments.TryGetAssignedValues(local.Local, LocalAssignments.FindDeclaringBody(local, local.Local), values))
+                        {
+                            foreach (IOperation value in values)
+                            {
+                                AddRoots(value, root, roots, aliasDepth - 1);
+                            }
+                        }
+                    }
+
+                    return;
+
+                case IParameterReferenceOperation parameter:
+                    if (!IsDeclaredWithin(parameter.Parameter, root))
+                    {
+                        roots.Add(parameter.Parameter);
+                    }
+
+                    return;
+
+                case IFieldReferenceOperation field:
+                    if (field.Field.IsStatic || field.Instance is null or IInstanceReferenceOperation)
+                    {
+                        roots.Add(field.Field.OriginalDefinition);
+                        return;
+                    }
+
+                    reference = field.Instance;
+                    continue;
+
+                case IPropertyReferenceOperation property:
+                    if (!property.Property.IsIndexer && (property.Property.IsStatic || property.Instance is null or IInstanceReferenceOperation))
+                    {
+                        roots.Add(property.Property.OriginalDefinition);
+                        return;
+                    }
+
+                    reference = property.Instance;
+                    continue;
+
+                default:
+                    return;
             }
         }
     }

@@ -82,7 +82,10 @@ public sealed class RacyWriteAnalyzer : DiagnosticAnalyzer, IParallelRule
         Sharing sharing = context.Classify(target, out ISymbol? shared);
         if (sharing != Sharing.NotShared && shared is not null)
         {
-            findings.Add(new Finding(DiagnosticDescriptors.RacyWrite, write.Syntax.GetLocation(), sharing == Sharing.SharedViaThis, shared.Name));
+            findings.Add(new Finding(DiagnosticDescriptors.RacyWrite, write.Syntax.GetLocation(), sharing == Sharing.SharedViaThis, shared.Name)
+            {
+                SharedRoots = SharedState.Roots(target, context.Root),
+            });
         }
     }
 }

@@ -81,6 +81,9 @@ public sealed class SharedCollectionAnalyzer : DiagnosticAnalyzer, IParallelRule
             shared.Name,
             type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),
             member,
-            CollectionKinds.DescribeReplacement(type)));
+            CollectionKinds.DescribeReplacement(type))
+        {
+            SharedRoots = SharedState.Roots(receiver, context.Root),
+        });
     }
 }

@@ -46,7 +46,10 @@ public sealed class SharedRandomAnalyzer : DiagnosticAnalyzer, IParallelRule
                 Sharing sharing = context.Classify(receiver, out ISymbol? shared, asReceiver: true);
                 if (sharing != Sharing.NotShared && shared is not null)
                 {
-                    findings.Add(new Finding(DiagnosticDescriptors.SharedRandom, receiver.Syntax.GetLocation(), sharing == Sharing.SharedViaThis, shared.Name));
+                    findings.Add(new Finding(DiagnosticDescriptors.SharedRandom, receiver.Syntax.GetLocation(), sharing == Sharing.SharedViaThis, shared.Name)
+                    {
+                        SharedRoots = SharedState.Roots(receiver, context.Root),
+                    });
                 }
 
                 break;
