@@ -211,6 +211,29 @@ public class PG0001Tests
         """);
 
     [Fact]
+    public Task SharedRandomPassedAsArgument_Reported_NoFix() => Verify.VerifyNoCodeFixAsync(Usings + """
+        class C
+        {
+            readonly Random _random = new(1);
+            static readonly object Gate = new();
+            static int[] Bootstrap(int n, Random random) { var s = new int[n]; for (int i = 0; i < n; i++) s[i] = random.Next(n); return s; }
+            static void Shuffle(int[] values, object tag) { }
+
+            void M(int[][] samples, int n)
+            {
+                var shared = new Random(2);
+                Parallel.For(0, samples.Length, t => samples[t] = Bootstrap(n, {|PG0001:_random|}));
+                Parallel.For(0, samples.Length, t => samples[t] = Bootstrap(n, {|PG0001:shared|}));
+                Parallel.For(0, samples.Length, t => samples[t] = Bootstrap(n, new Random(t)));
+                Parallel.For(0, samples.Length, t => samples[t] = Bootstrap(n, Random.Shared));
+                Parallel.For(0, samples.Length, t => { lock (Gate) { samples[t] = Bootstrap(n, _random); } });
+                Parallel.For(0, samples.Length, t => Shuffle(samples[t], _random));
+                samples[0] = Bootstrap(n, _random); // sequential
+            }
+        }
+        """);
+
+    [Fact]
     public Task CalleeOnPerIterationObject_NotReportedForItsFields() => Verify.VerifyAnalyzerAsync(Usings + """
         class Dice
         {

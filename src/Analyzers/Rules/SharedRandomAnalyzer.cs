@@ -8,7 +8,8 @@ using ParallelGen.Analyzers.Internal;
 namespace ParallelGen.Analyzers;
 
 /// <summary>
-/// PG0001: a <c>System.Random</c> shared by all iterations (field, static, captured local) called in parallel code.
+/// PG0001: a <c>System.Random</c> shared by all iterations (field, static, captured local) called, or passed to a
+/// <c>Random</c> parameter, in parallel code.
 /// PG0002: a <c>Random</c> created in parallel code with a seed that is the same for every iteration: a constant, or
 /// a value read only from statics, fields and captured locals of the sequential code around it (<see cref="SeedInvariance"/>).
 /// </summary>
@@ -35,23 +36,22 @@ public sealed class SharedRandomAnalyzer : DiagnosticAnalyzer, IParallelRule
 
     void IParallelRule.AnalyzeOperation(IOperation operation, in BodyContext context, List<Finding> findings)
     {
-        if (operation.Kind is not (OperationKind.Invocation or OperationKind.ObjectCreation))
+        if (operation.Kind is not (OperationKind.Invocation or OperationKind.ObjectCreation or OperationKind.Argument))
         {
             return;
         }
 
         switch (operation)
         {
-            case IInvocationOperation { Instance: { } receiver } when !context.InLock && context.Known.IsRandom(receiver.Type):
-                Sharing sharing = context.Classify(receiver, out ISymbol? shared, asReceiver: true);
-                if (sharing != Sharing.NotShared && shared is not null)
-                {
-                    findings.Add(new Finding(DiagnosticDescriptors.SharedRandom, receiver.Syntax.GetLocation(), sharing == Sharing.SharedViaThis, shared.Name)
-                    {
-                        SharedRoots = SharedState.Roots(receiver, context.Root),
-                    });
-                }
+            case IArgumentOperation { Parameter: { RefKind: RefKind.None } parameter, Value: { } value }
+                when !context.InLock && context.Known.IsRandom(parameter.Type) && context.Known.IsRandom(value.Type):
+                // Bootstrap(n, _random): the callee draws from the shared instance (a parameter is not shared in
+                // the callee's own analysis, so this is where it is seen).
+                ReportShared(value, context, findings);
+                break;
 
+            case IInvocationOperation { Instance: { } receiver } when !context.InLock && context.Known.IsRandom(receiver.Type):
+                ReportShared(receiver, context, findings);
                 break;
 
             case IObjectCreationOperation { Arguments.Length: 1 } creation
@@ -73,6 +73,18 @@ public sealed class SharedRandomAnalyzer : DiagnosticAnalyzer, IParallelRule
                 }
 
                 break;
+        }
+    }
+
+    private static void ReportShared(IOperation random, in BodyContext context, List<Finding> findings)
+    {
+        Sharing sharing = context.Classify(random, out ISymbol? shared, asReceiver: true);
+        if (sharing != Sharing.NotShared && shared is not null)
+        {
+            findings.Add(new Finding(DiagnosticDescriptors.SharedRandom, random.Syntax.GetLocation(), sharing == Sharing.SharedViaThis, shared.Name)
+            {
+                SharedRoots = SharedState.Roots(random, context.Root),
+            });
         }
     }
 
