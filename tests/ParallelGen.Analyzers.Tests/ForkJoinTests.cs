@@ -204,6 +204,49 @@ public class ForkJoinTests
         """);
 
     [Fact]
+    public Task DelegateArrays_OneLambdaForManyElementsRepeats() => RacyWrite.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            static long Chunk(int[] a, int c, int size) => a.Skip(c * size).Take(size).Sum();
+
+            long Run(int[] a, int chunks)
+            {
+                int size = (a.Length + chunks - 1) / chunks;
+                long total = 0;
+                var partial = new long[chunks];
+                var adders = new Action[chunks];
+                var writers = new Action[chunks];
+                for (int c = 0; c < chunks; c++)
+                {
+                    int chunk = c;
+                    adders[c] = () => {|PG0003:total += Chunk(a, chunk, size)|};
+                    writers[c] = () => partial[chunk] = Chunk(a, chunk, size);
+                }
+
+                Parallel.Invoke(adders);
+                Parallel.Invoke(writers);
+
+                int count = 0;
+                Action tick = () => {|PG0003:count++|};
+                Parallel.Invoke(Enumerable.Repeat(tick, 4).ToArray());
+                Action tock = () => {|PG0003:count--|};
+                Action[] tocks = Enumerable.Repeat(tock, 4).ToArray();
+                Parallel.Invoke(tocks);
+
+                long left = 0, right = 0;
+                var halves = new Action[2];
+                halves[0] = () => left = Chunk(a, 0, a.Length / 2);
+                halves[1] = () => right = Chunk(a, 1, a.Length / 2);
+                Parallel.Invoke(halves);
+
+                Action[] pair = [() => left = 1, () => right = 2];
+                Parallel.Invoke(pair);
+                return total + partial.Sum() + count + left + right;
+            }
+        }
+        """);
+
+    [Fact]
     public Task SharedCollectionUsedByTwoActions_Reported() => SharedCollection.VerifyAnalyzerAsync(Usings + """
         class C
         {

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -209,7 +210,95 @@ internal static class ParallelApis
                 }
 
                 break;
+            case ILocalReferenceOperation { Local.Type: IArrayTypeSymbol { ElementType.TypeKind: TypeKind.Delegate } } array:
+                AddArrayElements(array, bodies, repeats);
+                break;
+            case IInvocationOperation invocation when TryGetRepeatedElement(invocation, out IOperation? element):
+                AddDelegate(element, bodies, repeats: true);
+                break;
         }
+    }
+
+    /// <summary><c>Enumerable.Repeat(element, n).ToArray()</c>: an array whose elements are all the same delegate.</summary>
+    private static bool TryGetRepeatedElement(IInvocationOperation invocation, [NotNullWhen(true)] out IOperation? element)
+    {
+        if (invocation is { TargetMethod.Name: "ToArray", Arguments: [{ Value: { } source }] } &&
+            Unwrap(source) is IInvocationOperation { TargetMethod: { Name: "Repeat", ContainingType: { Name: "Enumerable" } }, Arguments: [{ Value: { } repeated }, _] })
+        {
+            element = repeated;
+            return true;
+        }
+
+        element = null;
+        return false;
+    }
+
+    /// <summary>
+    /// <c>Parallel.Invoke(actions)</c> with a local array: the delegates of its initializers, of
+    /// <c>Enumerable.Repeat(d, n).ToArray()</c> (one delegate, run many times) and those stored into its elements
+    /// (<c>actions[i] = () =&gt; ...</c>; in a loop or a lambda, one function becomes many delegates, so it repeats).
+    /// Not followed when the array may hold anything else (it is a parameter, or assigned an unknown array).
+    /// </summary>
+    private static void AddArrayElements(ILocalReferenceOperation array, List<ParallelBody> bodies, bool repeats)
+    {
+        ILocalSymbol local = array.Local;
+        IOperation scope = LocalAssignments.FindDeclaringBody(array, local);
+        var values = new List<IOperation>();
+        if (!LocalAssignments.TryGetAssignedValues(local, scope, values))
+        {
+            return;
+        }
+
+        var elements = new List<(IOperation Element, bool Repeats)>();
+        foreach (IOperation value in values)
+        {
+            switch (Unwrap(value))
+            {
+                case IArrayCreationOperation creation:
+                    if (creation.Initializer is { } initializer)
+                    {
+                        foreach (IOperation element in initializer.ElementValues)
+                        {
+                            elements.Add((element, repeats));
+                        }
+                    }
+
+                    break;
+                case IInvocationOperation invocation when TryGetRepeatedElement(invocation, out IOperation? element):
+                    elements.Add((element, true));
+                    break;
+                default:
+                    return; // unknown contents: the array is not followed
+            }
+        }
+
+        foreach (IOperation operation in scope.Descendants())
+        {
+            if (operation is ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation target } } assignment &&
+                SymbolEqualityComparer.Default.Equals(target.Local, local))
+            {
+                elements.Add((assignment.Value, repeats || IsRepeatedWithin(assignment, scope)));
+            }
+        }
+
+        foreach ((IOperation element, bool elementRepeats) in elements)
+        {
+            AddDelegate(element, bodies, elementRepeats);
+        }
+    }
+
+    /// <summary>Whether <paramref name="operation"/> may run more than once per run of <paramref name="scope"/>: it is in a loop or a lambda.</summary>
+    private static bool IsRepeatedWithin(IOperation operation, IOperation scope)
+    {
+        for (IOperation? current = operation.Parent; current is not null && current != scope; current = current.Parent)
+        {
+            if (current is ILoopOperation or IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool PassesLocal(IOperation? value, ILocalSymbol local)

@@ -60,10 +60,13 @@ internal static class ParallelCodeEngine
 
         public object Identity { get; }
 
-        /// <summary>The arguments that pass this delegate; more than one means it runs concurrently with itself.</summary>
+        /// <summary>The arguments (or array elements) that pass this delegate; more than one means it runs concurrently with itself.</summary>
         public List<IOperation> Occurrences { get; } = new();
 
         public List<ParallelBody> Bodies { get; } = new();
+
+        /// <summary>The delegate runs several times at once (it is stored into an array in a loop, or repeated).</summary>
+        public bool Repeats { get; set; }
 
         public HashSet<ISymbol> Touched { get; } = new(SymbolEqualityComparer.Default);
 
@@ -188,7 +191,8 @@ internal static class ParallelCodeEngine
         /// action touches is not shared between threads: <c>Parallel.Invoke(() => left = Sum(a, lo, mid), () => right
         /// = Sum(a, mid, hi));</c> is a fork-join. A finding about shared state in an action is reported only when
         /// another action reads or writes a variable it is reached from (<see cref="Finding.SharedRoots"/>), or when the
-        /// same delegate (a lambda local, a method group on the same receiver) is passed more than once: then it runs
+        /// same delegate (a lambda local, a method group on the same receiver) is passed more than once, or one lambda
+        /// fills many elements of a delegate array (<c>actions[i] = () =&gt; ...</c> in a loop): then it runs
         /// concurrently with itself, like a repeated body.
         /// </summary>
         private void AnalyzeForkJoin(IInvocationOperation invocation, List<ParallelBody> bodies, Reporter report, CancellationToken cancellationToken)
@@ -216,11 +220,14 @@ internal static class ParallelCodeEngine
                 {
                     group.Bodies.Add(body);
                 }
+
+                // An element of a delegate array stored in a loop: one function, many delegates.
+                group.Repeats |= body.Repeats;
             }
 
             foreach (ForkAction group in groups)
             {
-                bool repeated = group.Occurrences.Count > 1;
+                bool repeated = group.Repeats || group.Occurrences.Count > 1;
                 foreach (ParallelBody body in group.Bodies)
                 {
                     AddTouched(body, group.Touched, cancellationToken);
