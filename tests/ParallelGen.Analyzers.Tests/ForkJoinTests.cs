@@ -169,8 +169,15 @@ public class ForkJoinTests
                 Parallel.Invoke(() => {|PG0003:Bump()|}, () => {|PG0003:Bump()|});
 
                 Parallel.Invoke(() => { var s = _stats; {|PG0003:s.Count++|}; }, () => Console.WriteLine(_stats.Total));
+
+                // Fields used in a called method are matched by declaration, whichever object they belong to.
+                var other = new C();
+                Parallel.Invoke(() => {|PG0003:_total = 1|}, () => other.Reset());
                 return count + total;
             }
+
+            private long _total;
+            void Reset() => _total = 0;
         }
         """);
 
