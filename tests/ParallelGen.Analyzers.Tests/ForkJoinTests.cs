@@ -149,6 +149,33 @@ public class ForkJoinTests
         """);
 
     [Fact]
+    public Task DifferentMembersOfOneObject_NotReported() => RacyWrite.VerifyAnalyzerAsync(Usings + """
+        class Result { public double Min; public double Max; public Inner Detail = new(); }
+        class Inner { public int Count; public int Sum; }
+        struct Pair { public long Left; public long Right; }
+
+        class C
+        {
+            private readonly Result _result = new();
+
+            Result Run(double[] a, int[] b)
+            {
+                var result = new Result();
+                Parallel.Invoke(() => result.Min = a.Min(), () => result.Max = a.Max());
+                Parallel.Invoke(() => _result.Detail.Count = b.Length, () => _result.Detail.Sum = b.Sum());
+                var pair = new Pair();
+                Parallel.Invoke(() => pair.Left = b[0], () => pair.Right = b[^1]);
+                Parallel.Invoke(() => {|PG0003:result.Min = a[0]|}, () => Console.WriteLine(result.Min));
+                Parallel.Invoke(() => {|PG0003:result.Detail.Count = 1|}, () => Print(result.Detail));
+                Parallel.Invoke(() => {|PG0003:pair.Left = 1|}, () => Console.WriteLine(pair));
+                return result;
+            }
+
+            static void Print(Inner inner) { }
+        }
+        """);
+
+    [Fact]
     public Task ActionsSharingAVariable_Reported() => RacyWrite.VerifyAnalyzerAsync(Usings + """
         class Stats { public int Count; public long Total; }
 
@@ -168,7 +195,8 @@ public class ForkJoinTests
 
                 Parallel.Invoke(() => {|PG0003:Bump()|}, () => {|PG0003:Bump()|});
 
-                Parallel.Invoke(() => { var s = _stats; {|PG0003:s.Count++|}; }, () => Console.WriteLine(_stats.Total));
+                Parallel.Invoke(() => { var s = _stats; {|PG0003:s.Count++|}; }, () => Console.WriteLine(_stats.Count));
+                Parallel.Invoke(() => {|PG0003:_stats.Total = 1|}, () => Console.WriteLine(_stats));
 
                 // Fields used in a called method are matched by declaration, whichever object they belong to.
                 var other = new C();

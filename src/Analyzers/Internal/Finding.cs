@@ -43,10 +43,10 @@ internal readonly struct Finding
     public bool RepeatedBodiesOnly { get; init; }
 
     /// <summary>
-    /// For a finding about shared state (a shared variable written, a shared collection or <c>Random</c> used): the
-    /// variables the state is reached from (see <see cref="SharedState.Roots"/>). A <c>Parallel.Invoke</c> action's
-    /// finding is reported only if another action touches one of them (or the action is passed twice). Default (not
-    /// set) for findings that do not depend on other delegates, which are reported as they are.
+    /// For a finding about shared state (a shared variable written, a shared collection or <c>Random</c> used): where
+    /// that state lives (see <see cref="SharedState.Paths"/>). A <c>Parallel.Invoke</c> action's finding is reported
+    /// only if another action touches overlapping storage (or the action is passed twice). Default (not set) for
+    /// findings that do not depend on other delegates, which are reported as they are.
     /// </summary>
-    public ImmutableArray<ISymbol> SharedRoots { get; init; }
+    public ImmutableArray<AccessPath> SharedPaths { get; init; }
 }

@@ -50,8 +50,8 @@ internal static class ParallelCodeEngine
             ? method.Name + "()"
             : method.ContainingType.Name + "." + method.Name + "()";
 
-    /// <summary>Receives a diagnostic and the variables its shared state is reached from (see <see cref="Finding.SharedRoots"/>).</summary>
-    private delegate void Reporter(Diagnostic diagnostic, ImmutableArray<ISymbol> sharedRoots);
+    /// <summary>Receives a diagnostic and where its shared state lives (see <see cref="Finding.SharedPaths"/>).</summary>
+    private delegate void Reporter(Diagnostic diagnostic, ImmutableArray<AccessPath> sharedPaths);
 
     /// <summary>One distinct delegate of a Parallel.Invoke call (see <see cref="Session.AnalyzeForkJoin"/>).</summary>
     private sealed class ForkAction
@@ -68,18 +68,22 @@ internal static class ParallelCodeEngine
         /// <summary>The delegate runs several times at once (it is stored into an array in a loop, or repeated).</summary>
         public bool Repeats { get; set; }
 
-        public HashSet<ISymbol> Touched { get; } = new(SymbolEqualityComparer.Default);
+        /// <summary>The storage the delegate's functions (and the methods they call, one level deep) read or write.</summary>
+        public ImmutableArray<AccessPath>.Builder Touched { get; } = ImmutableArray.CreateBuilder<AccessPath>();
 
         /// <summary>Diagnostics reported only if another action touches their shared state.</summary>
-        public List<(Diagnostic Diagnostic, ImmutableArray<ISymbol> Roots)> Pending { get; } = new();
+        public List<(Diagnostic Diagnostic, ImmutableArray<AccessPath> Paths)> Pending { get; } = new();
 
-        public bool TouchesAny(ImmutableArray<ISymbol> roots)
+        public bool TouchesAny(ImmutableArray<AccessPath> paths)
         {
-            foreach (ISymbol root in roots)
+            foreach (AccessPath path in paths)
             {
-                if (Touched.Contains(root))
+                foreach (AccessPath touched in Touched)
                 {
-                    return true;
+                    if (path.Overlaps(touched))
+                    {
+                        return true;
+                    }
                 }
             }
 
@@ -92,7 +96,7 @@ internal static class ParallelCodeEngine
         private readonly IParallelRule _rule;
         private readonly KnownSymbols _known;
         private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<Finding>> _callees = new(SymbolEqualityComparer.Default);
-        private readonly ConcurrentDictionary<IMethodSymbol, ImmutableHashSet<ISymbol>> _calleeTouched = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<AccessPath>> _calleeTouched = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<SyntaxTree, bool> _generated = new();
 
         public Session(IParallelRule rule, KnownSymbols known)
@@ -179,10 +183,10 @@ internal static class ParallelCodeEngine
             ImmutableArray<Finding> findings = GetCalleeFindings(reference.Method, reference.SemanticModel, cancellationToken);
             if (!findings.IsEmpty)
             {
-                ImmutableArray<ISymbol> receiverRoots = reference.Instance is null or IInstanceReferenceOperation
+                ImmutableArray<AccessPath> receiverPaths = reference.Instance is null or IInstanceReferenceOperation
                     ? default
-                    : SharedState.Roots(reference.Instance, reference.Method);
-                ReportCallee(findings, reference.Method, place.Syntax, receiverShared: true, receiverRoots, repeats, report);
+                    : SharedState.Paths(reference.Instance, reference.Method);
+                ReportCallee(findings, reference.Method, place.Syntax, receiverShared: true, receiverPaths, repeats, report);
             }
         }
 
@@ -190,7 +194,7 @@ internal static class ParallelCodeEngine
         /// <c>Parallel.Invoke</c> runs each action once and waits for all of them, so shared state that only one
         /// action touches is not shared between threads: <c>Parallel.Invoke(() => left = Sum(a, lo, mid), () => right
         /// = Sum(a, mid, hi));</c> is a fork-join. A finding about shared state in an action is reported only when
-        /// another action reads or writes a variable it is reached from (<see cref="Finding.SharedRoots"/>), or when the
+        /// another action reads or writes overlapping storage (<see cref="Finding.SharedPaths"/>), or when the
         /// same delegate (a lambda local, a method group on the same receiver) is passed more than once, or one lambda
         /// fills many elements of a delegate array (<c>actions[i] = () =&gt; ...</c> in a loop): then it runs
         /// concurrently with itself, like a repeated body.
@@ -239,7 +243,7 @@ internal static class ParallelCodeEngine
                         continue;
                     }
 
-                    Reporter sink = repeated ? report : (diagnostic, roots) => group.Pending.Add((diagnostic, roots));
+                    Reporter sink = repeated ? report : (diagnostic, paths) => group.Pending.Add((diagnostic, paths));
                     switch (body.Function)
                     {
                         case IAnonymousFunctionOperation lambda:
@@ -259,11 +263,11 @@ internal static class ParallelCodeEngine
 
             foreach (ForkAction group in groups)
             {
-                foreach ((Diagnostic diagnostic, ImmutableArray<ISymbol> roots) in group.Pending)
+                foreach ((Diagnostic diagnostic, ImmutableArray<AccessPath> paths) in group.Pending)
                 {
-                    if (roots.IsDefaultOrEmpty || groups.Exists(other => other != group && other.TouchesAny(roots)))
+                    if (paths.IsDefaultOrEmpty || groups.Exists(other => other != group && other.TouchesAny(paths)))
                     {
-                        report(diagnostic, roots);
+                        report(diagnostic, paths);
                     }
                 }
             }
@@ -288,7 +292,7 @@ internal static class ParallelCodeEngine
                     return method;
                 }
 
-                ImmutableArray<ISymbol> receiver = SharedState.Roots(reference.Instance, reference.Method);
+                ImmutableArray<AccessPath> receiver = SharedState.Paths(reference.Instance, reference.Method);
                 return receiver.Length == 1 ? (method, receiver[0]) : reference;
             }
 
@@ -296,7 +300,7 @@ internal static class ParallelCodeEngine
         }
 
         /// <summary>What one Parallel.Invoke action touches: the variables its body uses, and those its calls use.</summary>
-        private void AddTouched(ParallelBody body, HashSet<ISymbol> touched, CancellationToken cancellationToken)
+        private void AddTouched(ParallelBody body, ImmutableArray<AccessPath>.Builder touched, CancellationToken cancellationToken)
         {
             switch (body.Function)
             {
@@ -312,16 +316,16 @@ internal static class ParallelCodeEngine
                         };
                         if (called is not null && IsAnalyzableCallee(called, lambda.Symbol))
                         {
-                            touched.UnionWith(GetCalleeTouched(called, operation.SemanticModel, cancellationToken));
+                            touched.AddRange(GetCalleeTouched(called, operation.SemanticModel, cancellationToken));
                         }
                     }
 
                     break;
                 case IMethodReferenceOperation reference:
-                    touched.UnionWith(GetCalleeTouched(reference.Method, reference.SemanticModel, cancellationToken));
+                    touched.AddRange(GetCalleeTouched(reference.Method, reference.SemanticModel, cancellationToken));
                     if (reference.Instance is { } instance and not IInstanceReferenceOperation)
                     {
-                        touched.UnionWith(SharedState.Roots(instance, reference.Method));
+                        touched.AddRange(SharedState.Paths(instance, reference.Method));
                     }
 
                     break;
@@ -329,15 +333,15 @@ internal static class ParallelCodeEngine
         }
 
         /// <summary>The variables a same-assembly method uses that are not its own (fields, statics, captured locals).</summary>
-        private ImmutableHashSet<ISymbol> GetCalleeTouched(IMethodSymbol method, SemanticModel? callerModel, CancellationToken cancellationToken)
+        private ImmutableArray<AccessPath> GetCalleeTouched(IMethodSymbol method, SemanticModel? callerModel, CancellationToken cancellationToken)
         {
             method = method.PartialImplementationPart ?? method.OriginalDefinition;
-            if (_calleeTouched.TryGetValue(method, out ImmutableHashSet<ISymbol>? cached))
+            if (_calleeTouched.TryGetValue(method, out ImmutableArray<AccessPath> cached))
             {
                 return cached;
             }
 
-            var touched = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            var touched = ImmutableArray.CreateBuilder<AccessPath>();
             foreach (SyntaxReference reference in method.DeclaringSyntaxReferences)
             {
                 if (GetBodyOperation(reference, callerModel, cancellationToken) is { } body)
@@ -346,7 +350,7 @@ internal static class ParallelCodeEngine
                 }
             }
 
-            return _calleeTouched.GetOrAdd(method, touched.ToImmutableHashSet(SymbolEqualityComparer.Default));
+            return _calleeTouched.GetOrAdd(method, touched.ToImmutable());
         }
 
         /// <summary>The operation tree of a method declaration (null for generated code or no body).</summary>
@@ -375,18 +379,17 @@ internal static class ParallelCodeEngine
             {
                 if (repeats || !finding.RepeatedBodiesOnly)
                 {
-                    report(CreateDiagnostic(finding, finding.Location, callee: null), finding.SharedRoots);
+                    report(CreateDiagnostic(finding, finding.Location, callee: null), finding.SharedPaths);
                 }
             }
         }
 
         /// <summary>
         /// Reports a called method's <paramref name="findings"/> (see <see cref="GetCalleeFindings"/>) at the call site.
-        /// <paramref name="receiverRoots"/> are the variables the call's receiver is reached from (default for
-        /// <c>this</c>, a static call or an unknown receiver): the shared state of a finding through <c>this</c> in the
-        /// callee is reached from them.
+        /// <paramref name="receiverPaths"/> are where the call's receiver lives (default for <c>this</c>, a static call or
+        /// an unknown receiver): the shared state of a finding through <c>this</c> in the callee is part of that object.
         /// </summary>
-        private void ReportCallee(ImmutableArray<Finding> findings, IMethodSymbol method, SyntaxNode callSite, bool receiverShared, ImmutableArray<ISymbol> receiverRoots, bool repeats, Reporter report)
+        private void ReportCallee(ImmutableArray<Finding> findings, IMethodSymbol method, SyntaxNode callSite, bool receiverShared, ImmutableArray<AccessPath> receiverPaths, bool repeats, Reporter report)
         {
             if (findings.IsEmpty)
             {
@@ -399,8 +402,8 @@ internal static class ParallelCodeEngine
             {
                 if ((!finding.ViaThis || receiverShared) && (!finding.RepeatedBodiesOnly || repeats))
                 {
-                    ImmutableArray<ISymbol> roots = finding.ViaThis && !receiverRoots.IsDefaultOrEmpty ? receiverRoots : finding.SharedRoots;
-                    report(CreateDiagnostic(finding, location ??= callSite.GetLocation(), callee), roots);
+                    ImmutableArray<AccessPath> paths = finding.ViaThis && !receiverPaths.IsDefaultOrEmpty ? receiverPaths : finding.SharedPaths;
+                    report(CreateDiagnostic(finding, location ??= callSite.GetLocation(), callee), paths);
                 }
             }
         }
@@ -638,10 +641,10 @@ internal static class ParallelCodeEngine
                 }
 
                 bool receiverShared = invocation.Instance is null || context.Classify(invocation.Instance, out _, asReceiver: true) != Sharing.NotShared;
-                ImmutableArray<ISymbol> receiverRoots = invocation.Instance is null or IInstanceReferenceOperation
+                ImmutableArray<AccessPath> receiverPaths = invocation.Instance is null or IInstanceReferenceOperation
                     ? default
-                    : SharedState.Roots(invocation.Instance, _root);
-                _session.ReportCallee(findings, invocation.TargetMethod, invocation.Syntax, receiverShared, receiverRoots, _repeats, _report);
+                    : SharedState.Paths(invocation.Instance, _root);
+                _session.ReportCallee(findings, invocation.TargetMethod, invocation.Syntax, receiverShared, receiverPaths, _repeats, _report);
             }
 
             /// <summary>

@@ -141,43 +141,60 @@ internal static class SharedState
     }
 
     /// <summary>
-    /// The variables shared state denoted by <paramref name="reference"/> is reached from, as seen from the parallel
-    /// body <paramref name="root"/>: the captured local or parameter, the static, or the field of <c>this</c> at the
-    /// start of the access chain (<c>stats</c> for <c>stats.Inner.Count</c>, <c>_left</c> for <c>this._left</c>), through
-    /// the values of a body local that aliases shared state. Empty when none is known.
+    /// Where the shared state denoted by <paramref name="reference"/> lives (see <see cref="AccessPath"/>), as seen from
+    /// the parallel body <paramref name="root"/>: from the captured local or parameter, the static, or the field of
+    /// <c>this</c> at the start of the access chain, through the values of a body local that aliases shared state
+    /// (<c>var s = _stats; s.Count++;</c> is <c>[_stats, Count]</c>). Empty when none is known.
     /// </summary>
-    public static ImmutableArray<ISymbol> Roots(IOperation reference, ISymbol root)
+    public static ImmutableArray<AccessPath> Paths(IOperation reference, ISymbol root)
     {
-        var roots = ImmutableArray.CreateBuilder<ISymbol>();
-        AddRoots(reference, root, roots, MaxAliasDepth);
-        return roots.ToImmutable();
+        var paths = ImmutableArray.CreateBuilder<AccessPath>();
+        AddPaths(reference, root, ImmutableArray<ISymbol>.Empty, paths, MaxAliasDepth);
+        return paths.ToImmutable();
     }
 
     /// <summary>
-    /// Adds to <paramref name="touched"/> every variable <paramref name="body"/> reads or writes that is not its own:
-    /// locals and parameters declared outside <paramref name="root"/>, fields and non-indexer properties (by their
-    /// original definitions; constants are left out).
+    /// Adds to <paramref name="touched"/> the storage <paramref name="body"/> reads or writes that is not its own: the
+    /// <see cref="AccessPath"/> of every outermost variable, field, property or element access that starts from a
+    /// local or parameter declared outside <paramref name="root"/>, a static, or a field of <c>this</c> (constants
+    /// are left out).
     /// </summary>
-    public static void AddTouched(IOperation body, ISymbol root, HashSet<ISymbol> touched)
+    public static void AddTouched(IOperation body, ISymbol root, ImmutableArray<AccessPath>.Builder touched)
     {
         foreach (IOperation operation in body.DescendantsAndSelf())
         {
-            ISymbol? symbol = operation switch
+            if (operation.Kind is not (OperationKind.LocalReference or OperationKind.ParameterReference or OperationKind.FieldReference or
+                                       OperationKind.PropertyReference or OperationKind.ArrayElementReference) ||
+                operation is IFieldReferenceOperation { Field.IsConst: true } ||
+                ExtendsAccess(operation))
             {
-                ILocalReferenceOperation local => local.Local,
-                IParameterReferenceOperation parameter => parameter.Parameter,
-                IFieldReferenceOperation { Field.IsConst: false } field => field.Field.OriginalDefinition,
-                IPropertyReferenceOperation { Property.IsIndexer: false } property => property.Property.OriginalDefinition,
-                _ => null,
-            };
-            if (symbol is not null && !(symbol.Kind is SymbolKind.Local or SymbolKind.Parameter && IsDeclaredWithin(symbol, root)))
-            {
-                touched.Add(symbol);
+                continue;
             }
+
+            // Not through aliases: a body local's initializer is visited as an access of its own.
+            AddPaths(operation, root, ImmutableArray<ISymbol>.Empty, touched, aliasDepth: 0);
         }
     }
 
-    private static void AddRoots(IOperation? reference, ISymbol root, ImmutableArray<ISymbol>.Builder roots, int aliasDepth)
+    /// <summary>Whether the access is the instance of a longer field, property or element access (not the outermost one).</summary>
+    private static bool ExtendsAccess(IOperation operation)
+    {
+        IOperation current = operation;
+        while (current.Parent is IConversionOperation conversion)
+        {
+            current = conversion;
+        }
+
+        return current.Parent switch
+        {
+            IFieldReferenceOperation field => field.Instance == current,
+            IPropertyReferenceOperation property => property.Instance == current,
+            IArrayElementReferenceOperation element => element.ArrayReference == current,
+            _ => false,
+        };
+    }
+
+    private static void AddPaths(IOperation? reference, ISymbol root, ImmutableArray<ISymbol> members, ImmutableArray<AccessPath>.Builder paths, int aliasDepth)
     {
         while (true)
         {
@@ -190,7 +207,7 @@ internal static class SharedState
                 case ILocalReferenceOperation local:
                     if (!IsDeclaredWithin(local.Local, root))
                     {
-                        roots.Add(local.Local);
+                        paths.Add(new AccessPath(members.Insert(0, local.Local)));
                     }
                     else if (aliasDepth > 0)
                     {
@@ -200,7 +217,7 @@ internal static class SharedState
                         {
                             foreach (IOperation value in values)
                             {
-                                AddRoots(value, root, roots, aliasDepth - 1);
+                                AddPaths(value, root, members, paths, aliasDepth - 1);
                             }
                         }
                     }
@@ -210,29 +227,42 @@ internal static class SharedState
                 case IParameterReferenceOperation parameter:
                     if (!IsDeclaredWithin(parameter.Parameter, root))
                     {
-                        roots.Add(parameter.Parameter);
+                        paths.Add(new AccessPath(members.Insert(0, parameter.Parameter)));
                     }
 
                     return;
 
                 case IFieldReferenceOperation field:
+                    members = members.Insert(0, field.Field.OriginalDefinition);
                     if (field.Field.IsStatic || field.Instance is null or IInstanceReferenceOperation)
                     {
-                        roots.Add(field.Field.OriginalDefinition);
+                        paths.Add(new AccessPath(members));
                         return;
                     }
 
                     reference = field.Instance;
                     continue;
 
+                case IPropertyReferenceOperation { Property.IsIndexer: true } indexer:
+                    // list[i], map[key]: some element of the collection, so the collection as a whole.
+                    members = ImmutableArray<ISymbol>.Empty;
+                    reference = indexer.Instance;
+                    continue;
+
                 case IPropertyReferenceOperation property:
-                    if (!property.Property.IsIndexer && (property.Property.IsStatic || property.Instance is null or IInstanceReferenceOperation))
+                    members = members.Insert(0, property.Property.OriginalDefinition);
+                    if (property.Property.IsStatic || property.Instance is null or IInstanceReferenceOperation)
                     {
-                        roots.Add(property.Property.OriginalDefinition);
+                        paths.Add(new AccessPath(members));
                         return;
                     }
 
                     reference = property.Instance;
+                    continue;
+
+                case IArrayElementReferenceOperation element:
+                    members = ImmutableArray<ISymbol>.Empty;
+                    reference = element.ArrayReference;
                     continue;
 
                 default:

@@ -84,7 +84,7 @@ public sealed class RacyWriteAnalyzer : DiagnosticAnalyzer, IParallelRule
         {
             findings.Add(new Finding(DiagnosticDescriptors.RacyWrite, write.Syntax.GetLocation(), sharing == Sharing.SharedViaThis, shared.Name)
             {
-                SharedRoots = SharedState.Roots(target, context.Root),
+                SharedPaths = SharedState.Paths(target, context.Root),
             });
         }
     }

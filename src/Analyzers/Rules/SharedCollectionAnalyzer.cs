@@ -83,7 +83,7 @@ public sealed class SharedCollectionAnalyzer : DiagnosticAnalyzer, IParallelRule
             member,
             CollectionKinds.DescribeReplacement(type))
         {
-            SharedRoots = SharedState.Roots(receiver, context.Root),
+            SharedPaths = SharedState.Paths(receiver, context.Root),
         });
     }
 }

@@ -83,7 +83,7 @@ public sealed class SharedRandomAnalyzer : DiagnosticAnalyzer, IParallelRule
         {
             findings.Add(new Finding(DiagnosticDescriptors.SharedRandom, random.Syntax.GetLocation(), sharing == Sharing.SharedViaThis, shared.Name)
             {
-                SharedRoots = SharedState.Roots(random, context.Root),
+                SharedPaths = SharedState.Paths(random, context.Root),
             });
         }
     }
