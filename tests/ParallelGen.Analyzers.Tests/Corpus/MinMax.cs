@@ -8,6 +8,13 @@ namespace Corpus.MinMax;
 
 public readonly record struct Range(double Min, double Max);
 
+public sealed class Summary
+{
+    public double Min { get; set; }
+
+    public double Max { get; set; }
+}
+
 public static class Extremes
 {
     /// <summary>Fork-join: one action per statistic, each writing its own local.</summary>
@@ -19,6 +26,16 @@ public static class Extremes
             () => max = values.Max(),
             () => mean = values.Average());
         return (min, max, mean);
+    }
+
+    /// <summary>Fork-join into two fields of one result object: different storage.</summary>
+    public static Summary DescribeInto(double[] values)
+    {
+        var summary = new Summary();
+        Parallel.Invoke(
+            () => summary.Min = values.Min(),
+            () => summary.Max = values.Max());
+        return summary;
     }
 
     /// <summary>Per-thread extremes (localInit/localFinally), combined under a lock.</summary>
