@@ -140,6 +140,7 @@ public class ForkJoinTests
             {
                 Parallel.Invoke(() => _left = xs.Sum(), () => _right = ys.Sum());
                 Parallel.Invoke(ComputeLeft, ComputeRight);
+                Parallel.Invoke(() => ComputeLeft(), () => this.ComputeRight());
                 var a = new Accumulator();
                 var b = new Accumulator();
                 Parallel.Invoke(() => a.Add(xs), () => b.Add(ys));
