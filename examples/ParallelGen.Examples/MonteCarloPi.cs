@@ -20,11 +20,20 @@ internal static partial class MonteCarlo
     /// (A shared <c>Random</c> would be PG0001, a constant seed PG0002; see Pitfalls.cs.)
     /// </summary>
     [Parallelize]
-    internal static long CountInside(int chunk)
+    internal static long CountInside(int chunk) => Count(chunk, SamplesPerChunk);
+
+    /// <summary>
+    /// The same count in a pool of worker processes. The number of darts travels with the item: a worker is another
+    /// process, so it would not see this process's <see cref="SamplesPerChunk"/> (PG0007 warns about reading it).
+    /// </summary>
+    [Parallelize(Backend = Backend.Processes)]
+    internal static long CountInsideInWorker(int chunk, int samples) => Count(chunk, samples);
+
+    private static long Count(int chunk, int samples)
     {
         var random = new Random(20_240_601 + chunk);
         long inside = 0;
-        for (int i = 0; i < SamplesPerChunk; i++)
+        for (int i = 0; i < samples; i++)
         {
             double x = random.NextDouble();
             double y = random.NextDouble();
@@ -64,14 +73,20 @@ internal sealed class MonteCarloPiScenario : IScenario
         Tour.Say($"{chunks} chunks = {(long)chunks * MonteCarlo.SamplesPerChunk:N0} darts per run; best of {Repeats} round-robin runs per jobs value;");
         Tour.Say($"this machine has {cores} logical CPU(s); jobs go up to {jobValues[^1]} to show the plateau.");
 
-        // Warm-up: JIT the loop and start the worker threads, so that jobs = 1 is not penalised.
+        Tour.Code("long[] inside = MonteCarlo.CountInsideInWorkerParallel(chunks.Select(c => (c, darts)), options);  // Backend.Processes");
+        (int, int)[] workerItems = chunkIndices.Select(c => (c, MonteCarlo.SamplesPerChunk)).ToArray();
+
+        // Warm-up: JIT the loop and start the worker threads and processes, so that jobs = 1 is not penalised.
         MonteCarlo.CountInsideParallel(chunkIndices.Take(2), new ParallelizeOptions { Jobs = 2 });
+        MonteCarlo.CountInsideInWorkerParallel(workerItems.Take(jobValues[^1]), new ParallelizeOptions { Jobs = jobValues[^1], BatchSize = 1 });
 
         // Round-robin over the jobs values (rather than 3 runs of jobs = 1, then 3 of jobs = 2, ...), so that a burst of
         // load from another process does not land on one jobs value only.
         var best = new TimeSpan[jobValues.Length];
+        var bestProcesses = new TimeSpan[jobValues.Length];
         var pis = new double[jobValues.Length];
         Array.Fill(best, TimeSpan.MaxValue);
+        Array.Fill(bestProcesses, TimeSpan.MaxValue);
         for (int r = 0; r < Repeats; r++)
         {
             for (int j = 0; j < jobValues.Length; j++)
@@ -80,28 +95,39 @@ internal sealed class MonteCarloPiScenario : IScenario
                 var (inside, elapsed) = Tour.Time(() => MonteCarlo.CountInsideParallel(chunkIndices, options));
                 pis[j] = MonteCarlo.Estimate(inside);
                 best[j] = elapsed < best[j] ? elapsed : best[j];
+
+                var (insideInWorkers, elapsedInWorkers) = Tour.Time(() => MonteCarlo.CountInsideInWorkerParallel(workerItems, options));
+                if (MonteCarlo.Estimate(insideInWorkers) != pis[j])
+                {
+                    throw new InvalidOperationException("the worker processes computed a different estimate");
+                }
+
+                bestProcesses[j] = elapsedInWorkers < bestProcesses[j] ? elapsedInWorkers : bestProcesses[j];
             }
         }
 
         var rows = new List<Row>();
         for (int j = 0; j < jobValues.Length; j++)
         {
-            rows.Add(new Row(jobValues[j], best[j].TotalSeconds, pis[j]));
+            rows.Add(new Row(jobValues[j], best[j].TotalSeconds, pis[j], bestProcesses[j].TotalSeconds));
         }
 
         double t1 = rows[0].Seconds;
+        double p1 = rows[0].ProcessSeconds;
         Console.WriteLine();
-        Console.WriteLine("    jobs   seconds   speed-up   efficiency   pi estimate");
-        Console.WriteLine("   -----  --------  ---------  -----------  ------------");
+        Console.WriteLine("          ------------ threads ------------   ---- processes ----");
+        Console.WriteLine("    jobs   seconds   speed-up   efficiency     seconds   speed-up   pi estimate");
+        Console.WriteLine("   -----  --------  ---------  -----------   --------  ---------  ------------");
         foreach (Row row in rows)
         {
             double speedup = t1 / row.Seconds;
             Console.WriteLine(
-                $"   {row.Jobs,5}  {Tour.F(row.Seconds, "0.000"),8}  {Tour.F(speedup, "0.00") + "x",9}  {Tour.F(speedup / row.Jobs, "0%"),11}  {Tour.F(row.Pi, "0.000000"),12}");
+                $"   {row.Jobs,5}  {Tour.F(row.Seconds, "0.000"),8}  {Tour.F(speedup, "0.00") + "x",9}  {Tour.F(speedup / row.Jobs, "0%"),11}" +
+                $"   {Tour.F(row.ProcessSeconds, "0.000"),8}  {Tour.F(p1 / row.ProcessSeconds, "0.00") + "x",9}  {Tour.F(row.Pi, "0.000000"),12}");
         }
 
         Console.WriteLine();
-        Tour.Say("speed-up (#) against ideal (jobs x, '|'):");
+        Tour.Say("thread speed-up (#) against ideal (jobs x, '|'):");
         double maxSpeedup = Math.Max(rows.Max(r => t1 / r.Seconds), jobValues[^1]);
         const int width = 48;
         foreach (Row row in rows)
@@ -123,13 +149,16 @@ internal sealed class MonteCarloPiScenario : IScenario
             Console.WriteLine($"   jobs {row.Jobs,2} {new string(line)} {Tour.F(speedup, "0.00")}x{(row.Jobs == cores ? "  <- cores" : "")}");
         }
 
-        var points = rows.Select(r => (r.Jobs, t1 / r.Seconds)).ToList();
-        string path = Path.GetFullPath(Path.Combine(settings.ArtifactsDirectory, "speedup.svg"));
-        SpeedupPlot.WriteSvg(path, points, cores, $"Monte-Carlo pi, {(long)chunks * MonteCarlo.SamplesPerChunk:N0} darts: speed-up vs jobs ({cores} CPUs)");
+        (int, double)[] threadPoints = rows.Select(r => (r.Jobs, t1 / r.Seconds)).ToArray();
+        (int, double)[] processPoints = rows.Select(r => (r.Jobs, p1 / r.ProcessSeconds)).ToArray();
+        var (png, svg) = SpeedupPlot.Write(
+            Path.Combine(settings.ArtifactsDirectory, "speedup"),
+            [("threads (best of 3)", threadPoints), ("processes (best of 3)", processPoints)],
+            cores,
+            $"Monte-Carlo pi, {(long)chunks * MonteCarlo.SamplesPerChunk:N0} darts: speed-up vs jobs ({cores} CPUs)");
         Console.WriteLine();
-        Tour.Say($"plot written to {path}");
-        string? png = SpeedupPlot.TryRenderPng(path);
-        Tour.Say(png is null ? "(no PNG: rsvg-convert is not on the PATH; open the SVG in a browser)" : $"and rendered to {png}");
+        Tour.Say($"plot written to {png}");
+        Tour.Say($"            and {svg}");
 
         Row atCores = rows.Last(r => r.Jobs <= cores);
         double bestBeyond = rows.Where(r => r.Jobs > cores).Select(r => t1 / r.Seconds).DefaultIfEmpty(0).Max();
@@ -176,5 +205,5 @@ internal sealed class MonteCarloPiScenario : IScenario
         return [.. values];
     }
 
-    private readonly record struct Row(int Jobs, double Seconds, double Pi);
+    private readonly record struct Row(int Jobs, double Seconds, double Pi, double ProcessSeconds);
 }
