@@ -2,10 +2,17 @@ using Microsoft.CodeAnalysis;
 
 namespace ParallelGen.Analyzers;
 
-/// <summary>Every diagnostic ParallelGen reports. Ids are stable; each has a page under docs/rules.</summary>
+/// <summary>
+/// Every diagnostic ParallelGen reports. Ids are stable; each has a page under docs/rules, linked from its help link
+/// (built from the <c>ParallelGenRepositoryUrl</c> MSBuild property) and shipped inside the package (docs/rules/).
+/// </summary>
 public static class DiagnosticDescriptors
 {
-    internal const string HelpLinkBase = "https://github.com/ParallelGen/ParallelGen/blob/main/docs/rules/";
+    /// <summary>The rule pages' address: <c>$(ParallelGenRepositoryUrl)/blob/main/docs/rules/</c>.</summary>
+    internal const string HelpLinkBase = RepositoryInfo.Url + "/blob/main/docs/rules/";
+
+    /// <summary>Ends every description: where the rule page is without a network.</summary>
+    private const string OfflinePage = " Rule page: docs/rules/{0}.md, also inside the ParallelGen package (docs/rules/ in its NuGet cache folder).";
 
     private const string ConcurrencyCategory = "Concurrency";
     private const string UsageCategory = "Usage";
@@ -19,7 +26,7 @@ public static class DiagnosticDescriptors
         category: ConcurrencyCategory,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        description: "System.Random instances are not thread-safe. When several parallel iterations call the same instance, its internal state is corrupted and it can start returning only zeros.",
+        description: "System.Random instances are not thread-safe. When several parallel iterations call the same instance, its internal state is corrupted and it can start returning only zeros." + Offline("PG0001"),
         helpLinkUri: HelpLinkBase + "PG0001.md");
 
     /// <summary>PG0002: a <c>Random</c> created in parallel code with a seed that is the same for every task.</summary>
@@ -30,7 +37,7 @@ public static class DiagnosticDescriptors
         category: ConcurrencyCategory,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        description: "Each parallel task that creates new Random(42), or new Random(seed) with a seed captured from the sequential code around the loop, draws exactly the same numbers, so a Monte-Carlo estimate gains nothing from more tasks.",
+        description: "Each parallel task that creates new Random(42), or new Random(seed) with a seed captured from the sequential code around the loop, draws exactly the same numbers, so a Monte-Carlo estimate gains nothing from more tasks." + Offline("PG0002"),
         helpLinkUri: HelpLinkBase + "PG0002.md");
 
     /// <summary>PG0003: an unsynchronized write to shared state in parallel code.</summary>
@@ -41,7 +48,7 @@ public static class DiagnosticDescriptors
         category: ConcurrencyCategory,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        description: "Read-modify-write operations such as x++ or x += y on a static field, a captured local or a field of a shared object are not atomic: parallel iterations overwrite each other's updates.",
+        description: "Read-modify-write operations such as x++ or x += y on a static field, a captured local or a field of a shared object are not atomic: parallel iterations overwrite each other's updates." + Offline("PG0003"),
         helpLinkUri: HelpLinkBase + "PG0003.md");
 
     /// <summary>PG0004: a non-thread-safe collection mutated in parallel code.</summary>
@@ -52,7 +59,7 @@ public static class DiagnosticDescriptors
         category: ConcurrencyCategory,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        description: "List<T>, Dictionary<TKey, TValue>, HashSet<T>, Queue<T> and Stack<T> corrupt their internal state when mutated concurrently: items are lost, duplicated, or the collection throws later.",
+        description: "List<T>, Dictionary<TKey, TValue>, HashSet<T>, Queue<T> and Stack<T> corrupt their internal state when mutated concurrently: items are lost, duplicated, or the collection throws later." + Offline("PG0004"),
         helpLinkUri: HelpLinkBase + "PG0004.md");
 
     /// <summary>PG0005: a <c>[Parallelize]</c> method the generator cannot handle.</summary>
@@ -63,7 +70,7 @@ public static class DiagnosticDescriptors
         category: UsageCategory,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        description: "The ParallelGen generator adds NameParallel/NameParallelAsync methods to the type that declares a [Parallelize] method. It generates nothing for a method it cannot handle, and this error says what to change.",
+        description: "The ParallelGen generator adds NameParallel/NameParallelAsync methods to the type that declares a [Parallelize] method. It generates nothing for a method it cannot handle, and this error says what to change." + Offline("PG0005"),
         helpLinkUri: HelpLinkBase + "PG0005.md");
 
     /// <summary>PG0006: a process-backend parameter or return type that cannot be serialized.</summary>
@@ -74,7 +81,7 @@ public static class DiagnosticDescriptors
         category: ProcessesCategory,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        description: "With Backend.Processes, arguments and results are serialized between processes. Delegates, pointers, streams, tasks, handles and other live objects cannot be copied.",
+        description: "With Backend.Processes, arguments and results are serialized between processes. Delegates, pointers, streams, tasks, handles and other live objects cannot be copied." + Offline("PG0006"),
         helpLinkUri: HelpLinkBase + "PG0006.md");
 
     /// <summary>PG0007: process-backend body uses mutable static state.</summary>
@@ -85,6 +92,8 @@ public static class DiagnosticDescriptors
         category: ProcessesCategory,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        description: "With Backend.Processes every worker is a separate process with its own statics: writes made by one call are invisible to the caller and to other workers, and reads see the worker's copy.",
+        description: "With Backend.Processes every worker is a separate process with its own statics: writes made by one call are invisible to the caller and to other workers, and reads see the worker's copy." + Offline("PG0007"),
         helpLinkUri: HelpLinkBase + "PG0007.md");
+
+    private static string Offline(string id) => string.Format(System.Globalization.CultureInfo.InvariantCulture, OfflinePage, id);
 }
