@@ -68,9 +68,16 @@ if (pg is not null)
     PrintContract(pg);
 }
 
-if (pg is not null && py is { } p)
+if (pg is not null)
 {
-    PrintSideBySide(pg, p);
+    List<Chart.Point> chart = PrintSideBySide(pg, py);
+    var (png, svg) = Chart.Write(
+        Path.Combine(o.Artifacts, "processes-vs-python"),
+        chart,
+        py is null ? "ParallelGen process backend: cost per task or call (medians)" : "Process pools: ParallelGen vs Python joblib/loky and ProcessPoolExecutor (medians)");
+    Console.WriteLine();
+    Console.WriteLine($"Chart: {png}");
+    Console.WriteLine($"       {svg}");
 }
 
 if (o.Serializers)
@@ -111,8 +118,28 @@ static void PrintContract(ProcessResults r)
         Console.WriteLine($"  {what,-62} {Fmt.Us(value),10}  target ≤ {Fmt.Us(target),-8} {Fmt.Verdict(value, target)}");
 }
 
-static void PrintSideBySide(ProcessResults r, JsonElement py)
+// Prints the side-by-side table (when Python ran) and returns the points of the comparison chart.
+static List<Chart.Point> PrintSideBySide(ProcessResults r, JsonElement? pyOrNull)
 {
+    var chart = new List<Chart.Point>();
+    void Ours(string what, double us)
+    {
+        if (!chart.Any(c => c.Measure == what && c.Series == "ParallelGen"))
+        {
+            chart.Add(new Chart.Point(what, "ParallelGen", us));
+        }
+    }
+
+    if (pyOrNull is not { } py)
+    {
+        Ours("raw pipe ping-pong floor", r.PipeFloor!.Median);
+        Ours("one tiny call, one item", r.OneItemCall!.Median);
+        Ours("1000 tasks, batch 1, per task", r.PerItemBatch1Jobs2Tasks1000!.Median);
+        Ours("1000 tasks, auto batch, per task", r.PerItemAutoJobs2Tasks1000!.Median);
+        Ours("cold start to first result", r.ColdWarmParent!.Median);
+        return chart;
+    }
+
     Console.WriteLine();
     Console.WriteLine($"Side by side with Python {PythonBench.Text(py, "python")}, joblib {PythonBench.Text(py, "joblib")} " +
         $"(start method {PythonBench.Text(py, "mp_start_method")}); medians; ratio = Python ÷ ParallelGen (above 1× = ParallelGen faster)");
@@ -147,7 +174,18 @@ static void PrintSideBySide(ProcessResults r, JsonElement py)
         }
 
         Console.WriteLine($"  {what,-44} {Fmt.Us(ours),12} {Fmt.Us(theirs),12} {Fmt.Ratio(theirs, ours),8}  {pyWhat}");
+        string measure = what.Replace(" (whole call path)", "", StringComparison.Ordinal).Replace(", 2 workers", "", StringComparison.Ordinal);
+        Ours(measure, ours);
+        string side = key.StartsWith("ppe_", StringComparison.Ordinal) ? "Python ProcessPoolExecutor"
+            : key == "pipe_floor" ? "Python os.pipe + fork"
+            : "Python joblib/loky";
+        if (!chart.Any(c => c.Measure == measure && c.Series == side)) // the table's first Python row of each kind
+        {
+            chart.Add(new Chart.Point(measure, side, theirs));
+        }
     }
+
+    return chart;
 }
 
 /// <summary>Command-line switches.</summary>
@@ -162,6 +200,7 @@ internal sealed class Options
           --serializers  MessagePack contractless vs System.Text.Json vs MemoryPack
           --long         more repetitions, and 10,000,000 trivial tasks (and loky on 100,000)
           --quick        fewer repetitions (a smoke run)
+          --artifacts <dir>  where the comparison chart goes (default artifacts/benchmarks)
         """;
 
     internal bool Process { get; private set; }
@@ -176,6 +215,8 @@ internal sealed class Options
 
     internal bool Help { get; private set; }
 
+    internal string Artifacts { get; private set; } = Path.Combine("artifacts", "benchmarks");
+
     internal int Scale(int n) => Long ? n * 3 : Quick ? Math.Max(1, n / 5) : n;
 
     internal int Repeats(int n) => Long ? n * 2 : Quick ? Math.Max(2, n / 3) : n;
@@ -183,10 +224,12 @@ internal sealed class Options
     internal static Options Parse(string[] args)
     {
         var o = new Options();
-        foreach (string a in args)
+        for (int i = 0; i < args.Length; i++)
         {
+            string a = args[i];
             switch (a)
             {
+                case "--artifacts" when i + 1 < args.Length: o.Artifacts = args[++i]; break;
                 case "--process": o.Process = true; break;
                 case "--python": o.Python = true; break;
                 case "--serializers": o.Serializers = true; break;
