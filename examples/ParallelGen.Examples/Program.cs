@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.CommandLine;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
@@ -31,39 +32,73 @@ internal static class Program
 
     private static int Main(string[] args)
     {
-        bool quick = false;
-        var only = new List<string>();
-        string artifacts = Path.Combine("artifacts", "examples");
-        for (int i = 0; i < args.Length; i++)
+        var quick = new Option<bool>("--quick") { Description = "Smaller workloads and shorter sleeps (about 5 s instead of 10-15 s)." };
+        var only = new Option<string[]>("--only")
         {
-            switch (args[i])
+            Description = "Run only these scenarios, by name or number; several with commas (--only pi or --only 1,6).",
+            HelpName = "name|number[,...]",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        only.CompletionSources.Add(s_scenarios.Select(s => s.Name).ToArray());
+        only.Validators.Add(result =>
+        {
+            foreach (string name in Names(result.GetValueOrDefault<string[]>()))
             {
-                case "--quick":
-                    quick = true;
-                    break;
-                case "--only" when i + 1 < args.Length:
-                    only.AddRange(args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-                    break;
-                case "--artifacts" when i + 1 < args.Length:
-                    artifacts = args[++i];
-                    break;
-                case "--list":
-                    for (int n = 0; n < s_scenarios.Length; n++)
-                    {
-                        Console.WriteLine($"{n + 1}  {s_scenarios[n].Name,-10} {s_scenarios[n].Title}");
-                    }
+                if (Find(name) is null)
+                {
+                    result.AddError($"No scenario matches '{name}'; try --list.");
+                }
+            }
+        });
+        var artifacts = new Option<string>("--artifacts")
+        {
+            Description = "Where the plots go (speedup.png and speedup.svg).",
+            HelpName = "dir",
+            DefaultValueFactory = _ => Path.Combine("artifacts", "examples"),
+        };
+        var list = new Option<bool>("--list") { Description = "List the scenarios and exit." };
 
-                    return 0;
-                case "-h" or "--help":
-                    PrintUsage();
-                    return 0;
-                default:
-                    Console.Error.WriteLine($"Unknown argument '{args[i]}'.");
-                    PrintUsage();
-                    return 2;
+        var root = new RootCommand("The ParallelGen examples tour: the scenarios of the \"parallel Python\" teaching notebook, in C#.")
+        {
+            quick, only, artifacts, list,
+        };
+        root.SetAction(parsed => Run(
+            parsed.GetValue(quick),
+            Names(parsed.GetValue(only)),
+            parsed.GetValue(artifacts) ?? Path.Combine("artifacts", "examples"),
+            parsed.GetValue(list)));
+        return root.Parse(args).Invoke();
+    }
+
+    private static IEnumerable<string> Names(string[]? values) =>
+        (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    private static IScenario? Find(string nameOrNumber)
+    {
+        for (int n = 0; n < s_scenarios.Length; n++)
+        {
+            if (nameOrNumber.Equals(s_scenarios[n].Name, StringComparison.OrdinalIgnoreCase) || nameOrNumber == (n + 1).ToString(Tour.Inv))
+            {
+                return s_scenarios[n];
             }
         }
 
+        return null;
+    }
+
+    private static int Run(bool quick, IEnumerable<string> onlyNames, string artifacts, bool list)
+    {
+        if (list)
+        {
+            for (int n = 0; n < s_scenarios.Length; n++)
+            {
+                Console.WriteLine($"{n + 1}  {s_scenarios[n].Name,-10} {s_scenarios[n].Title}");
+            }
+
+            return 0;
+        }
+
+        var only = onlyNames.ToList();
         var selected = new List<(int Number, IScenario Scenario)>();
         for (int n = 0; n < s_scenarios.Length; n++)
         {
@@ -95,11 +130,5 @@ internal static class Program
         Console.WriteLine();
         Console.WriteLine($"Tour finished in {Tour.Seconds(Stopwatch.GetElapsedTime(start))}.");
         return 0;
-    }
-
-    private static void PrintUsage()
-    {
-        Console.WriteLine("usage: ParallelGen.Examples [--quick] [--only <name|number>[,...]] [--artifacts <dir>] [--list]");
-        Console.WriteLine("scenarios: " + string.Join(", ", s_scenarios.Select(s => s.Name)));
     }
 }
