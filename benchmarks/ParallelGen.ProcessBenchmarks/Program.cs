@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.CommandLine;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -26,23 +27,13 @@ if (args.Length > 0)
     }
 }
 
-Options o;
-try
+ParseResult parsed = Options.Command.Parse(args);
+if (parsed.Errors.Count > 0 || parsed.Action is not null)
 {
-    o = Options.Parse(args);
-}
-catch (ArgumentException ex)
-{
-    Console.Error.WriteLine(ex.Message);
-    Console.Error.WriteLine(Options.Usage);
-    return 2;
+    return parsed.Invoke(); // --help, --version, or the errors with the usage
 }
 
-if (o.Help)
-{
-    Console.WriteLine(Options.Usage);
-    return 0;
-}
+Options o = Options.From(parsed);
 
 var total = Stopwatch.StartNew();
 PrintMachine();
@@ -188,63 +179,70 @@ static List<Chart.Point> PrintSideBySide(ProcessResults r, JsonElement? pyOrNull
     return chart;
 }
 
-/// <summary>Command-line switches.</summary>
+/// <summary>Command-line switches (System.CommandLine: --help, validation, completions).</summary>
 internal sealed class Options
 {
-    internal const string Usage =
-        """
-        ParallelGen.ProcessBenchmarks [--process] [--python] [--serializers] [--long] [--quick]
-          no section switch: all three sections (about 1–2 minutes)
-          --process      the process backend against the contract (also what --python compares with)
-          --python       run benchmarks/python/bench_joblib.py with /usr/bin/python3 (needs --process for ratios)
-          --serializers  MessagePack contractless vs System.Text.Json vs MemoryPack
-          --long         more repetitions, and 10,000,000 trivial tasks (and loky on 100,000)
-          --quick        fewer repetitions (a smoke run)
-          --artifacts <dir>  where the comparison chart goes (default artifacts/benchmarks)
-        """;
+    private static readonly Option<bool> s_process = new("--process") { Description = "The process backend against the contract (also what --python compares with)." };
+    private static readonly Option<bool> s_python = new("--python") { Description = "Run benchmarks/python/bench_joblib.py with /usr/bin/python3 (needs --process for ratios)." };
+    private static readonly Option<bool> s_serializers = new("--serializers") { Description = "MessagePack contractless vs System.Text.Json vs MemoryPack." };
+    private static readonly Option<bool> s_long = new("--long") { Description = "More repetitions, and 10,000,000 trivial tasks (and loky on 100,000)." };
+    private static readonly Option<bool> s_quick = new("--quick") { Description = "Fewer repetitions (a smoke run)." };
+    private static readonly Option<string> s_artifacts = new("--artifacts")
+    {
+        Description = "Where the comparison chart goes (processes-vs-python.png and .svg).",
+        HelpName = "dir",
+        DefaultValueFactory = _ => Path.Combine("artifacts", "benchmarks"),
+    };
 
-    internal bool Process { get; private set; }
+    /// <summary>The harness's command line. Without a section switch all three sections run (about 1-2 minutes).</summary>
+    internal static RootCommand Command { get; } = CreateCommand();
 
-    internal bool Python { get; private set; }
+    internal bool Process { get; private init; }
 
-    internal bool Serializers { get; private set; }
+    internal bool Python { get; private init; }
 
-    internal bool Long { get; private set; }
+    internal bool Serializers { get; private init; }
 
-    internal bool Quick { get; private set; }
+    internal bool Long { get; private init; }
 
-    internal bool Help { get; private set; }
+    internal bool Quick { get; private init; }
 
-    internal string Artifacts { get; private set; } = Path.Combine("artifacts", "benchmarks");
+    internal string Artifacts { get; private init; } = Path.Combine("artifacts", "benchmarks");
 
     internal int Scale(int n) => Long ? n * 3 : Quick ? Math.Max(1, n / 5) : n;
 
     internal int Repeats(int n) => Long ? n * 2 : Quick ? Math.Max(2, n / 3) : n;
 
-    internal static Options Parse(string[] args)
+    internal static Options From(ParseResult parsed)
     {
-        var o = new Options();
-        for (int i = 0; i < args.Length; i++)
+        bool process = parsed.GetValue(s_process), python = parsed.GetValue(s_python), serializers = parsed.GetValue(s_serializers);
+        bool all = !process && !python && !serializers;
+        return new Options
         {
-            string a = args[i];
-            switch (a)
+            Process = process || all,
+            Python = python || all,
+            Serializers = serializers || all,
+            Long = parsed.GetValue(s_long),
+            Quick = parsed.GetValue(s_quick),
+            Artifacts = parsed.GetValue(s_artifacts) ?? Path.Combine("artifacts", "benchmarks"),
+        };
+    }
+
+    private static RootCommand CreateCommand()
+    {
+        var command = new RootCommand(
+            "The process backend's performance contract, side by side with Python (joblib/loky, ProcessPoolExecutor), " +
+            "and the serializer comparison. Without a section switch (--process, --python, --serializers) all three run.")
+        {
+            s_process, s_python, s_serializers, s_long, s_quick, s_artifacts,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(s_long) && result.GetValue(s_quick))
             {
-                case "--artifacts" when i + 1 < args.Length: o.Artifacts = args[++i]; break;
-                case "--process": o.Process = true; break;
-                case "--python": o.Python = true; break;
-                case "--serializers": o.Serializers = true; break;
-                case "--long": o.Long = true; break;
-                case "--quick": o.Quick = true; break;
-                case "-h" or "--help": o.Help = true; break;
-                default: throw new ArgumentException($"Unknown switch '{a}'.");
+                result.AddError("--long and --quick contradict each other; choose one.");
             }
-        }
-
-        if (!o.Process && !o.Python && !o.Serializers)
-        {
-            o.Process = o.Python = o.Serializers = true;
-        }
-
-        return o;
+        });
+        return command;
     }
 }
