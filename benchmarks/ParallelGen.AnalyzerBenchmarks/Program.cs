@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.CommandLine;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
@@ -12,7 +13,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Diagnostics.Telemetry;
 using ParallelGen.AnalyzerBenchmarks;
 
-// Usage: dotnet run -c Release --project benchmarks/ParallelGen.AnalyzerBenchmarks -- [methods=4000] [iterations=5] [dense|typical]
+// Usage: dotnet run -c Release --project benchmarks/ParallelGen.AnalyzerBenchmarks -- [methods=4000] [iterations=5] [dense|typical]  (--help)
 //
 // Each iteration compiles the corpus from fresh syntax trees three ways:
 //   compile   parse + bind + emit (what a build does without analyzers);
@@ -22,9 +23,28 @@ using ParallelGen.AnalyzerBenchmarks;
 // CPU time (the process's, all threads) is the primary measure: it is insensitive to other load on the machine.
 // Analyzer execution time is Roslyn's per-analyzer telemetry (time inside the analyzers' callbacks), collected with
 // concurrentAnalysis off so that it is not inflated by threads waiting for a CPU.
-int methods = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 4000;
-int iterations = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5;
-bool dense = args.Length <= 2 || args[2] != "typical";
+var methodsArgument = new Argument<int>("methods") { Description = "Methods in the generated corpus.", DefaultValueFactory = _ => 4000 };
+var iterationsArgument = new Argument<int>("iterations") { Description = "Measured iterations (after one warm-up).", DefaultValueFactory = _ => 5 };
+var corpusArgument = new Argument<string>("corpus")
+{
+    Description = "dense: 2 in 3 methods parallel; typical: 1 in 4.",
+    DefaultValueFactory = _ => "dense",
+}.AcceptOnlyFromAmong("dense", "typical");
+methodsArgument.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("methods must be at least 1."); });
+iterationsArgument.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("iterations must be at least 1."); });
+var command = new RootCommand("ParallelGen analyzer benchmark: compile, no-op driver and ParallelGen analyzers on a generated corpus.")
+{
+    methodsArgument, iterationsArgument, corpusArgument,
+};
+ParseResult parsed = command.Parse(args);
+if (parsed.Errors.Count > 0 || parsed.Action is not null)
+{
+    return parsed.Invoke(); // --help, --version, or the errors with the usage
+}
+
+int methods = parsed.GetValue(methodsArgument);
+int iterations = parsed.GetValue(iterationsArgument);
+bool dense = parsed.GetValue(corpusArgument) != "typical";
 
 ImmutableArray<DiagnosticAnalyzer> analyzers = typeof(ParallelGen.Analyzers.DiagnosticDescriptors).Assembly.GetTypes()
     .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.IsDefined(typeof(DiagnosticAnalyzerAttribute), false))
