@@ -17,28 +17,6 @@ if [ ! -f "$feed/ParallelGen.$version.nupkg" ]; then
   exit 1
 fi
 
-# The package holds the runtime and, under analyzers/dotnet/cs, the generator, analyzers and code fixes.
-listing=$(unzip -l "$feed/ParallelGen.$version.nupkg")
-missing=""
-for f in lib/net10.0/ParallelGen.dll analyzers/dotnet/cs/ParallelGen.Generator.dll analyzers/dotnet/cs/ParallelGen.Analyzers.dll analyzers/dotnet/cs/ParallelGen.CodeFixes.dll; do
-  grep -q " $f\$" <<<"$listing" || missing="$missing $f"
-done
-[ -z "$missing" ] && pass "package layout" || fail "package lacks:$missing"
-
-# Every rule page travels with the package (docs/rules/PGxxxx.md), so a diagnostic's page is readable offline.
-missing=""
-for page in "$repo"/docs/rules/PG*.md; do
-  f="docs/rules/$(basename "$page")"
-  grep -q " $f\$" <<<"$listing" || missing="$missing $f"
-done
-if ! ls "$repo"/docs/rules/PG*.md >/dev/null 2>&1; then
-  fail "no rule pages under docs/rules"
-elif [ -z "$missing" ]; then
-  pass "package carries the rule pages (docs/rules/*.md)"
-else
-  fail "package lacks the rule pages:$missing"
-fi
-
 cp "$repo/tests/PackageConsumer/PackageConsumer.csproj" "$repo/tests/PackageConsumer/Program.cs" "$work/"
 cd "$work"
 # The local feed is added to the machine's usual sources (ParallelGen's dependencies come from those).
@@ -57,6 +35,30 @@ if dotnet restore "${props[@]}" >restore.log 2>&1; then
 else
   cat restore.log; fail "restore from the local feed"; exit 1
 fi
+
+# The package holds the runtime and, under analyzers/dotnet/cs, the generator, analyzers and code fixes. NuGet has
+# just extracted it into this run's package folder, so its files are listed there (no unzip needed).
+extracted="$work/packages/parallelgen/$version"
+missing=""
+for f in lib/net10.0/ParallelGen.dll analyzers/dotnet/cs/ParallelGen.Generator.dll analyzers/dotnet/cs/ParallelGen.Analyzers.dll analyzers/dotnet/cs/ParallelGen.CodeFixes.dll README.md; do
+  [ -f "$extracted/$f" ] || missing="$missing $f"
+done
+[ -z "$missing" ] && pass "package layout" || fail "package lacks:$missing"
+
+# Every rule page travels with the package (docs/rules/PGxxxx.md), so a diagnostic's page is readable offline.
+missing=""
+for page in "$repo"/docs/rules/PG*.md; do
+  f="docs/rules/$(basename "$page")"
+  [ -f "$extracted/$f" ] || missing="$missing $f"
+done
+if ! ls "$repo"/docs/rules/PG*.md >/dev/null 2>&1; then
+  fail "no rule pages under docs/rules"
+elif [ -z "$missing" ]; then
+  pass "package carries the rule pages (docs/rules/*.md)"
+else
+  fail "package lacks the rule pages:$missing"
+fi
+
 
 if dotnet build --no-restore -c Release -warnaserror -p:ParallelGenVersion="$version" >build.log 2>&1; then
   pass "build warning-free with -warnaserror"
@@ -78,7 +80,7 @@ grep -q "warning PG0001" diag.log && pass "PG0001 reported for a shared Random" 
 
 # The README as a newcomer uses it: its install commands (the block after "<!-- install-commands"), run in a new
 # console app, then every C# block marked "<!-- complete-program" pasted as that app's Program.cs, built
-# warning-free and run. The package cache is this run's own, as everywhere in this script.
+# warning-free and run. Its package folder is its own and empty, as on a machine that never restored ParallelGen.
 readme="$repo/README.md"
 snippets="$work/readme-snippets"
 mkdir -p "$snippets"
@@ -96,7 +98,7 @@ awk -v dir="$snippets" '
 programs=$(ls "$snippets"/program*.cs 2>/dev/null | sort -V)
 markers=$(grep -c '^<!-- complete-program' "$readme" || true)
 app="$work/readme-app"
-(cd "$work" && NUGET_PACKAGES="$work/packages" dotnet new console -o "$app" >"$work/readme-new.log" 2>&1) || { cat "$work/readme-new.log"; fail "dotnet new console"; }
+(cd "$work" && NUGET_PACKAGES="$work/readme-packages" dotnet new console -o "$app" >"$work/readme-new.log" 2>&1) || { cat "$work/readme-new.log"; fail "dotnet new console"; }
 
 if [ ! -f "$snippets/install.sh" ]; then
   fail "README has no block marked <!-- install-commands -->"
@@ -107,7 +109,7 @@ elif ! grep -q -- "--version $version\b" "$snippets/install.sh"; then
 else
   # The pack already happened (CI packs before this script); the rest runs as written, with the clone's real path.
   grep -v '^dotnet pack ' "$snippets/install.sh" | sed "s:/path/to/ParallelGen:$repo:g" >"$snippets/install-here.sh"
-  if (cd "$app" && NUGET_PACKAGES="$work/packages" bash -euo pipefail "$snippets/install-here.sh") >"$work/readme-install.log" 2>&1 \
+  if (cd "$app" && NUGET_PACKAGES="$work/readme-packages" bash -euo pipefail "$snippets/install-here.sh") >"$work/readme-install.log" 2>&1 \
      && grep -q "PackageReference Include=\"ParallelGen\" Version=\"$version\"" "$app"/*.csproj; then
     pass "README install commands add ParallelGen $version from the local folder feed"
   else
@@ -121,7 +123,7 @@ else
   for program in $programs; do
     name="README $(basename "$program" .cs) (line $(grep -n -F -x -m 1 "$(sed -n 3p "$program")" "$readme" | cut -d: -f1))"
     cp "$program" "$app/Program.cs"
-    if ! (cd "$app" && NUGET_PACKAGES="$work/packages" dotnet build -c Release -warnaserror >"$work/readme-build.log" 2>&1); then
+    if ! (cd "$app" && NUGET_PACKAGES="$work/readme-packages" dotnet build -c Release -warnaserror >"$work/readme-build.log" 2>&1); then
       grep -E "error|warn" "$work/readme-build.log" | sort -u | head -20; fail "$name compiles as pasted"
       continue
     fi
