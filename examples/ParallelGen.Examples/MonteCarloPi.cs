@@ -87,6 +87,7 @@ internal sealed class MonteCarloPiScenario : IScenario
         var pis = new double[jobValues.Length];
         Array.Fill(best, TimeSpan.MaxValue);
         Array.Fill(bestProcesses, TimeSpan.MaxValue);
+        var progress = new SweepProgress("measuring", Repeats * jobValues.Length, plainLines: Repeats);
         for (int r = 0; r < Repeats; r++)
         {
             for (int j = 0; j < jobValues.Length; j++)
@@ -103,6 +104,7 @@ internal sealed class MonteCarloPiScenario : IScenario
                 }
 
                 bestProcesses[j] = elapsedInWorkers < bestProcesses[j] ? elapsedInWorkers : bestProcesses[j];
+                progress.Step();
             }
         }
 
