@@ -17,22 +17,52 @@ public static class Program
     /// <summary><c>--full</c>: BenchmarkDotNet's default job instead of the short one.</summary>
     public static bool Full { get; private set; }
 
-    public static void Main(string[] args)
+    public static int Main(string[] args)
     {
-        Full = System.Array.IndexOf(args, "--full") >= 0;
-        args = System.Array.FindAll(args, a => a != "--full");
-        if (args.Length > 0 && args[0] == "--interleaved")
+        var full = new System.CommandLine.Option<bool>("--full") { Description = "BenchmarkDotNet's default job instead of the short one (slow)." };
+        var interleaved = new System.CommandLine.Option<int?>("--interleaved")
         {
-            InterleavedCheck.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
-            return;
-        }
-
-        if (args.Length > 1 && args[0] == "--cold")
+            Description = "Noise-tolerant ratio check of the tiny-bodies variants: this many alternating rounds (200 is a good start).",
+            HelpName = "rounds",
+        };
+        interleaved.Validators.Add(r =>
         {
-            ColdStart.Run(args[1]);
-            return;
-        }
+            if (r.GetValueOrDefault<int?>() is < 1)
+            {
+                r.AddError("--interleaved needs at least 1 round.");
+            }
+        });
+        var cold = new System.CommandLine.Option<string?>("--cold")
+        {
+            Description = "One batch of the blocking benchmark as the first parallel work of a fresh process.",
+            HelpName = "variant",
+        }.AcceptOnlyFromAmong("Generated", "ParallelForEach", "TaskWhenAll");
 
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        var root = new System.CommandLine.RootCommand(
+            "ParallelGen's thread-backend benchmarks. Arguments not listed here go to BenchmarkDotNet " +
+            "(--filter '*', --list flat, ...; see its documentation).")
+        {
+            full, interleaved, cold,
+        };
+        root.TreatUnmatchedTokensAsErrors = false;
+        root.SetAction(parsed =>
+        {
+            Full = parsed.GetValue(full);
+            if (parsed.GetValue(interleaved) is int rounds)
+            {
+                InterleavedCheck.Run(rounds);
+                return 0;
+            }
+
+            if (parsed.GetValue(cold) is string variant)
+            {
+                ColdStart.Run(variant);
+                return 0;
+            }
+
+            BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run([.. parsed.UnmatchedTokens]);
+            return 0;
+        });
+        return root.Parse(args).Invoke();
     }
 }
