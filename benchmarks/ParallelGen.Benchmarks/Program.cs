@@ -10,6 +10,7 @@ namespace ParallelGen.Benchmarks;
 /// dotnet run -c Release --project benchmarks/ParallelGen.Benchmarks -- --filter '*' --full            (BDN default job, slow)
 /// dotnet run -c Release --project benchmarks/ParallelGen.Benchmarks -- --interleaved 200              (quick ratio check)
 /// dotnet run -c Release --project benchmarks/ParallelGen.Benchmarks -- --cold TaskWhenAll               (first call in a fresh process)
+/// dotnet run -c Release --project benchmarks/ParallelGen.Benchmarks -- --help                         (these options; "-- -- --help": BenchmarkDotNet's)
 /// </code>
 /// </summary>
 public static class Program
@@ -40,7 +41,7 @@ public static class Program
 
         var root = new System.CommandLine.RootCommand(
             "ParallelGen's thread-backend benchmarks. Arguments not listed here go to BenchmarkDotNet " +
-            "(--filter '*', --list flat, ...; see its documentation).")
+            "(--filter '*', --list flat, ...); after -- they always do: -- --help prints BenchmarkDotNet's own options.")
         {
             full, interleaved, cold,
         };
