@@ -161,6 +161,10 @@ internal sealed class MonteCarloPiScenario : IScenario
         Console.WriteLine();
         Tour.Say($"plot written to {png}");
         Tour.Say($"            and {svg}");
+        if (SpeedupPlot.MissingFontsNote() is { } note)
+        {
+            Tour.Say(note);
+        }
 
         Row atCores = rows.Last(r => r.Jobs <= cores);
         double bestBeyond = rows.Where(r => r.Jobs > cores).Select(r => t1 / r.Seconds).DefaultIfEmpty(0).Max();

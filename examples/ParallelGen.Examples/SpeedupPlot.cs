@@ -15,6 +15,16 @@ internal static class SpeedupPlot
     private const int Width = 800;
     private const int Height = 500;
 
+    /// <summary>
+    /// <see langword="null"/> when the renderer found fonts for the chart's text; otherwise what to do about it. The
+    /// renderer reads the machine's fonts (on Linux, under /usr/share/fonts); a minimal container may have none, and
+    /// then the lines are drawn but the labels are blank.
+    /// </summary>
+    public static string? MissingFontsNote() =>
+        SkiaSharp.SKTypeface.Default.GlyphCount > 0
+            ? null
+            : "(this machine has no fonts, so the chart's labels are blank; on Debian/Ubuntu: apt-get install fonts-dejavu-core)";
+
     /// <summary>Writes <paramref name="basePath"/>.png and .svg and returns both full paths.</summary>
     public static (string Png, string Svg) Write(
         string basePath, IReadOnlyList<(string Label, IReadOnlyList<(int Jobs, double Speedup)> Points)> series, int cores, string title)
