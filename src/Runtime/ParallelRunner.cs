@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using System.Diagnostics.CodeAnalysis;
+using ParallelGen.Backends;
 using ParallelGen.Backends.Processes;
 using ParallelGen.Backends.Threads;
 using ParallelGen.Internal;
@@ -45,13 +45,7 @@ public static class ParallelRunner
         }
 
         var results = new TResult[array.Length];
-        if (UseProcesses(settings, func, out string? methodId))
-        {
-            CreateProcessRun<TItem, TResult, TFunc>(array, results, methodId, settings, options, cancellationToken).Run();
-            return results;
-        }
-
-        CreateRun(new MapBody<TItem, TResult, TFunc>(array, results, func), array.Length, settings, options, cancellationToken).Run();
+        Dispatch(array, results, new MapBody<TItem, TResult, TFunc>(array, results, func), func, settings, options, cancellationToken, blocking: true);
         return results;
     }
 
@@ -73,13 +67,8 @@ public static class ParallelRunner
             return;
         }
 
-        if (UseProcesses(settings, action, out string? methodId))
-        {
-            CreateProcessRun<TItem, byte, TAction>(array, null, methodId, settings, options, cancellationToken).Run();
-            return;
-        }
-
-        CreateRun(new ForEachBody<TItem, TAction>(array, action), array.Length, settings, options, cancellationToken).Run();
+        Dispatch<TItem, byte, ForEachBody<TItem, TAction>, TAction>(
+            array, null, new ForEachBody<TItem, TAction>(array, action), action, settings, options, cancellationToken, blocking: true);
     }
 
     /// <summary>
@@ -110,10 +99,9 @@ public static class ParallelRunner
         }
 
         var results = new TResult[array.Length];
-        Task run = UseProcesses(settings, func, out string? methodId)
-            ? CreateProcessRun<TItem, TResult, TFunc>(array, results, methodId, settings, options, cancellationToken).RunDetached()
-            : CreateRun(new MapBody<TItem, TResult, TFunc>(array, results, func), array.Length, settings, options, cancellationToken).RunDetached();
-        return WithResult(run, results);
+        return WithResult(
+            Dispatch(array, results, new MapBody<TItem, TResult, TFunc>(array, results, func), func, settings, options, cancellationToken, blocking: false),
+            results);
     }
 
     /// <summary>
@@ -141,9 +129,8 @@ public static class ParallelRunner
             return Task.CompletedTask;
         }
 
-        return UseProcesses(settings, action, out string? methodId)
-            ? CreateProcessRun<TItem, byte, TAction>(array, null, methodId, settings, options, cancellationToken).RunDetached()
-            : CreateRun(new ForEachBody<TItem, TAction>(array, action), array.Length, settings, options, cancellationToken).RunDetached();
+        return Dispatch<TItem, byte, ForEachBody<TItem, TAction>, TAction>(
+            array, null, new ForEachBody<TItem, TAction>(array, action), action, settings, options, cancellationToken, blocking: false);
     }
 
     /// <summary>
@@ -174,10 +161,9 @@ public static class ParallelRunner
         }
 
         var results = new TResult[array.Length];
-        Task run = UseProcesses(settings, func, out string? methodId)
-            ? CreateProcessRun<TItem, TResult, TFunc>(array, results, methodId, settings, options, cancellationToken).RunDetached()
-            : RunAsync(new AsyncMapBody<TItem, TResult, TFunc>(array, results, func), array.Length, settings, options, cancellationToken);
-        return WithResult(run, results);
+        return WithResult(
+            Dispatch(array, results, new AsyncMapBody<TItem, TResult, TFunc>(array, results, func), func, settings, options, cancellationToken, blocking: false),
+            results);
     }
 
     /// <summary>Awaits an asynchronous body for every item with at most <c>Jobs</c> calls in flight.</summary>
@@ -203,9 +189,8 @@ public static class ParallelRunner
             return Task.CompletedTask;
         }
 
-        return UseProcesses(settings, action, out string? methodId)
-            ? CreateProcessRun<TItem, byte, TAction>(array, null, methodId, settings, options, cancellationToken).RunDetached()
-            : RunAsync(new AsyncForEachBody<TItem, TAction>(array, action), array.Length, settings, options, cancellationToken);
+        return Dispatch<TItem, byte, AsyncForEachBody<TItem, TAction>, TAction>(
+            array, null, new AsyncForEachBody<TItem, TAction>(array, action), action, settings, options, cancellationToken, blocking: false);
     }
 
     /// <summary>
@@ -216,8 +201,11 @@ public static class ParallelRunner
     /// <param name="options">Per-call overrides, or <see langword="null"/>.</param>
     /// <param name="itemCount">The number of items.</param>
     /// <returns>The number of concurrent workers.</returns>
-    public static int GetWorkerCount(ParallelDefaults defaults, ParallelizeOptions? options, int itemCount) =>
-        WorkerCount(RunSettings.Resolve(defaults, options), itemCount);
+    public static int GetWorkerCount(ParallelDefaults defaults, ParallelizeOptions? options, int itemCount)
+    {
+        RunSettings settings = RunSettings.Resolve(defaults, options);
+        return WorkerCount(BackendFor(settings), settings, itemCount);
+    }
 
     private static TItem[] Prepare<TItem>(
         IEnumerable<TItem> items, ParallelDefaults defaults, ParallelizeOptions? options, CancellationToken cancellationToken, out RunSettings settings)
@@ -246,56 +234,42 @@ public static class ParallelRunner
         return true;
     }
 
-    private static Task RunAsync<TBody>(TBody body, int count, RunSettings settings, ParallelizeOptions? options, CancellationToken cancellationToken)
-        where TBody : struct, IAsyncIndexBody
-    {
-        int workers = WorkerCount(settings, count);
-        return AsyncRun.RunAsync(body, count, workers, settings, ProgressTracker.Create(options, count, workers), cancellationToken);
-    }
-
-    private static int WorkerCount(RunSettings settings, int itemCount) =>
-        ParallelContext.IsInParallelBody ? 1 : Math.Max(1, Math.Min(settings.Jobs, itemCount));
-
-    private static ThreadRun<TBody> CreateRun<TBody>(
-        TBody body, int count, RunSettings settings, ParallelizeOptions? options, CancellationToken cancellationToken)
-        where TBody : struct, IIndexBody
-    {
-        int workers = WorkerCount(settings, count);
-        return new ThreadRun<TBody>(body, count, workers, settings, ProgressTracker.Create(options, count, workers), cancellationToken);
-    }
-
     /// <summary>
-    /// Whether this call goes to worker processes: Backend.Processes and not already inside a parallel body (in a
-    /// worker, or nested), where calls run in-process and sequentially so that nothing respawns. Jobs = 1 means one
-    /// worker process here (isolation is the point of the backend), not inline execution.
+    /// The one core every entry point funnels into: picks the backend (a call inside a parallel body runs sequentially
+    /// on the thread backend, so nothing oversubscribes or respawns), its worker count, and the method's remote
+    /// identity, then runs the call blocking (<paramref name="blocking"/>, returns a completed task) or as a task.
     /// </summary>
-    private static bool UseProcesses<TBody>(RunSettings settings, TBody body, [NotNullWhen(true)] out string? methodId)
+    private static Task Dispatch<TItem, TResult, TBody, TUserBody>(
+        TItem[] items, TResult[]? results, TBody body, TUserBody userBody, RunSettings settings, ParallelizeOptions? options,
+        CancellationToken cancellationToken, bool blocking)
+        where TBody : struct, IParallelCallBody
     {
-        methodId = null;
-        if (settings.Backend != Backend.Processes || ParallelContext.IsInParallelBody)
+        IParallelBackend backend = BackendFor(settings);
+        var call = new ParallelCall<TItem, TResult>(
+            items, results, settings, WorkerCount(backend, settings, items.Length), options, RemoteOf(userBody), cancellationToken);
+        if (!blocking)
         {
-            return false;
+            return backend.RunAsync(call, body);
         }
 
-        if (body is IProcessBody processBody)
-        {
-            methodId = processBody.MethodId;
-            return true;
-        }
-
-        throw new NotSupportedException(
-            "Backend.Processes was requested for a method that was not declared with [Parallelize(Backend = Backend.Processes)], " +
-            "so worker processes have no entry point for it. Declare it with that attribute value (static methods only).");
+        backend.Run(call, body);
+        return Task.CompletedTask;
     }
 
-    private static ProcessRun<TItem, TResult> CreateProcessRun<TItem, TResult, TBody>(
-        TItem[] items, TResult[]? results, string methodId, RunSettings settings, ParallelizeOptions? options, CancellationToken cancellationToken)
+    private static IParallelBackend BackendFor(RunSettings settings)
     {
-        int workers = WorkerCount(settings, items.Length);
-        return new ProcessRun<TItem, TResult>(
-            items, results, methodId, typeof(TBody).Assembly, workers, settings, options,
-            ProgressTracker.Create(options, items.Length, workers), cancellationToken);
+        IParallelBackend requested = ParallelBackendRegistry.Get(settings.Backend); // an unregistered value fails even when nested
+        return ParallelContext.IsInParallelBody ? ThreadsBackend.Instance : requested;
     }
+
+    private static int WorkerCount(IParallelBackend backend, RunSettings settings, int itemCount) =>
+        ParallelContext.IsInParallelBody ? 1 : backend.GetWorkerCount(settings.Jobs, itemCount);
+
+    /// <summary>How workers outside this process find the method: only generated bodies of remote-backend methods have an id.</summary>
+    private static RemoteMethod? RemoteOf<TUserBody>(TUserBody userBody) =>
+        userBody is IProcessBody remote
+            ? new RemoteMethod(remote.MethodId, ProcessWorker.ObservesCancellation(remote.MethodId), typeof(TUserBody).Assembly)
+            : null;
 
     private static async Task<TResult[]> WithResult<TResult>(Task run, TResult[] results)
     {

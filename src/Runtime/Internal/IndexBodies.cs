@@ -1,54 +1,70 @@
 using System.Threading;
 using System.Threading.Tasks;
+using ParallelGen.Backends;
 
 namespace ParallelGen.Internal;
 
-/// <summary>What the engines run: the work for one position of the input.</summary>
-internal interface IIndexBody
-{
-    void Execute(int index, CancellationToken cancellationToken);
-}
-
-/// <summary>What the async engine runs: the work for one position of the input.</summary>
-internal interface IAsyncIndexBody
-{
-    ValueTask ExecuteAsync(int index, CancellationToken cancellationToken);
-}
-
-// The user's body is a mutable field on purpose: a readonly field would make the JIT copy the struct per call.
+// The call bodies ParallelRunner hands to backends: each runs the user's generated struct on items[index] and stores
+// the result. The user's body is a mutable field on purpose: a readonly field would make the JIT copy the struct per call.
 #pragma warning disable IDE0044
 
-internal struct MapBody<TItem, TResult, TFunc>(TItem[] items, TResult[] results, TFunc func) : IIndexBody
+internal struct MapBody<TItem, TResult, TFunc>(TItem[] items, TResult[] results, TFunc func) : IParallelCallBody
     where TFunc : struct, IParallelFunc<TItem, TResult>
 {
     private TFunc _func = func;
 
+    public readonly bool IsAsync => false;
+
     public void Execute(int index, CancellationToken cancellationToken) =>
         results[index] = _func.Invoke(items[index], cancellationToken);
+
+    public ValueTask ExecuteAsync(int index, CancellationToken cancellationToken)
+    {
+        Execute(index, cancellationToken);
+        return default;
+    }
 }
 
-internal struct ForEachBody<TItem, TAction>(TItem[] items, TAction action) : IIndexBody
+internal struct ForEachBody<TItem, TAction>(TItem[] items, TAction action) : IParallelCallBody
     where TAction : struct, IParallelAction<TItem>
 {
     private TAction _action = action;
 
+    public readonly bool IsAsync => false;
+
     public void Execute(int index, CancellationToken cancellationToken) =>
         _action.Invoke(items[index], cancellationToken);
+
+    public ValueTask ExecuteAsync(int index, CancellationToken cancellationToken)
+    {
+        Execute(index, cancellationToken);
+        return default;
+    }
 }
 
-internal struct AsyncMapBody<TItem, TResult, TFunc>(TItem[] items, TResult[] results, TFunc func) : IAsyncIndexBody
+internal struct AsyncMapBody<TItem, TResult, TFunc>(TItem[] items, TResult[] results, TFunc func) : IParallelCallBody
     where TFunc : struct, IAsyncParallelFunc<TItem, TResult>
 {
     private TFunc _func = func;
+
+    public readonly bool IsAsync => true;
+
+    public void Execute(int index, CancellationToken cancellationToken) =>
+        ExecuteAsync(index, cancellationToken).AsTask().GetAwaiter().GetResult();
 
     public async ValueTask ExecuteAsync(int index, CancellationToken cancellationToken) =>
         results[index] = await _func.InvokeAsync(items[index], cancellationToken).ConfigureAwait(false);
 }
 
-internal struct AsyncForEachBody<TItem, TAction>(TItem[] items, TAction action) : IAsyncIndexBody
+internal struct AsyncForEachBody<TItem, TAction>(TItem[] items, TAction action) : IParallelCallBody
     where TAction : struct, IAsyncParallelAction<TItem>
 {
     private TAction _action = action;
+
+    public readonly bool IsAsync => true;
+
+    public void Execute(int index, CancellationToken cancellationToken) =>
+        ExecuteAsync(index, cancellationToken).AsTask().GetAwaiter().GetResult();
 
     public ValueTask ExecuteAsync(int index, CancellationToken cancellationToken) =>
         _action.InvokeAsync(items[index], cancellationToken);

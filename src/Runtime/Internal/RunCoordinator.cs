@@ -1,59 +1,35 @@
 using System;
 using System.Runtime.ExceptionServices;
-using System.Threading;
 using System.Threading.Tasks;
-using ParallelGen.Backends.Threads;
+using ParallelGen.Backends;
 
 namespace ParallelGen.Internal;
 
 /// <summary>
-/// The life of one parallel call, whatever runs the items: <c>workers</c> loops (<see cref="Work"/>) on dedicated
-/// threads — the calling thread being one of them for the synchronous API — a stop flag raised by cancellation, the
-/// timeout or the first failure, and the outcome decided once every loop has returned.
+/// Hosts a call's <c>workers</c> blocking loops (<see cref="Work"/>) on dedicated threads — the calling thread being
+/// one of them for the synchronous API — over the call's <see cref="CallLifecycle"/>, which owns the stop signal,
+/// the first failure, the timeout and the outcome.
 /// </summary>
 internal abstract class RunCoordinator
 {
     private readonly int _workers;
-    private readonly int _count;
-    private readonly TimeSpan? _timeout;
-    private readonly CancellationToken _userToken;
-    private readonly CancellationTokenSource _stopSource;
-    private readonly CancellationTokenRegistration _stopRegistration;
-
-    private volatile int _stop;
-    private int _completed;
     private int _active;
-    private Exception? _error;
-    private int _errorIndex = -1;
     private Exception? _failure;
-    private ManualResetEventSlim? _allDone;
+    private System.Threading.ManualResetEventSlim? _allDone;
     private TaskCompletionSource? _completion;
 
-    protected RunCoordinator(int count, int workers, TimeSpan? timeout, CancellationToken cancellationToken)
+    protected RunCoordinator(CallLifecycle lifecycle, int workers)
     {
-        _count = count;
+        Lifecycle = lifecycle;
         _workers = workers;
-        _timeout = timeout;
-        _userToken = cancellationToken;
-        _stopSource = cancellationToken.CanBeCanceled
-            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken)
-            : new CancellationTokenSource();
-        if (timeout is { } t)
-        {
-            _stopSource.CancelAfter(t);
-        }
-
-        _stopRegistration = _stopSource.Token.UnsafeRegister(static s => ((RunCoordinator)s!).OnStopSignal(), this);
+        lifecycle.SetStopHandler(OnStopRequested);
     }
 
+    /// <summary>The call's lifecycle: stop signal, completed count, failures.</summary>
+    protected CallLifecycle Lifecycle { get; }
+
     /// <summary>True once the call should start no more items.</summary>
-    protected bool Stopping => _stop != 0;
-
-    /// <summary>Cancelled by the caller's token, the timeout, or (if <see cref="CancelTokenOnFailure"/>) a failure.</summary>
-    protected CancellationToken StopToken => _stopSource.Token;
-
-    /// <summary>Whether a failure also cancels <see cref="StopToken"/> (which the running items may observe).</summary>
-    protected virtual bool CancelTokenOnFailure => true;
+    protected bool Stopping => Lifecycle.IsStopping;
 
     /// <summary>Runs the call with the calling thread as one of the loops, and throws its outcome.</summary>
     internal void Run()
@@ -61,7 +37,7 @@ internal abstract class RunCoordinator
         _active = _workers;
         if (_workers > 1)
         {
-            _allDone = new ManualResetEventSlim(false);
+            _allDone = new System.Threading.ManualResetEventSlim(false);
             for (int i = 1; i < _workers; i++)
             {
                 WorkerThreadPool.Run(static s => ((RunCoordinator)s!).WorkerMain(), this);
@@ -103,37 +79,6 @@ internal abstract class RunCoordinator
     {
     }
 
-    /// <summary>Counts finished items (for the timeout message).</summary>
-    protected void AddCompleted(int items) => Interlocked.Add(ref _completed, items);
-
-    /// <summary>Records the first failure, with the index of its item, and stops the call.</summary>
-    protected void Fail(int index, Exception exception)
-    {
-        if (Interlocked.CompareExchange(ref _error, exception, null) is null)
-        {
-            _errorIndex = index;
-        }
-
-        _stop = 1;
-        if (CancelTokenOnFailure)
-        {
-            try
-            {
-                _stopSource.Cancel();
-            }
-            catch (AggregateException)
-            {
-                // A callback the user registered on the token threw; the body's exception is the one that matters.
-            }
-        }
-    }
-
-    private void OnStopSignal()
-    {
-        _stop = 1;
-        OnStopRequested();
-    }
-
     private void WorkerMain()
     {
         try
@@ -142,11 +87,11 @@ internal abstract class RunCoordinator
         }
         catch (Exception ex)
         {
-            Fail(-1, ex);
+            Lifecycle.Fail(-1, ex);
         }
         finally
         {
-            if (Interlocked.Decrement(ref _active) == 0)
+            if (System.Threading.Interlocked.Decrement(ref _active) == 0)
             {
                 OnAllDone();
             }
@@ -155,28 +100,32 @@ internal abstract class RunCoordinator
 
     private void OnAllDone()
     {
-        // Decided before the token source is disposed: a timeout is recognised by its cancellation.
-        _failure = Outcome.GetFailure(
-            _error, _errorIndex, _userToken, _stopSource.IsCancellationRequested, _timeout, Volatile.Read(ref _completed), _count);
-        _stopRegistration.Dispose();
-        _stopSource.Dispose();
+        _failure = Lifecycle.Finish();
         OnFinished();
-
         if (_completion is null)
         {
             _allDone?.Set();
         }
-        else if (_failure is OperationCanceledException && _userToken.IsCancellationRequested)
+        else
         {
-            _completion.SetCanceled(_userToken);
+            Complete(_completion, Lifecycle, _failure);
         }
-        else if (_failure is not null)
+    }
+
+    /// <summary>Publishes an outcome to a task: cancelled by the caller's token, faulted, or done.</summary>
+    internal static void Complete(TaskCompletionSource completion, CallLifecycle lifecycle, Exception? failure)
+    {
+        if (lifecycle.IsCallerCancellation(failure))
         {
-            _completion.SetException(_failure);
+            completion.SetCanceled(lifecycle.CallerToken);
+        }
+        else if (failure is not null)
+        {
+            completion.SetException(failure);
         }
         else
         {
-            _completion.SetResult();
+            completion.SetResult();
         }
     }
 }

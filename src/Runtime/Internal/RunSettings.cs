@@ -7,12 +7,8 @@ internal readonly record struct RunSettings(int Jobs, int BatchSize, TimeSpan? T
 {
     internal static RunSettings Resolve(ParallelDefaults defaults, ParallelizeOptions? options)
     {
+        // Whether a backend is registered for the value is the registry's question (ParallelBackendRegistry.Get).
         Backend backend = options?.Backend ?? defaults.Backend;
-        if (backend is not (Backend.Threads or Backend.Processes))
-        {
-            throw new ArgumentOutOfRangeException(nameof(ParallelizeOptions.Backend), backend, "Unknown backend.");
-        }
-
         int jobs = ResolveJobs(options?.Jobs ?? defaults.Jobs);
 
         int batchSize = options?.BatchSize ?? defaults.BatchSize;

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
-using ParallelGen.Backends.Threads;
+using ParallelGen.Internal;
 
 namespace ParallelGen;
 

@@ -9,6 +9,7 @@ using System.Runtime.ExceptionServices;
 using System.Threading;
 using MessagePack;
 using MessagePack.Formatters;
+using ParallelGen.Backends;
 using ParallelGen.Internal;
 
 namespace ParallelGen.Backends.Processes;
@@ -27,31 +28,30 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
     private readonly bool _spin;
     private readonly BatchSizer _sizer;
     private readonly ParallelizeOptions? _options;
-    private readonly ProgressTracker? _progress;
     private readonly HashSet<WorkerProcess> _busy = [];
     private readonly bool _cooperative;
 
     private long _next;
 
-    internal ProcessRun(TItem[] items, TResult[]? results, string methodId, Assembly assembly, int workers, RunSettings settings, ParallelizeOptions? options, ProgressTracker? progress, CancellationToken cancellationToken)
-        : base(items.Length, workers, settings.Timeout, cancellationToken)
+    /// <summary>
+    /// A call's lifecycle without cancelling the token on failure: an item's exception stops dispatch, but batches
+    /// already running in other workers finish.
+    /// </summary>
+    internal ProcessRun(ParallelCall<TItem, TResult> call, RemoteMethod remote)
+        : base(call.StartLifecycle(cancelTokenOnFailure: false), call.Workers)
     {
-        _items = items;
-        _results = results;
-        _methodId = methodId;
-        _pool = ProcessPool.For(assembly);
-        _cooperative = ProcessWorker.ObservesCancellation(methodId);
+        _items = call.Items;
+        _results = call.Results;
+        _methodId = remote.MethodId;
+        _pool = ProcessPool.For(remote.Assembly);
+        _cooperative = remote.ObservesCancellation;
         ProcessSerializer.Prewarm<TItem, TResult>();
 
         // Each worker and its dispatcher make two busy threads; poll-before-block only pays while they fit the cores.
-        _spin = 2 * workers <= Environment.ProcessorCount;
-        _sizer = new BatchSizer(settings.BatchSize, workers);
-        _options = options;
-        _progress = progress;
+        _spin = 2 * call.Workers <= Environment.ProcessorCount;
+        _sizer = new BatchSizer(call.BatchSize, call.Workers);
+        _options = call.Options;
     }
-
-    /// <summary>An item's exception stops dispatch, but batches already running in other workers finish.</summary>
-    protected override bool CancelTokenOnFailure => false;
 
     protected override void Work() => Dispatch();
 
@@ -106,8 +106,7 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
                 {
                     case Reply.Done:
                         _sizer.Record(count, Stopwatch.GetElapsedTime(started).TotalSeconds);
-                        AddCompleted(count);
-                        _progress?.Add(count);
+                        Lifecycle.AddCompleted(count);
                         worker.ItemsDone += count;
                         if (ShouldRecycle(worker))
                         {
@@ -251,7 +250,7 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
                         var errorReader = new MessagePackReader(payload);
                         int index = errorReader.ReadInt32();
                         Exception error = RebuildException(ref errorReader, worker.ProcessId);
-                        Fail(index >= 0 ? start + index : start, error);
+                        Lifecycle.Fail(index >= 0 ? start + index : start, error);
                         return Reply.Failed;
 
                     default:
@@ -314,7 +313,7 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
             : $"items {start}–{start + count - 1}";
         if (killReason == "item timeout")
         {
-            Fail(start, new TimeoutException(
+            Lifecycle.Fail(start, new TimeoutException(
                 $"{items} did not finish within the item timeout of {_options!.ItemTimeout}; ParallelGen worker process {worker.ProcessId} was killed."));
             return false;
         }
@@ -328,7 +327,7 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
             $"ParallelGen worker process {worker.ProcessId} died while running {items}: exit code {exit}" +
             (attempt > 0 ? $", after {attempt} retr{(attempt == 1 ? "y" : "ies")}" : "") + "." +
             (stderr.Length > 0 ? $" Its last standard error lines:{Environment.NewLine}{stderr}" : "");
-        Fail(start, new WorkerCrashedException(message, Enumerable.Range(start, count).ToArray(), worker.ProcessId, exitCode, signal, stderr));
+        Lifecycle.Fail(start, new WorkerCrashedException(message, Enumerable.Range(start, count).ToArray(), worker.ProcessId, exitCode, signal, stderr));
         return false;
     }
 

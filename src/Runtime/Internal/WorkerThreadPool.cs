@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 
-namespace ParallelGen.Backends.Threads;
+namespace ParallelGen.Internal;
 
 /// <summary>
 /// Dedicated worker threads, reused across calls. The .NET thread pool injects threads slowly when its threads block,
@@ -15,10 +15,6 @@ internal static class WorkerThreadPool
 
     private static readonly object s_lock = new();
     private static readonly Stack<Worker> s_idle = new();
-    private static int s_created;
-
-    /// <summary>How many worker threads were created since start-up (for tests and diagnostics).</summary>
-    internal static int CreatedCount => Volatile.Read(ref s_created);
 
     /// <summary>Runs <paramref name="work"/> on an idle worker thread, starting one when none is idle.</summary>
     internal static void Run(Action<object?> work, object? state)
@@ -66,7 +62,6 @@ internal static class WorkerThreadPool
                 IsBackground = true,
                 Name = "ParallelGen worker",
             };
-            Interlocked.Increment(ref s_created);
             thread.UnsafeStart(this);
         }
 

@@ -1,10 +1,10 @@
 using System;
 using System.Threading;
 
-namespace ParallelGen.Backends.Processes;
+namespace ParallelGen.Internal;
 
 /// <summary>
-/// joblib's automatic batching for the process backend: batches start at one item and grow (fast) while a batch
+/// joblib's automatic batching, for backends where every batch costs a round trip (the process backend): batches start at one item and grow (fast) while a batch
 /// takes less than <see cref="MinIdealSeconds"/>, shrink when one takes more than <see cref="MaxIdealSeconds"/>,
 /// and are capped by what remains divided by twice the workers, so that the end of a call is dealt out in small
 /// batches and no worker straggles. A size is never above <see cref="MaxBatch"/>, bounding the items in flight.

@@ -1,0 +1,140 @@
+using System;
+using System.Threading;
+using ParallelGen.Internal;
+
+namespace ParallelGen.Backends;
+
+/// <summary>
+/// The life of one parallel call, whatever runs its items: a stop signal raised by the caller's token, the timeout or
+/// the first failure; the count of finished items (and progress); and the outcome, decided once when every loop has
+/// returned. Sync and async runs, and every backend, share it, so these rules are written once.
+/// </summary>
+/// <remarks>Create one with <see cref="ParallelCall{TItem, TResult}.StartLifecycle"/>.</remarks>
+public sealed class CallLifecycle
+{
+    private readonly int _count;
+    private readonly TimeSpan? _timeout;
+    private readonly CancellationToken _userToken;
+    private readonly bool _cancelTokenOnFailure;
+    private readonly ProgressTracker? _progress;
+    private readonly CancellationTokenSource _stopSource;
+    private readonly CancellationTokenRegistration _stopRegistration;
+
+    private volatile int _stop;
+    private int _completed;
+    private Exception? _error;
+    private int _errorIndex = -1;
+    private Action? _onStop;
+    private int _finished;
+
+    internal CallLifecycle(int count, TimeSpan? timeout, CancellationToken cancellationToken, bool cancelTokenOnFailure, ProgressTracker? progress)
+    {
+        _count = count;
+        _timeout = timeout;
+        _userToken = cancellationToken;
+        _cancelTokenOnFailure = cancelTokenOnFailure;
+        _progress = progress;
+        _stopSource = cancellationToken.CanBeCanceled
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken)
+            : new CancellationTokenSource();
+        if (timeout is { } t)
+        {
+            _stopSource.CancelAfter(t);
+        }
+
+        _stopRegistration = _stopSource.Token.UnsafeRegister(static s => ((CallLifecycle)s!).OnStopSignal(), this);
+    }
+
+    /// <summary>True once the call should start no more items.</summary>
+    public bool IsStopping => _stop != 0;
+
+    /// <summary>
+    /// The token running items get: cancelled by the caller's token, the timeout, or (when the lifecycle was started
+    /// with <c>cancelTokenOnFailure</c>) the first failure.
+    /// </summary>
+    public CancellationToken StopToken => _stopSource.Token;
+
+    /// <summary>How many items have finished.</summary>
+    public int Completed => Volatile.Read(ref _completed);
+
+    /// <summary>
+    /// Called once when the stop token is cancelled (the caller's cancellation, the timeout, or a failure that cancels
+    /// the token): a backend that can interrupt running items (kill a process) does it here. Set it before the call starts.
+    /// </summary>
+    /// <param name="onStop">The callback.</param>
+    public void SetStopHandler(Action onStop) => _onStop = onStop;
+
+    /// <summary>Counts finished items and reports them as progress.</summary>
+    /// <param name="items">How many items just finished.</param>
+    public void AddCompleted(int items)
+    {
+        if (items > 0)
+        {
+            Interlocked.Add(ref _completed, items);
+            _progress?.Add(items);
+        }
+    }
+
+    /// <summary>Records a failure (the first one wins, with the index of its item) and stops the call.</summary>
+    /// <param name="index">The failed item's position in the input, or -1 when no item is to blame.</param>
+    /// <param name="exception">What was thrown.</param>
+    public void Fail(int index, Exception exception)
+    {
+        if (Interlocked.CompareExchange(ref _error, exception, null) is null)
+        {
+            _errorIndex = index;
+        }
+
+        _stop = 1;
+        if (_cancelTokenOnFailure)
+        {
+            try
+            {
+                _stopSource.Cancel();
+            }
+            catch (AggregateException)
+            {
+                // A callback the user registered on the token threw; the body's exception is the one that matters.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Ends the lifecycle once every loop has returned and gives the exception the call ends with, or
+    /// <see langword="null"/> when it succeeded: a body's own exception wins (with its item index), then the caller's
+    /// cancellation, then the timeout. Call it once.
+    /// </summary>
+    /// <returns>The failure, or <see langword="null"/>.</returns>
+    public Exception? Finish()
+    {
+        if (Interlocked.Exchange(ref _finished, 1) != 0)
+        {
+            throw new InvalidOperationException("The call's lifecycle was already finished.");
+        }
+
+        // Decided before the token source is disposed: a timeout is recognised by its cancellation.
+        Exception? failure = Outcome.GetFailure(
+            _error, _errorIndex, _userToken, _stopSource.IsCancellationRequested, _timeout, Completed, _count);
+        _stopRegistration.Dispose();
+        _stopSource.Dispose();
+        return failure;
+    }
+
+    /// <summary>
+    /// Whether a failure returned by <see cref="Finish"/> means the caller cancelled (a task should end cancelled
+    /// rather than faulted).
+    /// </summary>
+    /// <param name="failure">The failure.</param>
+    /// <returns><see langword="true"/> for a cancellation by the caller's token.</returns>
+    public bool IsCallerCancellation(Exception? failure) =>
+        failure is OperationCanceledException && _userToken.IsCancellationRequested;
+
+    /// <summary>The caller's token (for completing a task as cancelled).</summary>
+    internal CancellationToken CallerToken => _userToken;
+
+    private void OnStopSignal()
+    {
+        _stop = 1;
+        _onStop?.Invoke();
+    }
+}
