@@ -1,5 +1,6 @@
 using System;
 using System.Threading;
+using System.Threading.Tasks;
 using ParallelGen.Internal;
 
 namespace ParallelGen.Backends;
@@ -121,16 +122,27 @@ public sealed class CallLifecycle
     }
 
     /// <summary>
-    /// Whether a failure returned by <see cref="Finish"/> means the caller cancelled (a task should end cancelled
-    /// rather than faulted).
+    /// <see cref="Finish()"/>, published to a task: cancelled when the caller's token stopped the call, faulted with
+    /// the failure, or completed.
     /// </summary>
-    /// <param name="failure">The failure.</param>
-    /// <returns><see langword="true"/> for a cancellation by the caller's token.</returns>
-    public bool IsCallerCancellation(Exception? failure) =>
-        failure is OperationCanceledException && _userToken.IsCancellationRequested;
-
-    /// <summary>The caller's token (for completing a task as cancelled).</summary>
-    internal CancellationToken CallerToken => _userToken;
+    /// <param name="completion">The task's source.</param>
+    public void Finish(TaskCompletionSource completion)
+    {
+        ArgumentNullException.ThrowIfNull(completion);
+        Exception? failure = Finish();
+        if (failure is OperationCanceledException && _userToken.IsCancellationRequested)
+        {
+            completion.SetCanceled(_userToken);
+        }
+        else if (failure is not null)
+        {
+            completion.SetException(failure);
+        }
+        else
+        {
+            completion.SetResult();
+        }
+    }
 
     private void OnStopSignal()
     {

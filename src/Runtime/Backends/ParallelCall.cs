@@ -76,7 +76,7 @@ public sealed class ParallelCall<TItem, TResult>
     /// Whether a failure also cancels <see cref="CallLifecycle.StopToken"/>, which running items observe (in-process
     /// backends); out-of-process backends let running batches finish.
     /// </param>
-    /// <returns>The lifecycle; call <see cref="CallLifecycle.Finish"/> once every loop has returned.</returns>
+    /// <returns>The lifecycle; call <see cref="CallLifecycle.Finish()"/> once every loop has returned.</returns>
     public CallLifecycle StartLifecycle(bool cancelTokenOnFailure = true) =>
         new(Items.Length, Timeout, CancellationToken, cancelTokenOnFailure, _progress);
 

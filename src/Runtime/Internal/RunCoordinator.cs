@@ -100,32 +100,16 @@ internal abstract class RunCoordinator
 
     private void OnAllDone()
     {
-        _failure = Lifecycle.Finish();
-        OnFinished();
         if (_completion is null)
         {
+            _failure = Lifecycle.Finish();
+            OnFinished();
             _allDone?.Set();
         }
         else
         {
-            Complete(_completion, Lifecycle, _failure);
-        }
-    }
-
-    /// <summary>Publishes an outcome to a task: cancelled by the caller's token, faulted, or done.</summary>
-    internal static void Complete(TaskCompletionSource completion, CallLifecycle lifecycle, Exception? failure)
-    {
-        if (lifecycle.IsCallerCancellation(failure))
-        {
-            completion.SetCanceled(lifecycle.CallerToken);
-        }
-        else if (failure is not null)
-        {
-            completion.SetException(failure);
-        }
-        else
-        {
-            completion.SetResult();
+            OnFinished();
+            Lifecycle.Finish(_completion);
         }
     }
 }

@@ -1,0 +1,199 @@
+using ParallelGen.Backends;
+
+namespace ParallelGen.Tests.Contract;
+
+/// <summary>
+/// What every backend promises, written once and run over every registered backend (joblib runs its suite over
+/// <c>ALL_VALID_BACKENDS</c>): a backend is done when it passes these. Observations are made from inside the calls
+/// (files they leave, values they return), never by timing the call.
+/// </summary>
+[Collection(nameof(ProcessCollection))]
+public sealed class BackendContractTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("pg-contract-").FullName;
+
+    public static TheoryData<int> Backends => new(ParallelBackendRegistry.Registered.Select(b => (int)b));
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private static ParallelizeOptions On(int backend) => new() { Backend = (Backend)backend };
+
+    private int Started => Directory.GetFiles(_directory, "started-*").Length;
+
+    [Fact]
+    public void The_suite_covers_the_built_in_backends_and_the_test_only_one()
+    {
+        Assert.Equal([Backend.Threads, Backend.Processes, InlineBackend.Value], ParallelBackendRegistry.Registered);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task Results_keep_input_order_when_items_finish_out_of_order(int backend)
+    {
+        var items = Enumerable.Range(0, 30).Select(i => (i, (30 - i) % 3)).ToArray();
+        long[] expected = [.. Enumerable.Range(0, 30).Select(i => (long)i * i)];
+
+        Assert.Equal(expected, ContractTargets.SquareParallel(items, On(backend)));
+        Assert.Equal(expected, await ContractTargets.SquareParallelAsync(items, On(backend)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void Empty_input_makes_no_call_null_input_throws_and_a_cancelled_token_starts_nothing(int backend)
+    {
+        Assert.Empty(ContractTargets.StepParallel([], On(backend)));
+        Assert.Throws<ArgumentNullException>(() => ContractTargets.StepParallel(null!, On(backend)));
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            ContractTargets.StepParallel([(0, _directory, -1, 0)], On(backend), new CancellationToken(true)));
+        Assert.Equal(0, Started);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task First_exception_keeps_its_original_type_message_and_item_index(int backend)
+    {
+        var ex = Assert.Throws<ContractException>(() =>
+            ContractTargets.StepParallel(Enumerable.Range(0, 20).Select(i => (i, _directory, 7, 0)), On(backend)));
+        Assert.Equal("item 7 failed", ex.Message);
+        Assert.Equal(7, ex.GetParallelItemIndex());
+
+        var asyncEx = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            ContractTargets.FailParallelAsync(Enumerable.Range(0, 6).Select(i => (i, 2)), On(backend)));
+        Assert.Equal("async item 2", asyncEx.Message);
+        Assert.Equal(2, asyncEx.GetParallelItemIndex());
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void Dispatch_stops_after_a_failure(int backend)
+    {
+        Assert.Throws<ContractException>(() =>
+            ContractTargets.StepParallel(Enumerable.Range(0, 300).Select(i => (i, _directory, 5, 2)), On(backend)));
+
+        // Items 0-5 started; after the failure only calls already running finish. Without the stop it would be 300.
+        Assert.InRange(Started, 6, 60);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task Cancellation_stops_the_call_with_the_callers_token(int backend)
+    {
+        using var cts = new CancellationTokenSource();
+        Task watcher = CancelWhenStarted(cts, 3);
+
+        var ex = Assert.ThrowsAny<OperationCanceledException>(() =>
+            ContractTargets.StepParallel(Enumerable.Range(0, 300).Select(i => (i, _directory, -1, 20)), On(backend), cts.Token));
+        await watcher;
+
+        Assert.Equal(cts.Token, ex.CancellationToken);
+        Assert.InRange(Started, 3, 60);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task Cancellation_of_the_async_api_cancels_its_task(int backend)
+    {
+        using var cts = new CancellationTokenSource();
+        Task watcher = CancelWhenStarted(cts, 3);
+
+        Task<int[]> task = ContractTargets.StepParallelAsync(Enumerable.Range(0, 300).Select(i => (i, _directory, -1, 20)), On(backend), cts.Token);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => task);
+        await watcher;
+
+        Assert.True(task.IsCanceled);
+        Assert.InRange(Started, 3, 60);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void Timeout_throws_TimeoutException_and_starts_no_more_items(int backend)
+    {
+        var options = new ParallelizeOptions { Backend = (Backend)backend, Timeout = TimeSpan.FromMilliseconds(300) };
+
+        var ex = Assert.Throws<TimeoutException>(() =>
+            ContractTargets.StepParallel(Enumerable.Range(0, 1000).Select(i => (i, _directory, -1, 20)), options));
+
+        Assert.Contains("of 1000 items had completed", ex.Message);
+        Assert.InRange(Started, 0, 999);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void Progress_counts_every_item_once_in_increasing_reports(int backend)
+    {
+        var progress = new RecordingProgress<ParallelProgress>();
+        var options = new ParallelizeOptions { Backend = (Backend)backend, Progress = progress, BatchSize = 7 };
+
+        ContractTargets.SquareParallel(Enumerable.Range(0, 200).Select(i => (i, 0)), options);
+
+        IReadOnlyList<ParallelProgress> reports = progress.Reports;
+        Assert.NotEmpty(reports);
+        Assert.All(reports, r => Assert.Equal(200, r.Total));
+        Assert.Equal(reports.Select(r => r.Completed).Order(), reports.Select(r => r.Completed));
+        Assert.Equal(reports.Count, reports.Select(r => r.Completed).Distinct().Count());
+        Assert.Equal(200, reports[^1].Completed);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void A_call_made_inside_a_body_runs_sequentially_on_the_bodys_thread(int backend)
+    {
+        Assert.Equal([1, 1, 1, 1], ContractTargets.OuterParallel(Enumerable.Range(0, 4), On(backend)));
+        Assert.False(ParallelContext.IsInParallelBody);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void Exactly_the_backends_worker_count_of_calls_run_at_once(int backend)
+    {
+        int expected = ParallelBackendRegistry.Get((Backend)backend).GetWorkerCount(jobs: 2, itemCount: 12);
+        Assert.InRange(expected, 1, 2);
+
+        int[] seen = ContractTargets.OverlapParallel(Enumerable.Range(0, 12).Select(i => (i, _directory, expected)), On(backend));
+
+        Assert.All(seen, n => Assert.InRange(n, 1, expected));
+        Assert.Equal(expected, seen.Max());
+    }
+
+    private Task CancelWhenStarted(CancellationTokenSource cts, int started) => Task.Run(async () =>
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (Started < started && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(1);
+        }
+
+        await cts.CancelAsync();
+    });
+}
+
+/// <summary>The door itself: registration and the error for a value nobody registered.</summary>
+public sealed class BackendRegistryTests
+{
+    [Fact]
+    public void A_call_for_an_unregistered_backend_fails_with_a_clear_error()
+    {
+        var ex = Assert.Throws<NotSupportedException>(() =>
+            ContractTargets.SquareParallel([(1, 0)], new ParallelizeOptions { Backend = (Backend)77 }));
+
+        Assert.Contains("No parallel backend is registered for Backend value 77", ex.Message);
+        Assert.Contains("ParallelBackendRegistry.Register", ex.Message);
+        Assert.False(ParallelBackendRegistry.IsRegistered((Backend)77));
+    }
+
+    [Fact]
+    public void Built_in_backends_cannot_be_replaced()
+    {
+        Assert.Throws<ArgumentException>(() => ParallelBackendRegistry.Register(Backend.Threads, new InlineBackend()));
+        Assert.Throws<ArgumentException>(() => ParallelBackendRegistry.Register(Backend.Processes, new InlineBackend()));
+        Assert.Throws<ArgumentNullException>(() => ParallelBackendRegistry.Register((Backend)78, null!));
+    }
+
+    [Fact]
+    public void A_method_without_a_remote_identity_cannot_go_to_a_remote_backend()
+    {
+        var ex = Assert.Throws<NotSupportedException>(() =>
+            ContractTargets.InnerParallel([1], new ParallelizeOptions { Backend = Backend.Processes }));
+        Assert.Contains("[Parallelize(Backend = Backend.Processes)]", ex.Message);
+    }
+}
