@@ -44,7 +44,7 @@ public sealed class ParallelizeGenerator : IIncrementalGenerator
                 }
             }
 
-            var processMethods = all.Where(m => m.Backend == 1).GroupBy(m => m.HintName).Select(g => g.First()).ToList();
+            var processMethods = all.Where(m => m.Backend.IsRemote).GroupBy(m => m.HintName).Select(g => g.First()).ToList();
             if (processMethods.Count > 0)
             {
                 spc.AddSource("ParallelGen.ProcessRegistry.g.cs", SourceEmitter.EmitProcessRegistry(processMethods));

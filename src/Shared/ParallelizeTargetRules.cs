@@ -55,10 +55,10 @@ internal static class ParallelizeTargetRules
     public const string ReasonProperty = "Reason";
 
     /// <summary>Reads the attribute's named arguments (defaults where absent or erroneous).</summary>
-    public static void ReadArguments(AttributeData attribute, out int jobs, out int backend, out int batchSize)
+    public static void ReadArguments(AttributeData attribute, out int jobs, out BackendKind backend, out int batchSize)
     {
         jobs = -1;
-        backend = 0;
+        backend = BackendKind.Threads;
         batchSize = 0;
         foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
         {
@@ -73,7 +73,7 @@ internal static class ParallelizeTargetRules
                     jobs = j;
                     break;
                 case "Backend" when argument.Value.Value is int b:
-                    backend = b;
+                    backend = BackendKind.FromValue(b);
                     break;
                 case "BatchSize" when argument.Value.Value is int s:
                     batchSize = s;
@@ -222,7 +222,7 @@ internal static class ParallelizeTargetRules
             problems.Add(new TargetProblem(TargetProblemKind.ExistingMemberClash, existing));
         }
 
-        ReadArguments(attribute, out int jobs, out int backend, out int batchSize);
+        ReadArguments(attribute, out int jobs, out BackendKind backend, out int batchSize);
         if (jobs == 0)
         {
             problems.Add(new TargetProblem(
@@ -237,32 +237,33 @@ internal static class ParallelizeTargetRules
                 $"BatchSize = {batchSize} is negative; use 0 for automatic batching or a positive number of items"));
         }
 
-        if (backend == 1)
+        if (backend.IsRemote)
         {
-            ValidateProcessBackend(method, problems);
+            ValidateRemoteBackend(method, backend, problems);
         }
 
         return problems;
     }
 
     /// <summary>
-    /// Backend.Processes: a worker process has no instance to call an instance method on, and calls the method from a
-    /// generated module initializer, which needs it (and every type around it) internal or public and non-generic.
+    /// A remote backend (<see cref="BackendKind.IsRemote"/>): a worker in another process has no instance to call an
+    /// instance method on, and calls the method from a generated module initializer, which needs it (and every type
+    /// around it) internal or public and non-generic.
     /// </summary>
-    private static void ValidateProcessBackend(IMethodSymbol method, List<TargetProblem> problems)
+    private static void ValidateRemoteBackend(IMethodSymbol method, BackendKind backend, List<TargetProblem> problems)
     {
         if (!method.IsStatic)
         {
             problems.Add(new TargetProblem(
                 TargetProblemKind.ProcessesInstanceMethod,
-                "Backend.Processes runs the method in another process, which has no instance to call it on; make the method static"));
+                $"{backend.DisplayName} runs the method in another process, which has no instance to call it on; make the method static"));
         }
 
         if (!IsAtLeastInternal(method.DeclaredAccessibility))
         {
             problems.Add(new TargetProblem(
                 TargetProblemKind.ProcessesInaccessible,
-                $"Backend.Processes calls the method from generated registration code, so it must be internal or public, not {AccessibilityText(method.DeclaredAccessibility)}"));
+                $"{backend.DisplayName} calls the method from generated registration code, so it must be internal or public, not {AccessibilityText(method.DeclaredAccessibility)}"));
         }
 
         for (INamedTypeSymbol? t = method.ContainingType; t is not null; t = t.ContainingType)
@@ -271,7 +272,7 @@ internal static class ParallelizeTargetRules
             {
                 problems.Add(new TargetProblem(
                     TargetProblemKind.ProcessesGenericType,
-                    $"Backend.Processes needs a non-generic containing type, but '{t.Name}' is generic; move the method to a non-generic type"));
+                    $"{backend.DisplayName} needs a non-generic containing type, but '{t.Name}' is generic; move the method to a non-generic type"));
                 break;
             }
 
@@ -279,7 +280,7 @@ internal static class ParallelizeTargetRules
             {
                 problems.Add(new TargetProblem(
                     TargetProblemKind.ProcessesInaccessible,
-                    $"Backend.Processes calls the method from generated registration code, so its containing type '{t.Name}' must be internal or public"));
+                    $"{backend.DisplayName} calls the method from generated registration code, so its containing type '{t.Name}' must be internal or public"));
                 break;
             }
         }

@@ -17,8 +17,6 @@ namespace ParallelGen.Analyzers;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ProcessBackendAnalyzer : DiagnosticAnalyzer, IParallelRule
 {
-    private const int ProcessesBackend = 1;
-
     /// <inheritdoc/>
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.NotSerializable, DiagnosticDescriptors.ProcessStaticState);
@@ -86,10 +84,11 @@ public sealed class ProcessBackendAnalyzer : DiagnosticAnalyzer, IParallelRule
     string IParallelRule.DescribePlace(DiagnosticDescriptor descriptor, string? callee) =>
         callee is null ? string.Empty : $" (used in '{callee}', called from this method)";
 
+    /// <summary>Whether the method's calls may run in another process (any remote backend, not only Backend.Processes).</summary>
     private static bool UsesProcesses(AttributeData attribute)
     {
-        ParallelizeTargetRules.ReadArguments(attribute, out _, out int backend, out _);
-        return backend == ProcessesBackend;
+        ParallelizeTargetRules.ReadArguments(attribute, out _, out BackendKind backend, out _);
+        return backend.IsRemote;
     }
 
     private static void AnalyzeSignature(IMethodSymbol method, SymbolAnalysisContext context)

@@ -14,7 +14,6 @@ internal static class SourceEmitter
     private const string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"" + GeneratorName + "\", \"" + GeneratorVersion + "\")]";
     private const string Token = "global::System.Threading.CancellationToken";
     private const string Options = "global::ParallelGen.ParallelizeOptions";
-    private const int ProcessesBackend = 1;
 
     public static string Emit(in MethodToGenerate m)
     {
@@ -51,7 +50,7 @@ internal static class SourceEmitter
         string modifiers = m.Accessibility + (m.IsStatic ? " static" : "");
         string itemType = ItemType(m);
         string body = m.IsStatic ? $"new {m.BodyTypeName}()" : $"new {m.BodyTypeName}(this)";
-        string defaults = $"new global::ParallelGen.ParallelDefaults({m.Jobs}, {BackendText(m.Backend)}, {m.BatchSize})";
+        string defaults = $"new global::ParallelGen.ParallelDefaults({m.Jobs}, {m.Backend.Expression}, {m.BatchSize})";
         bool countOnly = m.ItemParameters.Count == 0;
         string itemsParameter = countOnly ? "int count" : $"global::System.Collections.Generic.IEnumerable<{itemType}> items";
         string itemsArgument = countOnly ? "global::System.Linq.Enumerable.Range(0, count)" : "items";
@@ -103,8 +102,8 @@ internal static class SourceEmitter
         bool countOnly = m.ItemParameters.Count == 0;
         bool returnsValues = m.ReturnKind is ReturnKind.Value or ReturnKind.AwaitableValue;
         string what = countOnly ? "<paramref name=\"count\"/> times" : "once for every item";
-        string where = m.Backend == ProcessesBackend
-            ? JobsText(m.Jobs, offCaller: true) + ", in worker processes (Backend.Processes)"
+        string where = m.Backend.IsRemote
+            ? JobsText(m.Jobs, offCaller: true) + (m.Backend == Shared.BackendKind.Processes ? ", in worker processes (Backend.Processes)" : $", outside this process ({m.Backend.DisplayName})")
             : JobsText(m.Jobs, asyncApi || m.ReturnKind is ReturnKind.Awaitable or ReturnKind.AwaitableValue);
 
         w.Line("/// <summary>");
@@ -170,7 +169,7 @@ internal static class SourceEmitter
         w.Line($"/// <summary>Calls {m.MethodName.TrimStart('@')} for one item; the loop body of the methods above.</summary>");
         w.Line(GeneratedCode);
         w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
-        EmitInvoker(w, m, itemType, m.BodyTypeName, processBody: m.Backend == ProcessesBackend);
+        EmitInvoker(w, m, itemType, m.BodyTypeName, processBody: m.Backend.IsRemote);
     }
 
     /// <summary>A struct that calls the method for one item: the body the runner inlines.</summary>
@@ -319,13 +318,6 @@ internal static class SourceEmitter
 
         return string.Join(", ", arguments);
     }
-
-    private static string BackendText(int backend) => backend switch
-    {
-        0 => "global::ParallelGen.Backend.Threads",
-        1 => "global::ParallelGen.Backend.Processes",
-        _ => $"(global::ParallelGen.Backend){backend}",
-    };
 
     private static string JobsText(int jobs, bool offCaller) => jobs switch
     {

@@ -42,7 +42,7 @@ internal readonly record struct MethodToGenerate(
     string ResultType,
     bool ReturnsValueTask,
     int Jobs,
-    int Backend,
+    ParallelGen.Shared.BackendKind Backend,
     int BatchSize,
     string DocumentationId,
     string DisplayName,

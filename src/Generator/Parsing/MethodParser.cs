@@ -52,7 +52,7 @@ internal static class MethodParser
         }
 
         INamedTypeSymbol containing = method.ContainingType;
-        ParallelizeTargetRules.ReadArguments(attribute, out int jobs, out int backend, out int batchSize);
+        ParallelizeTargetRules.ReadArguments(attribute, out int jobs, out BackendKind backend, out int batchSize);
 
         var parameters = method.Parameters.ToList();
         bool passesToken = parameters.Count > 0 && ParallelizeTargetRules.IsCancellationToken(parameters[parameters.Count - 1].Type);

@@ -1,0 +1,37 @@
+using Microsoft.CodeAnalysis;
+
+namespace ParallelGen.Generator.Tests;
+
+/// <summary>The generator asks one question of the backend, "is it remote?", so an unnamed remote value is handled like Backend.Processes.</summary>
+public class RemoteBackendKindTests
+{
+    [Fact]
+    public void A_remote_backend_value_gets_a_remote_identity_and_worker_registration()
+    {
+        var (result, _, diagnostics) = GeneratorHarness.Run("""
+            using ParallelGen;
+            namespace Demo;
+            /// <summary>Work.</summary>
+            public static partial class Work
+            {
+                /// <summary>Squares.</summary>
+                [Parallelize(Backend = (Backend)2)]
+                public static int Square(int x) => x * x;
+
+                /// <summary>Cubes.</summary>
+                [Parallelize]
+                public static int Cube(int x) => x * x * x;
+            }
+            """);
+
+        Assert.Empty(diagnostics.Problems());
+        string square = result.GeneratedSources.Single(s => s.HintName.Contains("Square", StringComparison.Ordinal)).SourceText.ToString();
+        string cube = result.GeneratedSources.Single(s => s.HintName.Contains("Cube", StringComparison.Ordinal)).SourceText.ToString();
+        Assert.Contains("(global::ParallelGen.Backend)2", square);
+        Assert.Contains("outside this process ((Backend)2)", square);
+        Assert.Contains("global::ParallelGen.IProcessBody", square);
+        Assert.DoesNotContain("global::ParallelGen.IProcessBody", cube);
+        Assert.Contains(result.GeneratedSources, s => s.SourceText.ToString().Contains("\"M:Demo.Work.Square(System.Int32)\"", StringComparison.Ordinal)
+            && s.SourceText.ToString().Contains("ModuleInitializer", StringComparison.Ordinal));
+    }
+}
