@@ -23,7 +23,7 @@ internal interface ISerializer
 
 internal sealed class MessagePackContractless : ISerializer
 {
-    // Exactly the backend's options (src/Runtime/Backends/Processes/ProcessSerializer.cs).
+    // Exactly the backend's options (src/Runtime/Remote/RemoteSerializer.cs).
     private static readonly MessagePackSerializerOptions s_options = MessagePackSerializerOptions.Standard
         .WithResolver(ContractlessStandardResolver.Instance)
         .WithSecurity(MessagePackSecurity.UntrustedData);

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -31,24 +30,13 @@ public sealed class ParallelizeGenerator : IIncrementalGenerator
             .Select(static (m, _) => m!.Value)
             .WithTrackingName(TrackingNames.ValidMethods);
 
-        // Collected so that duplicate declarations (already a compile error, CS0111) cannot produce two files with
-        // one hint name, which would make the generator throw.
-        context.RegisterSourceOutput(methods.Collect().WithTrackingName(TrackingNames.AllMethods), static (spc, all) =>
-        {
-            var emitted = new HashSet<string>(StringComparer.Ordinal);
-            foreach (MethodToGenerate method in all)
-            {
-                if (emitted.Add(method.HintName))
-                {
-                    spc.AddSource(method.HintName, SourceEmitter.Emit(method));
-                }
-            }
+        // Collected only to drop duplicate declarations (already a compile error, CS0111), which would produce two files
+        // with one hint name and make the generator throw; then one output per method, so that editing one method
+        // leaves every other method's output cached.
+        IncrementalValuesProvider<MethodToGenerate> unique = methods.Collect()
+            .SelectMany(static (all, _) => all.GroupBy(static m => m.HintName, StringComparer.Ordinal).Select(static g => g.First()))
+            .WithTrackingName(TrackingNames.AllMethods);
 
-            var processMethods = all.Where(m => m.Backend.IsRemote).GroupBy(m => m.HintName).Select(g => g.First()).ToList();
-            if (processMethods.Count > 0)
-            {
-                spc.AddSource("ParallelGen.ProcessRegistry.g.cs", SourceEmitter.EmitProcessRegistry(processMethods));
-            }
-        });
+        context.RegisterSourceOutput(unique, static (spc, method) => spc.AddSource(method.HintName, SourceEmitter.Emit(method)));
     }
 }

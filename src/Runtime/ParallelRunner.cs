@@ -4,7 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using ParallelGen.Backends;
-using ParallelGen.Backends.Processes;
+using ParallelGen.Generated;
 using ParallelGen.Backends.Threads;
 using ParallelGen.Internal;
 
@@ -265,10 +265,13 @@ public static class ParallelRunner
     private static int WorkerCount(IParallelBackend backend, RunSettings settings, int itemCount) =>
         ParallelContext.IsInParallelBody ? 1 : backend.GetWorkerCount(settings.Jobs, itemCount);
 
-    /// <summary>How workers outside this process find the method: only generated bodies of remote-backend methods have an id.</summary>
+    /// <summary>
+    /// How workers outside this process find the method: the identity the generated body of a remote-backend method
+    /// carries (decided at compile time); <see langword="null"/> for any other body.
+    /// </summary>
     private static RemoteMethod? RemoteOf<TUserBody>(TUserBody userBody) =>
-        userBody is IProcessBody remote
-            ? new RemoteMethod(remote.MethodId, ProcessWorker.ObservesCancellation(remote.MethodId), typeof(TUserBody).Assembly)
+        userBody is IRemoteBody remote
+            ? new RemoteMethod(remote.MethodId, remote.ObservesCancellation, typeof(TUserBody).Assembly)
             : null;
 
     private static async Task<TResult[]> WithResult<TResult>(Task run, TResult[] results)

@@ -64,6 +64,34 @@ public class CachingTests
     }
 
     [Fact]
+    public void Editing_one_method_leaves_the_other_methods_output_cached()
+    {
+        const string two = """
+            using ParallelGen;
+            namespace Demo;
+            public static partial class Work
+            {
+                [Parallelize(Jobs = 8, Backend = Backend.Processes)]
+                public static int Square(int x) => x * x;
+
+                [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+                public static int Cube(int x) => x * x * x;
+            }
+            """;
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation(two);
+        GeneratorDriver driver = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(compilation);
+
+        Compilation edited = ReplaceSource(compilation, two.Replace("Jobs = 2", "Jobs = 3"));
+        GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        var outputs = result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs).ToList();
+        Assert.Equal(2, outputs.Count);
+        Assert.Single(outputs, o => o.Reason == IncrementalStepRunReason.Cached);
+        Assert.Single(outputs, o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains("ParallelDefaults(3,", result.GeneratedSources.Single(s => s.HintName.Contains("Cube", StringComparison.Ordinal)).SourceText.ToString());
+    }
+
+    [Fact]
     public void Model_is_equal_for_equal_input()
     {
         MethodToGenerate First() => GeneratedModel(GeneratorHarness.CreateCompilation(Target));

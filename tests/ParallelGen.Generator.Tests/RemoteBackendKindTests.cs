@@ -29,9 +29,10 @@ public class RemoteBackendKindTests
         string cube = result.GeneratedSources.Single(s => s.HintName.Contains("Cube", StringComparison.Ordinal)).SourceText.ToString();
         Assert.Contains("(global::ParallelGen.Backend)2", square);
         Assert.Contains("outside this process ((Backend)2)", square);
-        Assert.Contains("global::ParallelGen.IProcessBody", square);
-        Assert.DoesNotContain("global::ParallelGen.IProcessBody", cube);
-        Assert.Contains(result.GeneratedSources, s => s.SourceText.ToString().Contains("\"M:Demo.Work.Square(System.Int32)\"", StringComparison.Ordinal)
-            && s.SourceText.ToString().Contains("ModuleInitializer", StringComparison.Ordinal));
+        Assert.Contains("global::ParallelGen.Generated.IRemoteBody", square);
+        Assert.DoesNotContain("global::ParallelGen.Generated.IRemoteBody", cube);
+        Assert.Contains("\"M:Demo.Work.Square(System.Int32)\"", square);
+        Assert.Contains("ModuleInitializer", square);
+        Assert.DoesNotContain("ModuleInitializer", cube);
     }
 }

@@ -6,7 +6,7 @@ using System.Collections.ObjectModel;
 using System.Numerics;
 using System.Text;
 using MessagePack;
-using ParallelGen.Backends.Processes;
+using ParallelGen.Remote;
 
 namespace ParallelGen.Tests;
 
@@ -80,8 +80,8 @@ public class SerializerTests
     {
         try
         {
-            byte[] bytes = MessagePackSerializer.Serialize(value, ProcessSerializer.Options);
-            T back = MessagePackSerializer.Deserialize<T>(bytes, ProcessSerializer.Options);
+            byte[] bytes = MessagePackSerializer.Serialize(value, RemoteSerializer.Options);
+            T back = MessagePackSerializer.Deserialize<T>(bytes, RemoteSerializer.Options);
             return same(value, back) ? null : $"{typeof(T)}: the value changed on the way";
         }
         catch (MessagePackSerializationException ex)

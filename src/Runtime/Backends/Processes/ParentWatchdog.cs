@@ -26,7 +26,7 @@ internal static partial class ParentWatchdog
         {
             if (OperatingSystem.IsWindows())
             {
-                if (int.TryParse(Environment.GetEnvironmentVariable(ProcessWorker.ParentVariable), out int pid))
+                if (int.TryParse(Environment.GetEnvironmentVariable(WorkerServer.ParentVariable), out int pid))
                 {
                     using Process parent = Process.GetProcessById(pid);
                     parent.WaitForExit();

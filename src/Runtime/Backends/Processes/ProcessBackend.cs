@@ -39,7 +39,7 @@ public static class ProcessBackend
     }
 
     /// <summary><see langword="true"/> in a worker process.</summary>
-    public static bool IsWorkerProcess => ProcessWorker.IsWorkerProcess;
+    public static bool IsWorkerProcess => WorkerServer.IsWorkerProcess;
 
     /// <summary>The process ids of the live workers, in all pools.</summary>
     public static IReadOnlyList<int> WorkerProcessIds => ProcessPool.All.SelectMany(p => p.WorkerProcessIds()).ToList();

@@ -1,16 +1,14 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Reflection;
-using System.Runtime.ExceptionServices;
 using System.Threading;
 using MessagePack;
 using MessagePack.Formatters;
 using ParallelGen.Backends;
 using ParallelGen.Internal;
+using ParallelGen.Remote;
 
 namespace ParallelGen.Backends.Processes;
 
@@ -45,7 +43,7 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
         _methodId = remote.MethodId;
         _pool = ProcessPool.For(remote.Assembly);
         _cooperative = remote.ObservesCancellation;
-        ProcessSerializer.Prewarm<TItem, TResult>();
+        RemoteSerializer.Prewarm<TItem, TResult>();
 
         // Each worker and its dispatcher make two busy threads; poll-before-block only pays while they fit the cores.
         _spin = 2 * call.Workers <= Environment.ProcessorCount;
@@ -193,7 +191,7 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
 
     private Reply RunBatch(WorkerProcess worker, int start, int count)
     {
-        MessagePackSerializerOptions options = ProcessSerializer.Options;
+        MessagePackSerializerOptions options = RemoteSerializer.Options;
         FrameBuffer frame = worker.Frame;
         FrameChannel.BeginFrame(frame);
         var writer = new MessagePackWriter(frame);
@@ -249,7 +247,7 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
                     case FrameType.Error:
                         var errorReader = new MessagePackReader(payload);
                         int index = errorReader.ReadInt32();
-                        Exception error = RebuildException(ref errorReader, worker.ProcessId);
+                        Exception error = ExceptionCodec.Read(ref errorReader, worker.ProcessId);
                         Lifecycle.Fail(index >= 0 ? start + index : start, error);
                         return Reply.Failed;
 
@@ -266,7 +264,7 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
 
     private void ReadResults(ReadOnlyMemory<byte> payload, WorkerProcess worker, int start, int count)
     {
-        MessagePackSerializerOptions options = ProcessSerializer.Options;
+        MessagePackSerializerOptions options = RemoteSerializer.Options;
         var reader = new MessagePackReader(payload);
         int n = reader.ReadArrayHeader();
         if (n != count)
@@ -367,45 +365,5 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
         {
             _busy.Clear();
         }
-    }
-
-    /// <summary>
-    /// The exception a worker reported, as its original type when that type is loaded here and has a
-    /// (message[, inner]) constructor; otherwise a <see cref="WorkerException"/>. Either way the worker's stack trace
-    /// is attached as the exception's remote stack trace. Only exception types are created, never arbitrary types.
-    /// </summary>
-    private static Exception RebuildException(ref MessagePackReader reader, int processId)
-    {
-        string? assemblyQualifiedName = reader.ReadString();
-        string fullName = reader.ReadString() ?? "System.Exception";
-        string message = reader.ReadString() ?? "";
-        string? stackTrace = reader.ReadString();
-        string description = reader.ReadString() ?? "";
-
-        Exception? rebuilt = null;
-        Type? type = assemblyQualifiedName is null ? null : Type.GetType(assemblyQualifiedName, throwOnError: false);
-        if (type is not null && typeof(Exception).IsAssignableFrom(type) && !type.IsAbstract)
-        {
-            try
-            {
-                if (type.GetConstructor([typeof(string), typeof(Exception)]) is { } withInner)
-                {
-                    rebuilt = (Exception)withInner.Invoke([message, null]);
-                }
-                else if (type.GetConstructor([typeof(string)]) is { } withMessage)
-                {
-                    rebuilt = (Exception)withMessage.Invoke([message]);
-                }
-            }
-            catch (TargetInvocationException)
-            {
-                rebuilt = null;
-            }
-        }
-
-        rebuilt ??= new WorkerException(fullName, message, description);
-        rebuilt.Data["ParallelGen.WorkerProcessId"] = processId;
-        string remote = (stackTrace ?? "") + Environment.NewLine + string.Create(CultureInfo.InvariantCulture, $"--- end of stack trace in ParallelGen worker process {processId} ---");
-        return ExceptionDispatchInfo.SetRemoteStackTrace(rebuilt, remote);
     }
 }

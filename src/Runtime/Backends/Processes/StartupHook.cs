@@ -11,5 +11,5 @@ internal static class StartupHook
 #pragma warning restore CA1050
 {
     /// <summary>Called by the runtime before <c>Main</c>.</summary>
-    public static void Initialize() => ParallelGen.Backends.Processes.ProcessWorker.RunFromStartupHook();
+    public static void Initialize() => ParallelGen.Backends.Processes.WorkerServer.RunFromStartupHook();
 }

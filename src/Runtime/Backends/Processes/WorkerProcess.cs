@@ -89,11 +89,11 @@ internal sealed partial class WorkerProcess : IDisposable
             info.ArgumentList.Add(argument);
         }
 
-        info.Environment[ProcessWorker.WorkerVariable] = token;
-        info.Environment[ProcessWorker.AssemblyVariable] = spec.AssemblyName;
+        info.Environment[WorkerServer.WorkerVariable] = token;
+        info.Environment[WorkerServer.AssemblyVariable] = spec.AssemblyName;
         string? hooks = Environment.GetEnvironmentVariable("DOTNET_STARTUP_HOOKS");
         info.Environment["DOTNET_STARTUP_HOOKS"] = string.IsNullOrEmpty(hooks) ? "ParallelGen" : hooks + System.IO.Path.PathSeparator + "ParallelGen";
-        info.Environment[ProcessWorker.ParentVariable] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment[WorkerServer.ParentVariable] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         Process process;
         try
@@ -126,7 +126,7 @@ internal sealed partial class WorkerProcess : IDisposable
             {
                 string exit = worker.Describe(out int? exitCode, out _);
                 string why = worker.KillReason
-                    ?? (exitCode == ProcessWorker.StrayWorkerExitCode
+                    ?? (exitCode == WorkerServer.StrayWorkerExitCode
                         ? "startup hooks are disabled in this application (trimming, or System.StartupHookProvider.IsSupported=false), and Backend.Processes needs them"
                         : $"it exited with code {exit}");
                 string stderr = worker.StandardErrorTail;

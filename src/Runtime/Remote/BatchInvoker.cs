@@ -2,14 +2,11 @@ using System.Threading;
 using MessagePack;
 using MessagePack.Formatters;
 
-namespace ParallelGen.Backends.Processes;
+namespace ParallelGen.Remote;
 
 /// <summary>Runs one batch inside a worker: reads the items, calls the method for each, writes the results.</summary>
-internal interface IWorkerInvoker
+internal interface IBatchInvoker
 {
-    /// <summary>Whether the method takes the call's <see cref="CancellationToken"/> (so a stop request can reach it).</summary>
-    bool ObservesCancellation { get; }
-
     /// <summary>
     /// Runs the batch. <paramref name="index"/> is the position in the batch of the item being processed, so that an
     /// exception can name it. <paramref name="cancellationToken"/> is the call's, for methods that take one: once it
@@ -23,16 +20,14 @@ internal interface IWorkerInvoker
 /// is <see cref="Nil"/> (which the parent skips), and an async method is awaited synchronously — a worker process runs
 /// one call at a time, so waiting there blocks nobody else.
 /// </summary>
-internal sealed class WorkerInvoker<TItem, TResult, TFunc>(TFunc func, bool observesCancellation) : IWorkerInvoker
+internal sealed class BatchInvoker<TItem, TResult, TFunc>(TFunc func) : IBatchInvoker
     where TFunc : struct, IParallelFunc<TItem, TResult>
 {
     private TFunc _func = func;
 
-    public bool ObservesCancellation { get; } = observesCancellation;
-
     public void InvokeBatch(ref MessagePackReader reader, ref MessagePackWriter writer, ref int index, CancellationToken cancellationToken)
     {
-        MessagePackSerializerOptions options = ProcessSerializer.Options;
+        MessagePackSerializerOptions options = RemoteSerializer.Options;
         IMessagePackFormatter<TItem> items = options.Resolver.GetFormatterWithVerify<TItem>();
         IMessagePackFormatter<TResult> results = options.Resolver.GetFormatterWithVerify<TResult>();
         int count = reader.ReadArrayHeader();

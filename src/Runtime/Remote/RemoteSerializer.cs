@@ -7,7 +7,7 @@ using MessagePack;
 using MessagePack.Formatters;
 using MessagePack.Resolvers;
 
-namespace ParallelGen.Backends.Processes;
+namespace ParallelGen.Remote;
 
 /// <summary>
 /// How arguments and results cross between processes: MessagePack with the contractless resolver, so plain records,
@@ -15,7 +15,7 @@ namespace ParallelGen.Backends.Processes;
 /// attributes. Types are never named in the data (no typeless/polymorphic resolver), and the untrusted-data security
 /// settings bound the depth and hash-flooding of what is read. See docs/processes.md for the measured comparison.
 /// </summary>
-internal static class ProcessSerializer
+internal static class RemoteSerializer
 {
     internal static readonly MessagePackSerializerOptions Options =
         new MessagePackSerializerOptions(ProcessResolver.Instance).WithSecurity(MessagePackSecurity.UntrustedData);

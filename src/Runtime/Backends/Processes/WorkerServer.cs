@@ -1,6 +1,4 @@
 using System;
-using System.Collections.Generic;
-using System.ComponentModel;
 using System.IO;
 using System.Reflection;
 using System.Runtime.CompilerServices;
@@ -8,23 +6,22 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading;
 using MessagePack;
+using ParallelGen.Remote;
 
 namespace ParallelGen.Backends.Processes;
 
 /// <summary>
-/// The worker side of <see cref="Backend.Processes"/>. A generated module initializer registers a typed invoker for
-/// every process-backend method under a stable id. A worker is the declaring assembly's program started again with
+/// The worker side of <see cref="Backend.Processes"/> (the parent's handle on a worker is <see cref="WorkerProcess"/>).
+/// Generated module initializers register a typed batch invoker for every remote method under a stable id
+/// (<see cref="RemoteMethodRegistry"/>). A worker is the declaring assembly's program started again with
 /// ParallelGen as a startup hook: the hook runs before <c>Main</c>, registers the methods, serves calls until the
 /// parent goes away and exits, so the program's <c>Main</c> never runs in a worker.
 /// </summary>
-[EditorBrowsable(EditorBrowsableState.Never)]
-public static class ProcessWorker
+internal static class WorkerServer
 {
     internal const string WorkerVariable = "PARALLELGEN_WORKER";
     internal const string ParentVariable = "PARALLELGEN_PARENT_PID";
     internal const string AssemblyVariable = "PARALLELGEN_WORKER_ASSEMBLY";
-
-    private static readonly Dictionary<string, IWorkerInvoker> s_invokers = new(StringComparer.Ordinal);
 
     // The running call's cancellation, for methods that take a token (null otherwise and between calls). Never
     // disposed: it has no timer, and the signal handler may still hold it after the call is over.
@@ -32,56 +29,14 @@ public static class ProcessWorker
     private static volatile bool s_stopAfterCall;
 
     /// <summary><see langword="true"/> inside a ParallelGen worker process.</summary>
-    public static bool IsWorkerProcess { get; private set; }
-
-    /// <summary>Registers a value-returning method (generated code).</summary>
-    /// <typeparam name="TItem">The item type.</typeparam>
-    /// <typeparam name="TResult">The result type.</typeparam>
-    /// <typeparam name="TFunc">The body that calls the method.</typeparam>
-    /// <param name="methodId">The method's stable id.</param>
-    /// <param name="func">The body.</param>
-    /// <param name="observesCancellation">Whether the method takes the call's <see cref="CancellationToken"/>.</param>
-    public static void RegisterFunc<TItem, TResult, TFunc>(string methodId, TFunc func, bool observesCancellation = false)
-        where TFunc : struct, IParallelFunc<TItem, TResult> =>
-        Register(methodId, new WorkerInvoker<TItem, TResult, TFunc>(func, observesCancellation));
-
-    /// <summary>Registers a void method (generated code).</summary>
-    /// <typeparam name="TItem">The item type.</typeparam>
-    /// <typeparam name="TAction">The body that calls the method.</typeparam>
-    /// <param name="methodId">The method's stable id.</param>
-    /// <param name="action">The body.</param>
-    /// <param name="observesCancellation">Whether the method takes the call's <see cref="CancellationToken"/>.</param>
-    public static void RegisterAction<TItem, TAction>(string methodId, TAction action, bool observesCancellation = false)
-        where TAction : struct, IParallelAction<TItem> =>
-        Register(methodId, new WorkerInvoker<TItem, Nil, ActionAdapter<TItem, TAction>>(new(action), observesCancellation));
-
-    /// <summary>Registers a method returning <c>Task&lt;T&gt;</c>/<c>ValueTask&lt;T&gt;</c> (generated code).</summary>
-    /// <typeparam name="TItem">The item type.</typeparam>
-    /// <typeparam name="TResult">The result type.</typeparam>
-    /// <typeparam name="TFunc">The body that calls the method.</typeparam>
-    /// <param name="methodId">The method's stable id.</param>
-    /// <param name="func">The body.</param>
-    /// <param name="observesCancellation">Whether the method takes the call's <see cref="CancellationToken"/>.</param>
-    public static void RegisterAsyncFunc<TItem, TResult, TFunc>(string methodId, TFunc func, bool observesCancellation = false)
-        where TFunc : struct, IAsyncParallelFunc<TItem, TResult> =>
-        Register(methodId, new WorkerInvoker<TItem, TResult, AwaitedFuncAdapter<TItem, TResult, TFunc>>(new(func), observesCancellation));
-
-    /// <summary>Registers a method returning <c>Task</c>/<c>ValueTask</c> (generated code).</summary>
-    /// <typeparam name="TItem">The item type.</typeparam>
-    /// <typeparam name="TAction">The body that calls the method.</typeparam>
-    /// <param name="methodId">The method's stable id.</param>
-    /// <param name="action">The body.</param>
-    /// <param name="observesCancellation">Whether the method takes the call's <see cref="CancellationToken"/>.</param>
-    public static void RegisterAsyncAction<TItem, TAction>(string methodId, TAction action, bool observesCancellation = false)
-        where TAction : struct, IAsyncParallelAction<TItem> =>
-        Register(methodId, new WorkerInvoker<TItem, Nil, AwaitedActionAdapter<TItem, TAction>>(new(action), observesCancellation));
+    internal static bool IsWorkerProcess { get; private set; }
 
     /// <summary>
-    /// Called by the generated module initializer after registering: a process that carries the worker variable but
+    /// Called after each generated registration (<see cref="Generated.RemoteMethods"/>): a process that carries the worker variable but
     /// was not turned into a worker by the startup hook (startup hooks disabled, e.g. by trimming) must not go on to
     /// run the program's <c>Main</c>, so it exits with a message the parent shows.
     /// </summary>
-    public static void EnsureNotAStrayWorker()
+    internal static void EnsureNotAStrayWorker()
     {
         if (!IsWorkerProcess && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(WorkerVariable)))
         {
@@ -131,27 +86,6 @@ public static class ProcessWorker
         }
 
         Environment.Exit(exitCode);
-    }
-
-    private static void Register(string methodId, IWorkerInvoker invoker)
-    {
-        lock (s_invokers)
-        {
-            s_invokers[methodId] = invoker;
-        }
-    }
-
-    /// <summary>
-    /// Whether the method takes the call's <see cref="CancellationToken"/>: the parent then asks a busy worker to stop
-    /// (SIGTERM, which cancels the token) and waits <see cref="ProcessBackend.CancelGracePeriod"/> before killing it.
-    /// The generated module initializer registers the methods in the parent process too.
-    /// </summary>
-    internal static bool ObservesCancellation(string methodId)
-    {
-        lock (s_invokers)
-        {
-            return s_invokers.TryGetValue(methodId, out IWorkerInvoker? invoker) && invoker.ObservesCancellation;
-        }
     }
 
     /// <summary>
@@ -221,13 +155,7 @@ public static class ProcessWorker
         try
         {
             string methodId = reader.ReadString() ?? "";
-            IWorkerInvoker? invoker;
-            lock (s_invokers)
-            {
-                s_invokers.TryGetValue(methodId, out invoker);
-            }
-
-            if (invoker is null)
+            if (!RemoteMethodRegistry.TryGet(methodId, out IBatchInvoker invoker, out bool observesCancellation))
             {
                 throw new InvalidOperationException(
                     $"The worker process has no method '{methodId}'. Was the program rebuilt while the worker was running?");
@@ -237,7 +165,7 @@ public static class ProcessWorker
             channel.Spin = reader.ReadBoolean(); // poll briefly for the next call when the parent says cores are free
             FrameChannel.BeginFrame(frame);
             var writer = new MessagePackWriter(frame);
-            CancellationTokenSource? cancellation = invoker.ObservesCancellation ? new CancellationTokenSource() : null;
+            CancellationTokenSource? cancellation = observesCancellation ? new CancellationTokenSource() : null;
             Volatile.Write(ref s_callCancellation, cancellation);
             try
             {
@@ -260,11 +188,7 @@ public static class ProcessWorker
             FrameChannel.BeginFrame(frame);
             var writer = new MessagePackWriter(frame);
             writer.Write(index);
-            writer.Write(ex.GetType().AssemblyQualifiedName);
-            writer.Write(ex.GetType().FullName);
-            writer.Write(ex.Message);
-            writer.Write(ex.StackTrace);
-            writer.Write(ex.ToString());
+            ExceptionCodec.Write(ref writer, ex);
             writer.Flush();
             channel.Send(FrameType.Error, frame);
         }

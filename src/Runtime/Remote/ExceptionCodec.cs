@@ -1,0 +1,61 @@
+using System;
+using System.Globalization;
+using System.Reflection;
+using System.Runtime.ExceptionServices;
+using MessagePack;
+
+namespace ParallelGen.Remote;
+
+/// <summary>
+/// How an exception crosses to the caller: the worker writes its type, message and stack trace; the caller rebuilds
+/// the original type when it is loaded there and has a (message[, inner]) constructor, and a
+/// <see cref="WorkerException"/> otherwise. Either way the worker's stack trace is attached as the exception's remote
+/// stack trace. Only exception types are created, never arbitrary types.
+/// </summary>
+internal static class ExceptionCodec
+{
+    internal static void Write(ref MessagePackWriter writer, Exception exception)
+    {
+        writer.Write(exception.GetType().AssemblyQualifiedName);
+        writer.Write(exception.GetType().FullName);
+        writer.Write(exception.Message);
+        writer.Write(exception.StackTrace);
+        writer.Write(exception.ToString());
+    }
+
+    /// <summary>Rebuilds an exception written by <see cref="Write"/> in the worker with process id <paramref name="processId"/>.</summary>
+    internal static Exception Read(ref MessagePackReader reader, int processId)
+    {
+        string? assemblyQualifiedName = reader.ReadString();
+        string fullName = reader.ReadString() ?? "System.Exception";
+        string message = reader.ReadString() ?? "";
+        string? stackTrace = reader.ReadString();
+        string description = reader.ReadString() ?? "";
+
+        Exception? rebuilt = null;
+        Type? type = assemblyQualifiedName is null ? null : Type.GetType(assemblyQualifiedName, throwOnError: false);
+        if (type is not null && typeof(Exception).IsAssignableFrom(type) && !type.IsAbstract)
+        {
+            try
+            {
+                if (type.GetConstructor([typeof(string), typeof(Exception)]) is { } withInner)
+                {
+                    rebuilt = (Exception)withInner.Invoke([message, null]);
+                }
+                else if (type.GetConstructor([typeof(string)]) is { } withMessage)
+                {
+                    rebuilt = (Exception)withMessage.Invoke([message]);
+                }
+            }
+            catch (TargetInvocationException)
+            {
+                rebuilt = null;
+            }
+        }
+
+        rebuilt ??= new WorkerException(fullName, message, description);
+        rebuilt.Data["ParallelGen.WorkerProcessId"] = processId;
+        string remote = (stackTrace ?? "") + Environment.NewLine + string.Create(CultureInfo.InvariantCulture, $"--- end of stack trace in ParallelGen worker process {processId} ---");
+        return ExceptionDispatchInfo.SetRemoteStackTrace(rebuilt, remote);
+    }
+}

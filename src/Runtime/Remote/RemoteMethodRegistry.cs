@@ -1,0 +1,40 @@
+using System;
+using System.Collections.Generic;
+
+namespace ParallelGen.Remote;
+
+/// <summary>
+/// The methods a worker can run, by stable id: filled by the generated module initializers (through
+/// <see cref="Generated.RemoteMethods"/>) when the declaring assembly loads, in workers and in the parent alike.
+/// </summary>
+internal static class RemoteMethodRegistry
+{
+    private static readonly Dictionary<string, Entry> s_methods = new(StringComparer.Ordinal);
+
+    internal static void Register(string methodId, bool observesCancellation, IBatchInvoker invoker)
+    {
+        lock (s_methods)
+        {
+            s_methods[methodId] = new Entry(invoker, observesCancellation);
+        }
+    }
+
+    /// <summary>The invoker of <paramref name="methodId"/> and whether it takes the call's token; false when unknown.</summary>
+    internal static bool TryGet(string methodId, out IBatchInvoker invoker, out bool observesCancellation)
+    {
+        lock (s_methods)
+        {
+            if (s_methods.TryGetValue(methodId, out Entry entry))
+            {
+                (invoker, observesCancellation) = (entry.Invoker, entry.ObservesCancellation);
+                return true;
+            }
+        }
+
+        invoker = null!;
+        observesCancellation = false;
+        return false;
+    }
+
+    private readonly record struct Entry(IBatchInvoker Invoker, bool ObservesCancellation);
+}
