@@ -5,19 +5,19 @@ using System.IO;
 
 namespace ParallelGen.Backends.Processes;
 
-/// <summary>The kinds of message between a parent and a worker process.</summary>
+/// <summary>The kinds of message between a parent and a worker process; <see cref="WireMessages"/> writes and reads each payload.</summary>
 internal enum FrameType : byte
 {
     /// <summary>Worker → parent, once: the worker is ready (token, process id).</summary>
     Hello = 1,
 
-    /// <summary>Parent → worker: run a batch (method id, items).</summary>
+    /// <summary>Parent → worker: run a batch (method id, measure memory, spin, items).</summary>
     Call = 2,
 
-    /// <summary>Worker → parent: a batch's results (working set, results).</summary>
+    /// <summary>Worker → parent: a batch's results (results, then the working set or -1).</summary>
     Result = 3,
 
-    /// <summary>Worker → parent: an item threw (index in batch, exception type, message, stack trace).</summary>
+    /// <summary>Worker → parent: an item threw (index in batch, then the exception: type, message, stack trace, description).</summary>
     Error = 4,
 
     /// <summary>Worker → parent: a line the worker wrote to its console.</summary>

@@ -4,8 +4,6 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Threading;
-using MessagePack;
-using MessagePack.Formatters;
 using ParallelGen.Backends;
 using ParallelGen.Internal;
 using ParallelGen.Remote;
@@ -191,21 +189,8 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
 
     private Reply RunBatch(WorkerProcess worker, int start, int count)
     {
-        MessagePackSerializerOptions options = RemoteSerializer.Options;
         FrameBuffer frame = worker.Frame;
-        FrameChannel.BeginFrame(frame);
-        var writer = new MessagePackWriter(frame);
-        writer.Write(_methodId);
-        writer.Write(_options?.WorkerMemoryLimit is not null);
-        writer.Write(_spin);
-        writer.WriteArrayHeader(count);
-        IMessagePackFormatter<TItem> itemFormatter = options.Resolver.GetFormatterWithVerify<TItem>();
-        for (int i = start; i < start + count; i++)
-        {
-            itemFormatter.Serialize(ref writer, _items[i], options);
-        }
-
-        writer.Flush();
+        WireMessages.WriteCall(frame, new CallHeader(_methodId, _options?.WorkerMemoryLimit is not null, _spin), _items, start, count);
 
         Timer? itemTimer = null;
         if (_options?.ItemTimeout is { } itemTimeout)
@@ -236,18 +221,16 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
                 switch (type)
                 {
                     case FrameType.Output:
-                        var outputReader = new MessagePackReader(payload);
-                        Console.Out.WriteLine($"[worker {worker.Number}] {outputReader.ReadString()}");
+                        Console.Out.WriteLine($"[worker {worker.Number}] {WireMessages.ReadOutput(payload)}");
                         continue;
 
                     case FrameType.Result:
-                        ReadResults(payload, worker, start, count);
+                        // The working set is measured after the batch, when a memory ceiling is set.
+                        worker.WorkingSet = WireMessages.ReadResults(payload, _results, start, count);
                         return Reply.Done;
 
                     case FrameType.Error:
-                        var errorReader = new MessagePackReader(payload);
-                        int index = errorReader.ReadInt32();
-                        Exception error = ExceptionCodec.Read(ref errorReader, worker.ProcessId);
+                        (int index, Exception error) = WireMessages.ReadError(payload, worker.ProcessId);
                         Lifecycle.Fail(index >= 0 ? start + index : start, error);
                         return Reply.Failed;
 
@@ -260,35 +243,6 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
         {
             itemTimer?.Dispose();
         }
-    }
-
-    private void ReadResults(ReadOnlyMemory<byte> payload, WorkerProcess worker, int start, int count)
-    {
-        MessagePackSerializerOptions options = RemoteSerializer.Options;
-        var reader = new MessagePackReader(payload);
-        int n = reader.ReadArrayHeader();
-        if (n != count)
-        {
-            throw new InvalidDataException($"ParallelGen worker {worker.Number} returned {n} results for {count} items.");
-        }
-
-        if (_results is null)
-        {
-            for (int i = 0; i < count; i++)
-            {
-                reader.Skip();
-            }
-        }
-        else
-        {
-            IMessagePackFormatter<TResult> formatter = options.Resolver.GetFormatterWithVerify<TResult>();
-            for (int i = 0; i < count; i++)
-            {
-                _results[start + i] = formatter.Deserialize(ref reader, options);
-            }
-        }
-
-        worker.WorkingSet = reader.ReadInt64(); // measured after the batch, when a memory ceiling is set
     }
 
     /// <summary>Handles a worker that died mid-batch; true when the batch should be retried.</summary>

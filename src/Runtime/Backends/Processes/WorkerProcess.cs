@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Threading;
-using MessagePack;
 
 namespace ParallelGen.Backends.Processes;
 
@@ -136,14 +135,14 @@ internal sealed partial class WorkerProcess : IDisposable
                     (stderr.Length > 0 ? $" Its standard error:{Environment.NewLine}{stderr}" : ""));
             }
 
-            var reader = new MessagePackReader(payload);
-            if (reader.ReadString() != token)
+            (string? answered, int processId) = WireMessages.ReadHello(payload);
+            if (answered != token)
             {
                 worker.Dispose();
                 throw new WorkerStartException("A ParallelGen worker answered with the wrong token.");
             }
 
-            worker.ProcessId = reader.ReadInt32();
+            worker.ProcessId = processId;
         }
         finally
         {

@@ -117,11 +117,7 @@ internal static class WorkerServer
         using PosixSignalRegistration? stopSignal = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
 
         var hello = new FrameBuffer();
-        FrameChannel.BeginFrame(hello);
-        var helloWriter = new MessagePackWriter(hello);
-        helloWriter.Write(token);
-        helloWriter.Write(Environment.ProcessId);
-        helloWriter.Flush();
+        WireMessages.WriteHello(hello, token, Environment.ProcessId);
         channel.Send(FrameType.Hello, hello);
 
         var frame = new FrameBuffer();
@@ -154,15 +150,14 @@ internal static class WorkerServer
         int index = -1;
         try
         {
-            string methodId = reader.ReadString() ?? "";
-            if (!RemoteMethodRegistry.TryGet(methodId, out IBatchInvoker invoker, out bool observesCancellation))
+            CallHeader header = WireMessages.ReadCallHeader(ref reader);
+            if (!RemoteMethodRegistry.TryGet(header.MethodId, out IBatchInvoker invoker, out bool observesCancellation))
             {
                 throw new InvalidOperationException(
-                    $"The worker process has no method '{methodId}'. Was the program rebuilt while the worker was running?");
+                    $"The worker process has no method '{header.MethodId}'. Was the program rebuilt while the worker was running?");
             }
 
-            bool measureMemory = reader.ReadBoolean();
-            channel.Spin = reader.ReadBoolean(); // poll briefly for the next call when the parent says cores are free
+            channel.Spin = header.Spin; // poll briefly for the next call when the parent says cores are free
             FrameChannel.BeginFrame(frame);
             var writer = new MessagePackWriter(frame);
             CancellationTokenSource? cancellation = observesCancellation ? new CancellationTokenSource() : null;
@@ -177,7 +172,7 @@ internal static class WorkerServer
             }
 
             // Reading the working set costs tens of microseconds on Linux: only when a memory ceiling asks for it.
-            writer.Write(measureMemory ? Environment.WorkingSet : -1L);
+            WireMessages.WriteResultTrailer(ref writer, header.MeasureMemory ? Environment.WorkingSet : -1L);
             writer.Flush();
             Console.Out.Flush(); // output without a final newline is shown with its batch
             channel.Send(FrameType.Result, frame);
@@ -185,11 +180,7 @@ internal static class WorkerServer
         catch (Exception ex)
         {
             Console.Out.Flush();
-            FrameChannel.BeginFrame(frame);
-            var writer = new MessagePackWriter(frame);
-            writer.Write(index);
-            ExceptionCodec.Write(ref writer, ex);
-            writer.Flush();
+            WireMessages.WriteError(frame, index, ex);
             channel.Send(FrameType.Error, frame);
         }
     }
@@ -246,10 +237,7 @@ internal static class WorkerServer
 
         private void SendLine()
         {
-            FrameChannel.BeginFrame(_frame);
-            var writer = new MessagePackWriter(_frame);
-            writer.Write(_line.ToString());
-            writer.Flush();
+            WireMessages.WriteOutput(_frame, _line.ToString());
             _line.Clear();
             channel.Send(FrameType.Output, _frame);
         }
