@@ -60,14 +60,9 @@ public class ProcessHostTests
         });
     }
 
-    [Fact]
+    [OnlyOnFact(OperatingSystems.Linux, Reason = "the test publishes for linux-x64 only")]
     public void Works_as_a_single_file_publish()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return; // published for linux-x64 only here
-        }
-
         string output = Path.Combine(Path.GetTempPath(), "pg-singlefile-" + Guid.NewGuid().ToString("N"));
         (int code, string log) = RunToEnd(DotnetHost(),
             ["publish", Path.Combine(RepoRoot, "tests", "ProcessHost"), "-c", s_configuration, "-r", "linux-x64", "--self-contained", "false",
@@ -90,14 +85,9 @@ public class ProcessHostTests
         }
     }
 
-    [Fact]
+    [OnlyOnFact(OperatingSystems.Unix, Reason = "SIGINT is a Unix signal")]
     public void Ctrl_c_stops_the_parent_and_its_workers()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return; // SIGINT is a Unix signal
-        }
-
         (Process parent, int[] workers) = StartBusyParent();
         using (parent)
         {

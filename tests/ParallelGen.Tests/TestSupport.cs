@@ -49,3 +49,32 @@ internal sealed class RecordingProgress<T> : IProgress<T>
         }
     }
 }
+
+/// <summary>Operating systems a test can be limited to.</summary>
+internal enum OperatingSystems
+{
+    Linux,
+    Unix,
+}
+
+/// <summary>A fact that is reported as skipped, with its reason, on other operating systems (never a silent pass).</summary>
+[AttributeUsage(AttributeTargets.Method)]
+internal sealed class OnlyOnFactAttribute : FactAttribute
+{
+    private readonly OperatingSystems _systems;
+    private readonly bool _runs;
+
+    public OnlyOnFactAttribute(OperatingSystems systems)
+    {
+        _systems = systems;
+        _runs = systems == OperatingSystems.Linux ? OperatingSystem.IsLinux() : !OperatingSystem.IsWindows();
+        Reason = "";
+    }
+
+    /// <summary>Why the test is limited to those systems (the skip message).</summary>
+    public string Reason
+    {
+        get => Skip ?? "";
+        set => Skip = _runs ? null : $"Runs on {_systems} only. {value}";
+    }
+}

@@ -9,9 +9,11 @@ namespace ParallelGen.Generator.Emit;
 internal static class SourceEmitter
 {
     internal const string GeneratorName = global::ParallelGen.Shared.ParallelizeTargetRules.GeneratorToolName;
-    internal const string GeneratorVersion = "0.1.0";
+    /// <summary>The generator assembly's version (major.minor.patch), from its build, not a literal.</summary>
+    internal static readonly string GeneratorVersion =
+        typeof(SourceEmitter).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
-    private const string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"" + GeneratorName + "\", \"" + GeneratorVersion + "\")]";
+    private static readonly string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"" + GeneratorName + "\", \"" + GeneratorVersion + "\")]";
     private const string Token = "global::System.Threading.CancellationToken";
     private const string Options = "global::ParallelGen.ParallelizeOptions";
 

@@ -1,7 +1,6 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
-using System.Linq;
 
 namespace ParallelGen.Generator.Model;
 
@@ -13,8 +12,6 @@ internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IEnu
     private readonly T[]? _items;
 
     public EquatableArray(T[] items) => _items = items;
-
-    public EquatableArray(IEnumerable<T> items) => _items = items.ToArray();
 
     public int Count => _items?.Length ?? 0;
 

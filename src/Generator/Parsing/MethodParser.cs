@@ -20,23 +20,14 @@ internal static class MethodParser
     private static readonly HashSet<string> s_reservedTupleNames =
         ["CompareTo", "Deconstruct", "Equals", "GetHashCode", "GetType", "Rest", "ToString"];
 
-    public static MethodToGenerate? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
-    {
-        try
-        {
-            if (context.TargetSymbol is not IMethodSymbol method || context.Attributes.Length == 0)
-            {
-                return null;
-            }
-
-            return Parse(method, context.Attributes[0], cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The generator never throws: a method it cannot understand is left to the compiler and PG0005.
-            return null;
-        }
-    }
+    /// <remarks>
+    /// No catch-all: the generator never throws because the parser checks what it reads (a method it cannot handle is
+    /// left to the compiler and PG0005), and RobustnessTests.Generator_never_throws would see a parser bug as CS8785.
+    /// </remarks>
+    public static MethodToGenerate? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
+        context.TargetSymbol is IMethodSymbol method && context.Attributes.Length > 0
+            ? Parse(method, context.Attributes[0], cancellationToken)
+            : null;
 
     internal static MethodToGenerate? Parse(IMethodSymbol method, AttributeData attribute, CancellationToken cancellationToken)
     {
