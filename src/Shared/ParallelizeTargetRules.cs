@@ -313,8 +313,7 @@ internal static class ParallelizeTargetRules
     /// </summary>
     public static string GeneratedBaseName(IMethodSymbol method, out bool awaitable)
     {
-        awaitable = method.ReturnType is INamedTypeSymbol { Name: "Task" or "ValueTask", TypeArguments.Length: <= 1, ContainingNamespace: { } ns }
-            && ns.ToDisplayString() == "System.Threading.Tasks";
+        awaitable = TargetShape.IsAwaitable(method.ReturnType, out _);
         string name = method.Name;
         if (awaitable && name.EndsWith("Async", System.StringComparison.Ordinal) && name.Length > "Async".Length)
         {
@@ -392,7 +391,7 @@ internal static class ParallelizeTargetRules
         var parameters = existing.Parameters;
         if (parameters.Length is not (2 or 3)
             || parameters.Any(p => p.RefKind != RefKind.None)
-            || !IsCancellationToken(parameters[parameters.Length - 1].Type))
+            || !TargetShape.IsCancellationToken(parameters[parameters.Length - 1].Type))
         {
             return false;
         }
@@ -441,13 +440,6 @@ internal static class ParallelizeTargetRules
             && ta.TupleElements.Select(e => e.Type).Zip(tb.TupleElements.Select(e => e.Type), SameType).All(same => same);
     }
 
-    /// <summary>
-    /// <see cref="System.Threading.CancellationToken"/>: as the last parameter it is not part of an item, and each call
-    /// receives the parallel call's token.
-    /// </summary>
-    public static bool IsCancellationToken(ITypeSymbol type) =>
-        type is INamedTypeSymbol { Name: "CancellationToken", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
-
     /// <summary>The types that make up an item (a trailing CancellationToken is not part of it).</summary>
     private static string ItemSignature(IMethodSymbol method)
     {
@@ -456,16 +448,8 @@ internal static class ParallelizeTargetRules
     }
 
     /// <summary>The parameter types that make up an item: all of them but a trailing CancellationToken.</summary>
-    private static List<ITypeSymbol> ItemTypes(IMethodSymbol method)
-    {
-        var types = method.Parameters.Select(p => p.Type).ToList();
-        if (types.Count > 0 && IsCancellationToken(types[types.Count - 1]))
-        {
-            types.RemoveAt(types.Count - 1);
-        }
-
-        return types;
-    }
+    private static List<ITypeSymbol> ItemTypes(IMethodSymbol method) =>
+        TargetShape.ItemParameters(method).Select(p => p.Type).ToList();
 
     /// <summary>The containing type and its enclosing types that lack the 'partial' modifier, innermost first.</summary>
     public static List<string> TypesMissingPartial(INamedTypeSymbol type, CancellationToken cancellationToken)

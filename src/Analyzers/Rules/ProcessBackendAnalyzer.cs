@@ -97,7 +97,7 @@ public sealed class ProcessBackendAnalyzer : DiagnosticAnalyzer, IParallelRule
         for (int i = 0; i < method.Parameters.Length; i++)
         {
             IParameterSymbol parameter = method.Parameters[i];
-            bool trailingToken = i == method.Parameters.Length - 1 && ParallelizeTargetRules.IsCancellationToken(parameter.Type);
+            bool trailingToken = i == method.Parameters.Length - 1 && TargetShape.TakesTrailingToken(method);
             if (trailingToken || parameter.Type.TypeKind == TypeKind.Error)
             {
                 continue;
@@ -121,8 +121,7 @@ public sealed class ProcessBackendAnalyzer : DiagnosticAnalyzer, IParallelRule
         }
 
         ITypeSymbol returnType = method.ReturnType;
-        if (returnType is INamedTypeSymbol { ContainingNamespace: { Name: "Tasks", ContainingNamespace: { Name: "Threading", ContainingNamespace.Name: "System" } } } task &&
-            task.Name is "Task" or "ValueTask")
+        if (TargetShape.IsAwaitable(returnType, out INamedTypeSymbol task))
         {
             // An async method's result is what is sent back: Task<R> sends R, Task sends nothing.
             if (task.TypeArguments.Length == 0)

@@ -45,12 +45,8 @@ internal static class MethodParser
         INamedTypeSymbol containing = method.ContainingType;
         ParallelizeTargetRules.ReadArguments(attribute, out int jobs, out BackendKind backend, out int batchSize);
 
-        var parameters = method.Parameters.ToList();
-        bool passesToken = parameters.Count > 0 && ParallelizeTargetRules.IsCancellationToken(parameters[parameters.Count - 1].Type);
-        if (passesToken)
-        {
-            parameters.RemoveAt(parameters.Count - 1);
-        }
+        bool passesToken = TargetShape.TakesTrailingToken(method);
+        var parameters = TargetShape.ItemParameters(method);
 
         var itemParameters = parameters
             .Select(p => new ParameterInfo(EscapeIdentifier(p.Name), p.Type.ToDisplayString(s_typeFormat)))
@@ -94,9 +90,7 @@ internal static class MethodParser
             return (ReturnKind.Void, "", false);
         }
 
-        if (method.ReturnType is INamedTypeSymbol named
-            && named.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks"
-            && named.Name is "Task" or "ValueTask")
+        if (TargetShape.IsAwaitable(method.ReturnType, out INamedTypeSymbol named))
         {
             bool valueTask = named.Name == "ValueTask";
             if (named.TypeArguments.Length == 0)
@@ -104,10 +98,7 @@ internal static class MethodParser
                 return (ReturnKind.Awaitable, "", valueTask);
             }
 
-            if (named.TypeArguments.Length == 1)
-            {
-                return (ReturnKind.AwaitableValue, named.TypeArguments[0].ToDisplayString(s_typeFormat), valueTask);
-            }
+            return (ReturnKind.AwaitableValue, named.TypeArguments[0].ToDisplayString(s_typeFormat), valueTask);
         }
 
         return (ReturnKind.Value, method.ReturnType.ToDisplayString(s_typeFormat), false);
