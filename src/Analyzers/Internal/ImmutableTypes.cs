@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 
 namespace ParallelGen.Analyzers.Internal;
@@ -5,14 +6,31 @@ namespace ParallelGen.Analyzers.Internal;
 /// <summary>Types whose instances cannot change (for "static readonly of an immutable type is not mutable state").</summary>
 internal static class ImmutableTypes
 {
-    public static bool IsImmutable(ITypeSymbol type) => IsImmutable(type, depth: 0);
+    public static bool IsImmutable(ITypeSymbol type) =>
+        IsImmutable(type, depth: 0, new Dictionary<(ITypeSymbol, int), bool>(TypeAtDepthComparer.Instance));
 
-    private static bool IsImmutable(ITypeSymbol type, int depth)
+    // The answers are remembered per call: a struct with many fields of a struct with many fields ... would otherwise
+    // be walked once per path, which grows exponentially with the (bounded) depth. Keyed by depth too, so the answer
+    // is exactly the one the plain walk would give.
+    private static bool IsImmutable(ITypeSymbol type, int depth, Dictionary<(ITypeSymbol, int), bool> known)
     {
         if (depth > 4)
         {
             return false;
         }
+
+        if (known.TryGetValue((type, depth), out bool answer))
+        {
+            return answer;
+        }
+
+        answer = Compute(type, depth, known);
+        known[(type, depth)] = answer;
+        return answer;
+    }
+
+    private static bool Compute(ITypeSymbol type, int depth, Dictionary<(ITypeSymbol, int), bool> known)
+    {
 
         switch (type.SpecialType)
         {
@@ -58,7 +76,7 @@ internal static class ImmutableTypes
             // A struct behind a readonly field cannot be changed; only objects its fields reference can.
             foreach (ISymbol member in named.GetMembers())
             {
-                if (member is IFieldSymbol { IsStatic: false } field && !IsImmutable(field.Type, depth + 1))
+                if (member is IFieldSymbol { IsStatic: false } field && !IsImmutable(field.Type, depth + 1, known))
                 {
                     return false;
                 }
@@ -68,5 +86,16 @@ internal static class ImmutableTypes
         }
 
         return false;
+    }
+
+    private sealed class TypeAtDepthComparer : IEqualityComparer<(ITypeSymbol Type, int Depth)>
+    {
+        public static readonly TypeAtDepthComparer Instance = new();
+
+        public bool Equals((ITypeSymbol Type, int Depth) x, (ITypeSymbol Type, int Depth) y) =>
+            x.Depth == y.Depth && SymbolEqualityComparer.Default.Equals(x.Type, y.Type);
+
+        public int GetHashCode((ITypeSymbol Type, int Depth) obj) =>
+            (SymbolEqualityComparer.Default.GetHashCode(obj.Type) * 31) + obj.Depth;
     }
 }

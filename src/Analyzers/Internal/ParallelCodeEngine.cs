@@ -509,7 +509,29 @@ internal static class ParallelCodeEngine
                 _cancellationToken = cancellationToken;
             }
 
-            public void Walk(IOperation operation, bool inLock)
+            /// <summary>
+            /// Walks the operation tree in pre-order with an explicit stack, not recursion: an expression can nest
+            /// thousands of operations deep (a long chain of '+'), which would overflow the compiler's stack.
+            /// </summary>
+            public void Walk(IOperation root, bool inLock)
+            {
+                var pending = new Stack<(IOperation Operation, bool InLock)>();
+                var children = new List<(IOperation Operation, bool InLock)>();
+                pending.Push((root, inLock));
+                while (pending.Count > 0)
+                {
+                    (IOperation operation, bool locked) = pending.Pop();
+                    children.Clear();
+                    Visit(operation, locked, children);
+                    for (int i = children.Count - 1; i >= 0; i--)
+                    {
+                        pending.Push(children[i]);
+                    }
+                }
+            }
+
+            /// <summary>Passes one operation to the rule and lists the children to walk next, in order, with their lock state.</summary>
+            private void Visit(IOperation operation, bool inLock, List<(IOperation Operation, bool InLock)> children)
             {
                 _cancellationToken.ThrowIfCancellationRequested();
                 if (_skip is not null && _skip.Contains(operation))
@@ -537,26 +559,26 @@ internal static class ParallelCodeEngine
 
                     case OperationKind.Lock:
                         var lockOperation = (ILockOperation)operation;
-                        Walk(lockOperation.LockedValue, inLock);
-                        Walk(lockOperation.Body, inLock: true);
+                        children.Add((lockOperation.LockedValue, inLock));
+                        children.Add((lockOperation.Body, true));
                         return;
 
                     case OperationKind.Using when operation is IUsingOperation { Resources: var resources } usingOperation && IsLockScope(resources):
                         // using (gate.EnterScope()) { ... } with System.Threading.Lock
-                        Walk(resources, inLock);
-                        Walk(usingOperation.Body, inLock: true);
+                        children.Add((resources, inLock));
+                        children.Add((usingOperation.Body, true));
                         return;
 
                     case OperationKind.Try when !inLock && operation is ITryOperation { Finally: { } release } tryOperation && ReleasesALock(release):
                         // Monitor.Enter(gate); try { ... } finally { Monitor.Exit(gate); } and the same shape with
                         // SemaphoreSlim, Mutex, SpinLock, ReaderWriterLockSlim or Lock: the try block is synchronized.
-                        Walk(tryOperation.Body, inLock: true);
+                        children.Add((tryOperation.Body, true));
                         foreach (ICatchClauseOperation clause in tryOperation.Catches)
                         {
-                            Walk(clause, inLock: true);
+                            children.Add((clause, true));
                         }
 
-                        Walk(release, inLock: true);
+                        children.Add((release, true));
                         return;
 
                     case OperationKind.Block when !inLock:
@@ -564,7 +586,7 @@ internal static class ParallelCodeEngine
                         bool locked = false;
                         foreach (IOperation statement in ((IBlockOperation)operation).Operations)
                         {
-                            Walk(statement, locked);
+                            children.Add((statement, locked));
                             locked |= statement.Kind == OperationKind.UsingDeclaration && IsLockScope(((IUsingDeclarationOperation)statement).DeclarationGroup);
                         }
 
@@ -573,7 +595,7 @@ internal static class ParallelCodeEngine
 
                 foreach (IOperation child in operation.ChildOperations)
                 {
-                    Walk(child, inLock);
+                    children.Add((child, inLock));
                 }
             }
 

@@ -13,9 +13,25 @@ internal sealed class Serializability
 {
     private const string Separator = " \u2192 ";
 
+    /// <summary>How many types may be open at once (a member's type inside a member's type ...).</summary>
+    internal const int MaxDepth = 64;
+
+    /// <summary>How many constructions of one generic definition may be open at once (<c>Node&lt;List&lt;Node&lt;...&gt;&gt;&gt;</c>).</summary>
+    internal const int MaxGenericNesting = 8;
+
+    /// <summary>How many distinct types one check may look at; hostile code can make the walk explode in width.</summary>
+    internal const int MaxTypes = 4096;
+
     // A problem found inside a type is "segment\u2192segment\u2192...|reason"; the segments say where (member, element).
     private readonly Dictionary<ITypeSymbol, string?> _cache = new(SymbolEqualityComparer.Default);
     private readonly HashSet<ITypeSymbol> _inProgress = new(SymbolEqualityComparer.Default);
+
+    // The walk is bounded: a type whose members mention the type itself with a growing type argument
+    // (class Node<T> { public Node<List<T>> Next; }) has infinitely many constructed types, so a visited set of
+    // constructed types alone never closes the cycle. Counting open constructions per original definition does, and
+    // the depth and width limits keep hostile shapes from overflowing the compiler's stack or hanging it.
+    private readonly Dictionary<ITypeSymbol, int> _openDefinitions = new(SymbolEqualityComparer.Default);
+    private int _computed;
 
     /// <summary>Why values of <paramref name="type"/> cannot be sent, or <see langword="null"/> if they can.</summary>
     public string? GetProblem(ITypeSymbol type)
@@ -36,13 +52,49 @@ internal sealed class Serializability
             return cached;
         }
 
-        if (!_inProgress.Add(type))
+        if (_inProgress.Contains(type))
         {
             return null; // a recursive shape (a tree node): judged by its other members
         }
 
+        if (_inProgress.Count >= MaxDepth)
+        {
+            return $"its shape is too deep to check: more than {MaxDepth} nested member and element types; " +
+                "flatten the data into fewer levels";
+        }
+
+        ITypeSymbol? definition = type is INamedTypeSymbol { IsGenericType: true } generic && !generic.IsDefinition
+            ? generic.OriginalDefinition
+            : null;
+        int open = 0;
+        if (definition is not null && _openDefinitions.TryGetValue(definition, out open) && open >= MaxGenericNesting)
+        {
+            return $"recursive generic expansion: '{definition.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}' " +
+                $"is nested in itself more than {MaxGenericNesting} times, so the shape of the data has no bound; " +
+                "use a non-generic or non-growing shape (for example a list of nodes instead of ever deeper type arguments)";
+        }
+
+        if (++_computed > MaxTypes)
+        {
+            return $"its shape is too large to check: it mentions more than {MaxTypes} distinct types; use a simpler data type";
+        }
+
+        // Defence in depth: should the limits above ever fail to hold, throw a catchable exception (reported as
+        // AD0001) rather than overflow the stack, which would kill the compiler or the IDE's analyzer host.
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
+        _inProgress.Add(type);
+        if (definition is not null)
+        {
+            _openDefinitions[definition] = open + 1;
+        }
+
         string? problem = Compute(type);
         _inProgress.Remove(type);
+        if (definition is not null)
+        {
+            _openDefinitions[definition] = open;
+        }
+
         _cache[type] = problem;
         return problem;
     }
@@ -139,7 +191,7 @@ internal sealed class Serializability
             return "an abstract type needs polymorphic serialization; use a concrete type";
         }
 
-        return MembersProblem(named, named);
+        return MembersProblem(named);
     }
 
     private string? LiveTypeProblem(INamedTypeSymbol type)
@@ -211,13 +263,30 @@ internal sealed class Serializability
     }
 
     /// <summary>
-    /// The public fields and properties of <paramref name="type"/> (and its base types) must be plain data, and, in
+    /// The public fields and properties of <paramref name="constructed"/> (and its base types) must be plain data, and, in
     /// source the analyzer can see, must survive the trip: the serializer sets a member through a public setter or
     /// <c>init</c>, or passes it to a public constructor of <paramref name="constructed"/> with a parameter of the same
     /// name. A get-only auto-property, a property with a non-public setter or a <c>readonly</c> field that neither can
     /// set would arrive with its default value, silently.
     /// </summary>
-    private string? MembersProblem(INamedTypeSymbol type, INamedTypeSymbol constructed)
+    private string? MembersProblem(INamedTypeSymbol constructed)
+    {
+        // A loop, not recursion, over the base types: an inheritance chain may be thousands of types long.
+        for (INamedTypeSymbol? type = constructed;
+             type is { SpecialType: not SpecialType.System_Object and not SpecialType.System_ValueType };
+             type = type.BaseType)
+        {
+            if (OwnMembersProblem(type, constructed) is { } problem)
+            {
+                return problem;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The members <paramref name="type"/> itself declares (see <see cref="MembersProblem"/>).</summary>
+    private string? OwnMembersProblem(INamedTypeSymbol type, INamedTypeSymbol constructed)
     {
         bool inSource = type.Locations.Any(l => l.IsInSource);
         foreach (ISymbol member in type.GetMembers())
@@ -252,9 +321,7 @@ internal sealed class Serializability
             }
         }
 
-        return type.BaseType is { SpecialType: not SpecialType.System_Object and not SpecialType.System_ValueType } baseType
-            ? MembersProblem(baseType, constructed)
-            : null;
+        return null;
     }
 
     /// <summary>
