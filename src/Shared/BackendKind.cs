@@ -44,6 +44,8 @@ internal readonly struct BackendKind : IEquatable<BackendKind>
     {
         0 => "global::ParallelGen.Backend.Threads",
         1 => "global::ParallelGen.Backend.Processes",
+        // Parenthesized when negative: '(global::ParallelGen.Backend)-1' would be a subtraction.
+        < 0 => "((global::ParallelGen.Backend)(" + Value.ToString(CultureInfo.InvariantCulture) + "))",
         _ => "(global::ParallelGen.Backend)" + Value.ToString(CultureInfo.InvariantCulture),
     };
 

@@ -29,6 +29,9 @@ internal enum TargetProblemKind
     ProcessesGenericType,
     GeneratedNameClash,
     ExistingMemberClash,
+    DynamicType,
+    VarArgs,
+    JobsOutOfRange,
 }
 
 /// <summary>One reason a <c>[Parallelize]</c> method is rejected, with a message that says what to change.</summary>
@@ -222,12 +225,22 @@ internal static class ParallelizeTargetRules
             problems.Add(new TargetProblem(TargetProblemKind.ExistingMemberClash, existing));
         }
 
+        ValidateHostileShapes(method, problems);
+
         ReadArguments(attribute, out int jobs, out BackendKind backend, out int batchSize);
         if (jobs == 0)
         {
             problems.Add(new TargetProblem(
                 TargetProblemKind.ZeroJobs,
                 "Jobs = 0 means no workers; use a positive count, -1 for all CPUs (the default), or -2 for all CPUs but one"));
+        }
+        else if (jobs < MinJobs)
+        {
+            problems.Add(new TargetProblem(
+                TargetProblemKind.JobsOutOfRange,
+                $"Jobs = {jobs.ToString(System.Globalization.CultureInfo.InvariantCulture)} is out of range: a negative Jobs means 'CPUs + 1 + Jobs' workers " +
+                $"(-1 = all CPUs, -2 = all but one), so values below {MinJobs.ToString(System.Globalization.CultureInfo.InvariantCulture)} leave no CPU on any machine; " +
+                "use a positive count or a small negative value"));
         }
 
         if (batchSize < 0)
@@ -243,6 +256,76 @@ internal static class ParallelizeTargetRules
         }
 
         return problems;
+    }
+
+    /// <summary>The most negative Jobs accepted: "CPUs + 1 + Jobs" is below one on every machine for smaller values.</summary>
+    public const int MinJobs = -1024;
+
+    /// <summary>
+    /// Signatures that are valid C# but that generated code cannot repeat: <c>dynamic</c> (a generic interface cannot
+    /// be implemented with it, CS1966) and <c>__arglist</c> (a variable argument list cannot be stored in an item).
+    /// </summary>
+    private static void ValidateHostileShapes(IMethodSymbol method, List<TargetProblem> problems)
+    {
+        if (method.IsVararg)
+        {
+            problems.Add(new TargetProblem(
+                TargetProblemKind.VarArgs,
+                "it takes '__arglist', a variable argument list that cannot be stored in a sequence of items; use ordinary parameters or an array"));
+        }
+
+        foreach (IParameterSymbol parameter in method.Parameters)
+        {
+            if (ContainsDynamic(parameter.Type))
+            {
+                problems.Add(new TargetProblem(
+                    TargetProblemKind.DynamicType,
+                    $"parameter '{parameter.Name}' has the type '{parameter.Type.ToDisplayString()}', and 'dynamic' cannot be a type argument of the generated code; use object or a concrete type"));
+            }
+        }
+
+        if (!method.ReturnsVoid && ContainsDynamic(method.ReturnType))
+        {
+            problems.Add(new TargetProblem(
+                TargetProblemKind.DynamicType,
+                $"its return type '{method.ReturnType.ToDisplayString()}' contains 'dynamic', which cannot be a type argument of the generated code; return object or a concrete type"));
+        }
+    }
+
+    /// <summary>Whether <paramref name="type"/> is or mentions <c>dynamic</c> (walked with a stack: types can nest deeply).</summary>
+    private static bool ContainsDynamic(ITypeSymbol type)
+    {
+        var pending = new Stack<ITypeSymbol>();
+        pending.Push(type);
+        while (pending.Count > 0)
+        {
+            ITypeSymbol current = pending.Pop();
+            switch (current)
+            {
+                case { TypeKind: TypeKind.Dynamic }:
+                    return true;
+                case IArrayTypeSymbol array:
+                    pending.Push(array.ElementType);
+                    break;
+                case IPointerTypeSymbol pointer:
+                    pending.Push(pointer.PointedAtType);
+                    break;
+                case INamedTypeSymbol named:
+                    foreach (ITypeSymbol argument in named.TypeArguments)
+                    {
+                        pending.Push(argument);
+                    }
+
+                    if (named.ContainingType is { } outer)
+                    {
+                        pending.Push(outer);
+                    }
+
+                    break;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -30,6 +30,8 @@ internal static class HostileHarness
     /// <param name="GeneratorFailures">CS8784/CS8785 and any exception the generator driver recorded.</param>
     /// <param name="AnalyzerFailures">AD0001 diagnostics and exceptions reported by the analyzer driver.</param>
     /// <param name="GeneratedErrors">Errors located in generated files.</param>
+    /// <param name="GeneratedWarnings">Warnings located in generated files.</param>
+    /// <param name="UserErrors">Errors in the input's files once the generated code is added.</param>
     /// <param name="AnalyzerDiagnostics">The analyzers' diagnostics.</param>
     /// <param name="GeneratedSources">The generated files.</param>
     /// <param name="OffThread">Whether a ParallelGen callback ran on another thread than the bounded one.</param>
@@ -38,6 +40,8 @@ internal static class HostileHarness
         ImmutableArray<string> GeneratorFailures,
         ImmutableArray<string> AnalyzerFailures,
         ImmutableArray<Diagnostic> GeneratedErrors,
+        ImmutableArray<Diagnostic> GeneratedWarnings,
+        ImmutableArray<Diagnostic> UserErrors,
         ImmutableArray<Diagnostic> AnalyzerDiagnostics,
         ImmutableArray<string> GeneratedSources,
         bool OffThread)
@@ -103,10 +107,16 @@ internal static class HostileHarness
         }
 
         var generatedTrees = result.GeneratedSources.Select(s => s.SyntaxTree).ToHashSet();
-        ImmutableArray<Diagnostic> generatedErrors =
+        ImmutableArray<Diagnostic> outputDiagnostics = output.GetDiagnostics();
+        var inGenerated = outputDiagnostics
+            .Where(d => d.Location.SourceTree is { } tree && generatedTrees.Contains(tree))
+            .ToList();
+        ImmutableArray<Diagnostic> userErrors =
         [
-            .. output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree is { } tree && generatedTrees.Contains(tree)),
+            .. outputDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error && !(d.Location.SourceTree is { } tree && generatedTrees.Contains(tree))),
         ];
+        ImmutableArray<Diagnostic> generatedErrors = [.. inGenerated.Where(d => d.Severity == DiagnosticSeverity.Error)];
+        ImmutableArray<Diagnostic> generatedWarnings = [.. inGenerated.Where(d => d.Severity == DiagnosticSeverity.Warning)];
 
         var analyzerFailures = new ConcurrentQueue<string>();
         var threadProbe = new ThreadProbe(threadId);
@@ -131,6 +141,8 @@ internal static class HostileHarness
             [.. generatorFailures],
             [.. analyzerFailures],
             generatedErrors,
+            generatedWarnings,
+            userErrors,
             [.. analyzerDiagnostics.Where(d => d.Id != "AD0001")],
             [.. result.GeneratedSources.Select(s => s.SourceText.ToString())],
             threadProbe.OffThread);

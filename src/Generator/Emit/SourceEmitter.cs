@@ -38,7 +38,11 @@ internal static class SourceEmitter
 
         foreach (ContainingTypeInfo type in m.ContainingTypes)
         {
-            scopes.Add(w.Block($"partial {type.Keyword} {type.NameWithTypeParameters}"));
+            // 'ref' must come before 'partial' (CS1585): ref partial struct.
+            string declaration = type.Keyword.StartsWith("ref ", StringComparison.Ordinal)
+                ? $"ref partial {type.Keyword.Substring("ref ".Length)}"
+                : $"partial {type.Keyword}";
+            scopes.Add(w.Block($"{declaration} {type.NameWithTypeParameters}"));
         }
 
         EmitMembers(w, m);
@@ -94,6 +98,7 @@ internal static class SourceEmitter
         {
             EmitDocs(w, m, withOptions, asyncApi);
             w.Line(GeneratedCode);
+            EmitObsolete(w, m);
             string optionsParameter = withOptions ? $"{Options}? options, " : "";
             w.Line($"{modifiers} {returnType} {name}({itemsParameter}, {optionsParameter}{Token} cancellationToken = default)");
             w.Indent();
@@ -176,6 +181,7 @@ internal static class SourceEmitter
         w.Line($"/// <summary>Calls {m.MethodName.TrimStart('@')} for one item; the loop body of the methods above.</summary>");
         w.Line(GeneratedCode);
         w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+        EmitObsolete(w, m);
         EmitInvoker(w, m, itemType, m.BodyTypeName, remoteBody: m.Backend.IsRemote);
         if (m.Backend.IsRemote)
         {
@@ -201,7 +207,26 @@ internal static class SourceEmitter
         w.Line(GeneratedCode);
         w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
         w.Line("[global::System.Runtime.CompilerServices.ModuleInitializer]");
+        if (m.Obsolete is not null)
+        {
+            // It names the body of an obsolete method, which is obsolete itself; only an obsolete member may do that
+            // without a warning or error. Nothing but the runtime calls it, so nobody sees this attribute's warning.
+            w.Line("[global::System.Obsolete(\"Registers an obsolete [Parallelize] method; called by the runtime only.\")]");
+        }
+
         w.Line($"internal static void {m.BodyTypeName}_Register() => global::ParallelGen.Generated.RemoteMethods.{register}(default);");
+    }
+
+    /// <summary>
+    /// The method's own [Obsolete], repeated: callers of the generated methods see the same warning or error, and the
+    /// generated code that calls the method is itself obsolete, where the compiler reports no use of obsolete members.
+    /// </summary>
+    private static void EmitObsolete(CodeWriter w, in MethodToGenerate m)
+    {
+        if (m.Obsolete is { } obsolete)
+        {
+            w.Line(obsolete);
+        }
     }
 
     /// <summary>A struct that calls the method for one item: the body the runner inlines.</summary>
@@ -309,7 +334,7 @@ internal static class SourceEmitter
         > 1 => $"with up to {jobs} calls running at once",
         -1 => "with one call per CPU running at once",
         -2 => "with as many calls running at once as there are CPUs but one",
-        _ => $"with (CPUs + 1 - {-jobs}) calls running at once",
+        _ => $"with (CPUs + 1 - {(-(long)jobs).ToString(System.Globalization.CultureInfo.InvariantCulture)}) calls running at once",
     };
 
 }

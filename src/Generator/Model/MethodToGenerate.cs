@@ -27,6 +27,7 @@ internal readonly record struct ContainingTypeInfo(string Keyword, string NameWi
 internal readonly record struct ParameterInfo(string Name, string Type);
 
 /// <summary>Everything the emitter needs for one <c>[Parallelize]</c> method. Holds no Roslyn objects, so it caches.</summary>
+/// <remarks><c>Obsolete</c> is the method's <c>[Obsolete]</c> attribute as source text, repeated on the generated code.</remarks>
 internal readonly record struct MethodToGenerate(
     string? Namespace,
     EquatableArray<ContainingTypeInfo> ContainingTypes,
@@ -47,4 +48,5 @@ internal readonly record struct MethodToGenerate(
     string DocumentationId,
     string DisplayName,
     string HintName,
-    string BodyTypeName);
+    string BodyTypeName,
+    string? Obsolete = null);

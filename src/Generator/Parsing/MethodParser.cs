@@ -23,9 +23,11 @@ internal static class MethodParser
     /// <remarks>
     /// No catch-all: the generator never throws because the parser checks what it reads (a method it cannot handle is
     /// left to the compiler and PG0005), and RobustnessTests.Generator_never_throws would see a parser bug as CS8785.
+    /// A half-typed signature ('(int) x', '...', '??' where a type belongs, a missing name) is already a compile error
+    /// the user is looking at; code generated from what the parser recovered would only add errors.
     /// </remarks>
     public static MethodToGenerate? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
-        context.TargetSymbol is IMethodSymbol method && context.Attributes.Length > 0
+        context.TargetSymbol is IMethodSymbol method && context.Attributes.Length > 0 && !HasSyntaxErrors(context.TargetNode)
             ? Parse(method, context.Attributes[0], cancellationToken)
             : null;
 
@@ -36,8 +38,9 @@ internal static class MethodParser
             return null;
         }
 
-        // Anything the compiler could not bind (missing types, half-typed code) produces no output until it compiles.
-        if (method.ReturnType.TypeKind == TypeKind.Error || method.Parameters.Any(p => p.Type.TypeKind == TypeKind.Error))
+        // Anything the compiler could not bind (missing types, half-typed code, 'List<>') produces no output until it
+        // compiles.
+        if (!IsWellFormed(method.ReturnType, method) || method.Parameters.Any(p => !IsWellFormed(p.Type, method)))
         {
             return null;
         }
@@ -80,7 +83,135 @@ internal static class MethodParser
             DocumentationId: documentationId,
             DisplayName: method.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat),
             HintName: HintName(containing, method.Name, hash),
-            BodyTypeName: $"__ParallelGen_{method.Name}_{hash}");
+            BodyTypeName: $"__ParallelGen_{method.Name}_{hash}",
+            Obsolete: ObsoleteText(method));
+    }
+
+    /// <summary>
+    /// Whether the method's signature, or the declaration of a type or namespace around it, has syntax errors. The body
+    /// is not looked at: generated code only repeats the signature and the names around it.
+    /// </summary>
+    private static bool HasSyntaxErrors(SyntaxNode node)
+    {
+        if (node is Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax method &&
+            (method.ReturnType.ContainsDiagnostics || method.ParameterList.ContainsDiagnostics || method.Identifier.IsMissing ||
+             method.Identifier.ContainsDiagnostics || method.TypeParameterList?.ContainsDiagnostics == true ||
+             method.ExplicitInterfaceSpecifier is not null || method.Modifiers.Any(m => m.ContainsDiagnostics)))
+        {
+            return true;
+        }
+
+        for (SyntaxNode? parent = node.Parent; parent is not null; parent = parent.Parent)
+        {
+            switch (parent)
+            {
+                case Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax type
+                    when type.Identifier.IsMissing || type.Identifier.ContainsDiagnostics || type.TypeParameterList?.ContainsDiagnostics == true ||
+                         type.Modifiers.Any(m => m.ContainsDiagnostics) || type.Keyword.IsMissing:
+                    return true;
+                case Microsoft.CodeAnalysis.CSharp.Syntax.BaseNamespaceDeclarationSyntax ns when ns.Name.ContainsDiagnostics:
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="type"/> and every type inside it (type arguments, array elements) bound without error,
+    /// and every type parameter it mentions is one of the method's containing types (not the placeholder of an unbound
+    /// generic type such as <c>List&lt;&gt;</c>).
+    /// </summary>
+    private static bool IsWellFormed(ITypeSymbol type, IMethodSymbol method)
+    {
+        var pending = new Stack<ITypeSymbol>();
+        pending.Push(type);
+        while (pending.Count > 0)
+        {
+            ITypeSymbol current = pending.Pop();
+            switch (current)
+            {
+                case { TypeKind: TypeKind.Error }:
+                    return false;
+                case ITypeParameterSymbol parameter:
+                    if (!IsInScope(parameter, method.ContainingType))
+                    {
+                        return false;
+                    }
+
+                    break;
+                case IArrayTypeSymbol array:
+                    pending.Push(array.ElementType);
+                    break;
+                case IPointerTypeSymbol pointer:
+                    pending.Push(pointer.PointedAtType);
+                    break;
+                case INamedTypeSymbol named:
+                    if (named.IsUnboundGenericType)
+                    {
+                        return false;
+                    }
+
+                    foreach (ITypeSymbol argument in named.TypeArguments)
+                    {
+                        pending.Push(argument);
+                    }
+
+                    break;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsInScope(ITypeParameterSymbol parameter, INamedTypeSymbol? containing)
+    {
+        for (INamedTypeSymbol? t = containing; t is not null; t = t.ContainingType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(parameter.DeclaringType, t.OriginalDefinition))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The method's [Obsolete] attribute as source text for the generated code, or null.</summary>
+    private static string? ObsoleteText(IMethodSymbol method)
+    {
+        foreach (AttributeData attribute in method.GetAttributes())
+        {
+            if (attribute.AttributeClass is not { Name: "ObsoleteAttribute", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } })
+            {
+                continue;
+            }
+
+            string? message = attribute.ConstructorArguments.Length > 0 ? attribute.ConstructorArguments[0].Value as string : null;
+            bool error = attribute.ConstructorArguments.Length > 1 && attribute.ConstructorArguments[1].Value is true;
+            var text = new StringBuilder("[global::System.Obsolete(");
+            if (message is not null || error)
+            {
+                text.Append(message is null ? "null" : SymbolDisplay.FormatLiteral(message, quote: true));
+            }
+
+            if (error)
+            {
+                text.Append(", true");
+            }
+
+            foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
+            {
+                if (named.Key is "DiagnosticId" or "UrlFormat" && named.Value.Value is string value)
+                {
+                    text.Append(text[text.Length - 1] == '(' ? "" : ", ").Append(named.Key).Append(" = ").Append(SymbolDisplay.FormatLiteral(value, quote: true));
+                }
+            }
+
+            return text.Append(")]").ToString();
+        }
+
+        return null;
     }
 
     private static (ReturnKind Kind, string ResultType, bool ValueTask) ClassifyReturn(IMethodSymbol method)
