@@ -114,6 +114,16 @@ internal static class ParallelizeTargetRules
             return problems;
         }
 
+        if (containing.Name.Length == 0 || containing.TypeKind is not (TypeKind.Class or TypeKind.Struct or TypeKind.Interface))
+        {
+            // A C# 14 extension block (extension(int x) { ... }) is a type without a name that no generated code can
+            // reopen.
+            problems.Add(new TargetProblem(
+                TargetProblemKind.NotAnOrdinaryMethod,
+                "[Parallelize] applies to ordinary methods of a type, not to members of an extension block; move the code into a static method of a partial class"));
+            return problems;
+        }
+
         if (containing.TypeKind == TypeKind.Interface)
         {
             problems.Add(new TargetProblem(

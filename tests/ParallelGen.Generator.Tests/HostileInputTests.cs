@@ -172,4 +172,24 @@ public class HostileInputTests
         Assert.NotEmpty(outcome.InputErrors);
         Assert.Empty(outcome.GeneratedSources);
     }
+
+    [Theory]
+    [InlineData("extension(int x) { [Parallelize] public int Twice() => x * 2; }")]
+    [InlineData("extension(int) { [Parallelize] public static int Thrice(int y) => y * 3; }")]
+    [InlineData("extension<T>(T t) where T : struct { [Parallelize(Backend = Backend.Processes)] public static int M(int y) => y; }")]
+    public void A_member_of_a_CSharp_14_extension_block_is_reported(string block)
+    {
+        Rejected($"public static partial class E {{ {block} }}", "NotAnOrdinaryMethod", "extension block");
+    }
+
+    [Theory]
+    [InlineData("[method: Parallelize(Jobs = 2)] extension(int x) { public int Twice() => x * 2; }")]
+    [InlineData("[Parallelize] extension(int x) { public int Twice() => x * 2; }")]
+    [InlineData("extension([method: Parallelize] int x) { public int Twice() => x * 2; }")]
+    public void An_attribute_on_an_extension_block_itself_crashes_nothing(string block)
+    {
+        HostileHarness.Outcome outcome = Run($"public static partial class E {{ {block} }}");
+
+        Assert.Empty(outcome.GeneratedSources);
+    }
 }

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -362,6 +363,11 @@ internal static class ParallelCodeEngine
             }
 
             SyntaxNode declaration = reference.GetSyntax(cancellationToken);
+            if (declaration is not (MethodDeclarationSyntax or LocalFunctionStatementSyntax))
+            {
+                return null; // only bodies the compiler binds as method bodies (issue 15: odd declarations can crash the binder)
+            }
+
             SemanticModel model = callerModel is not null && callerModel.SyntaxTree == declaration.SyntaxTree
                 ? callerModel
 #pragma warning disable RS1030 // The callee may be declared in another file; the analyzer driver caches semantic models per tree.
