@@ -92,7 +92,13 @@ internal static class HostileHarness
     {
         int threadId = Environment.CurrentManagedThreadId;
         CSharpCompilation input = GeneratorHarness.CreateCompilation(parseOptions, source);
-        ImmutableArray<Diagnostic> inputErrors = [.. input.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error)];
+
+        // Syntax errors are cheap to find; only an input without them is bound in full on its own.
+        ImmutableArray<Diagnostic> inputErrors = [.. input.SyntaxTrees.SelectMany(t => t.GetDiagnostics()).Where(d => d.Severity == DiagnosticSeverity.Error)];
+        if (inputErrors.IsEmpty)
+        {
+            inputErrors = [.. input.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error)];
+        }
 
         GeneratorDriver driver = GeneratorHarness.CreateDriver(parseOptions: parseOptions)
             .RunGeneratorsAndUpdateCompilation(input, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics);
@@ -106,18 +112,7 @@ internal static class HostileHarness
             generatorFailures.Add("generator exception: " + result.Exception);
         }
 
-        var generatedTrees = result.GeneratedSources.Select(s => s.SyntaxTree).ToHashSet();
-        ImmutableArray<Diagnostic> outputDiagnostics = output.GetDiagnostics();
-        var inGenerated = outputDiagnostics
-            .Where(d => d.Location.SourceTree is { } tree && generatedTrees.Contains(tree))
-            .ToList();
-        ImmutableArray<Diagnostic> userErrors =
-        [
-            .. outputDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error && !(d.Location.SourceTree is { } tree && generatedTrees.Contains(tree))),
-        ];
-        ImmutableArray<Diagnostic> generatedErrors = [.. inGenerated.Where(d => d.Severity == DiagnosticSeverity.Error)];
-        ImmutableArray<Diagnostic> generatedWarnings = [.. inGenerated.Where(d => d.Severity == DiagnosticSeverity.Warning)];
-
+        // One pass over the output compilation gives the compiler's and the analyzers' diagnostics together.
         var analyzerFailures = new ConcurrentQueue<string>();
         var threadProbe = new ThreadProbe(threadId);
         var options = new CompilationWithAnalyzersOptions(
@@ -126,11 +121,19 @@ internal static class HostileHarness
             concurrentAnalysis: false,
             logAnalyzerExecutionTime: false);
         DiagnosticAnalyzer[] analyzers = [.. CreateAnalyzers(), threadProbe];
-        ImmutableArray<Diagnostic> analyzerDiagnostics = output
+        ImmutableArray<Diagnostic> all = output
             .WithAnalyzers([.. analyzers], options)
-            .GetAnalyzerDiagnosticsAsync(CancellationToken.None)
+            .GetAllDiagnosticsAsync(CancellationToken.None)
             .GetAwaiter()
             .GetResult();
+
+        var generatedTrees = result.GeneratedSources.Select(s => s.SyntaxTree).ToHashSet();
+        bool InGenerated(Diagnostic d) => d.Location.SourceTree is { } tree && generatedTrees.Contains(tree);
+        bool FromCompiler(Diagnostic d) => d.Id.StartsWith("CS", StringComparison.Ordinal);
+        ImmutableArray<Diagnostic> generatedErrors = [.. all.Where(d => FromCompiler(d) && InGenerated(d) && d.Severity == DiagnosticSeverity.Error)];
+        ImmutableArray<Diagnostic> generatedWarnings = [.. all.Where(d => FromCompiler(d) && InGenerated(d) && d.Severity == DiagnosticSeverity.Warning)];
+        ImmutableArray<Diagnostic> userErrors = [.. all.Where(d => FromCompiler(d) && !InGenerated(d) && d.Severity == DiagnosticSeverity.Error)];
+        ImmutableArray<Diagnostic> analyzerDiagnostics = [.. all.Where(d => !FromCompiler(d))];
         foreach (Diagnostic d in analyzerDiagnostics.Where(d => d.Id == "AD0001"))
         {
             analyzerFailures.Enqueue(d.ToString());

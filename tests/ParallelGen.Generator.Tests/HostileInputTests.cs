@@ -143,6 +143,25 @@ public class HostileInputTests
         Assert.Contains("gone", error.GetMessage(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Backend.Threads")]
+    [InlineData("Backend.Processes")]
+    public void A_user_namespace_named_ParallelGen_Backend_does_not_break_the_generated_code(string backend)
+    {
+        HostileHarness.Outcome outcome = Generates($$"""
+            namespace ParallelGen.Backend { public static class Helpers { } }
+            namespace App
+            {
+                public static partial class Work
+                {
+                    [Parallelize(Jobs = 2, Backend = {{backend}})] public static int M(int x) => x;
+                }
+            }
+            """);
+
+        Assert.Contains("default(global::ParallelGen.ParallelDefaults).Backend + ", outcome.GeneratedSources[0], StringComparison.Ordinal);
+    }
+
     public static TheoryData<string> HalfTypedSignatures() =>
     [
         "public static int M((int) x) => 0;",

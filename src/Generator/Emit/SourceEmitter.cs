@@ -61,7 +61,7 @@ internal static class SourceEmitter
         string modifiers = m.Accessibility + (m.IsStatic ? " static" : "");
         string itemType = ItemType(m);
         string body = m.IsStatic ? $"new {m.BodyTypeName}()" : $"new {m.BodyTypeName}(this)";
-        string defaults = $"new global::ParallelGen.ParallelDefaults({m.Jobs}, {m.Backend.Expression}, {m.BatchSize})";
+        string defaults = $"new global::ParallelGen.ParallelDefaults({m.Jobs}, {(m.BackendNameShadowed ? ShadowedBackendText(m.Backend) : m.Backend.Expression)}, {m.BatchSize})";
         bool countOnly = m.ItemParameters.Count == 0;
         string itemsParameter = countOnly ? "int count" : $"global::System.Collections.Generic.IEnumerable<{itemType}> items";
         string itemsArgument = countOnly ? "global::System.Linq.Enumerable.Range(0, count)" : "items";
@@ -326,6 +326,13 @@ internal static class SourceEmitter
 
         return string.Join(", ", arguments);
     }
+
+    /// <summary>
+    /// The backend without naming the enum, for a compilation whose namespace ParallelGen.Backend hides it: the Backend
+    /// property of a default ParallelDefaults is Threads (0), and enum + int is that enum.
+    /// </summary>
+    private static string ShadowedBackendText(Shared.BackendKind backend) =>
+        $"default(global::ParallelGen.ParallelDefaults).Backend + {backend.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 
     private static string JobsText(int jobs, bool offCaller) => jobs switch
     {

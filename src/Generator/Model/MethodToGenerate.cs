@@ -27,7 +27,12 @@ internal readonly record struct ContainingTypeInfo(string Keyword, string NameWi
 internal readonly record struct ParameterInfo(string Name, string Type);
 
 /// <summary>Everything the emitter needs for one <c>[Parallelize]</c> method. Holds no Roslyn objects, so it caches.</summary>
-/// <remarks><c>Obsolete</c> is the method's <c>[Obsolete]</c> attribute as source text, repeated on the generated code.</remarks>
+/// <remarks>
+/// <c>Obsolete</c> is the method's <c>[Obsolete]</c> attribute as source text, repeated on the generated code.
+/// <c>BackendNameShadowed</c>: the compilation declares a namespace <c>ParallelGen.Backend</c>, so
+/// <c>global::ParallelGen.Backend</c> names that namespace, not the enum, and the backend value is written without the
+/// enum's name.
+/// </remarks>
 internal readonly record struct MethodToGenerate(
     string? Namespace,
     EquatableArray<ContainingTypeInfo> ContainingTypes,
@@ -49,4 +54,5 @@ internal readonly record struct MethodToGenerate(
     string DisplayName,
     string HintName,
     string BodyTypeName,
-    string? Obsolete = null);
+    string? Obsolete = null,
+    bool BackendNameShadowed = false);

@@ -28,7 +28,8 @@ internal static class MethodParser
     /// </remarks>
     public static MethodToGenerate? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
         context.TargetSymbol is IMethodSymbol method && context.Attributes.Length > 0 && !HasSyntaxErrors(context.TargetNode)
-            ? Parse(method, context.Attributes[0], cancellationToken)
+            && Parse(method, context.Attributes[0], cancellationToken) is { } parsed
+            ? parsed with { BackendNameShadowed = IsBackendNameShadowed(context.SemanticModel.Compilation) }
             : null;
 
     internal static MethodToGenerate? Parse(IMethodSymbol method, AttributeData attribute, CancellationToken cancellationToken)
@@ -171,6 +172,24 @@ internal static class MethodParser
             if (SymbolEqualityComparer.Default.Equals(parameter.DeclaringType, t.OriginalDefinition))
             {
                 return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether the compilation declares a namespace ParallelGen.Backend, which hides the Backend enum from
+    /// 'global::ParallelGen.Backend'. (Read in the per-method step: in an IDE, adding such a namespace in another file
+    /// takes effect in a method's generated code when its own file next changes; a build always sees it.)
+    /// </summary>
+    private static bool IsBackendNameShadowed(Compilation compilation)
+    {
+        foreach (INamespaceSymbol parallelGen in compilation.GlobalNamespace.GetNamespaceMembers())
+        {
+            if (parallelGen.Name == "ParallelGen")
+            {
+                return parallelGen.GetNamespaceMembers().Any(ns => ns.Name == "Backend");
             }
         }
 
