@@ -129,6 +129,15 @@ public class HostileInputTests
         }
     }
 
+    [Theory]
+    [InlineData("[Obsolete(\"old\", true)]")]
+    [InlineData("[Obsolete(\"old\")]")]
+    public void A_process_backend_method_of_an_obsolete_type_compiles(string obsolete)
+    {
+        // The process registry is outside the type: it names the obsolete type, so it must be obsolete itself.
+        Generates($"namespace Demo {{ {obsolete} public static partial class Work {{ [Parallelize(Backend = Backend.Processes)] public static int M(int x) => x; }} }}");
+    }
+
     [Fact]
     public void Calling_the_generated_method_of_an_obsolete_error_method_is_the_same_error()
     {

@@ -196,10 +196,27 @@ internal static class MethodParser
         return false;
     }
 
-    /// <summary>The method's [Obsolete] attribute as source text for the generated code, or null.</summary>
+    /// <summary>
+    /// The [Obsolete] attribute of the method, or else of the nearest type around it, as source text for the generated
+    /// code, or null. (The process registry lives outside the method's type, so it must be obsolete to name an obsolete
+    /// type, too.)
+    /// </summary>
     private static string? ObsoleteText(IMethodSymbol method)
     {
-        foreach (AttributeData attribute in method.GetAttributes())
+        for (ISymbol? symbol = method; symbol is not null && symbol is not INamespaceSymbol; symbol = symbol.ContainingSymbol)
+        {
+            if (ObsoleteText(symbol) is { } text)
+            {
+                return text;
+            }
+        }
+
+        return null;
+    }
+
+    private static string? ObsoleteText(ISymbol symbol)
+    {
+        foreach (AttributeData attribute in symbol.GetAttributes())
         {
             if (attribute.AttributeClass is not { Name: "ObsoleteAttribute", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } })
             {
