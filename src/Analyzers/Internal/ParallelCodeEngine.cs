@@ -373,7 +373,7 @@ internal static class ParallelCodeEngine
 #pragma warning disable RS1030 // The callee may be declared in another file; the analyzer driver caches semantic models per tree.
                 : _known.Compilation.GetSemanticModel(declaration.SyntaxTree);
 #pragma warning restore RS1030
-            return model.GetOperation(declaration, cancellationToken);
+            return TryGetOperation(model, declaration, cancellationToken);
         }
 
         private void WalkBody(IOperation body, ISymbol root, bool repeats, Reporter report, CancellationToken cancellationToken)
@@ -444,6 +444,24 @@ internal static class ParallelCodeEngine
             }
 
             return _callees.GetOrAdd(method, findings.ToImmutableArray());
+        }
+
+        /// <summary>
+        /// The callee's body as operations, or null if the compiler cannot bind it. This binds a body outside the
+        /// analyzer driver's own order (another method, possibly in another file); issue 15 saw Roslyn's binder throw
+        /// on some erroneous code while analyzers queried the semantic model. A callee that cannot be bound is simply
+        /// not followed, rather than failing the whole analyzer (AD0001) for the file being edited.
+        /// </summary>
+        private static IOperation? TryGetOperation(SemanticModel model, SyntaxNode declaration, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return model.GetOperation(declaration, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return null;
+            }
         }
 
         private bool IsGenerated(SyntaxTree tree, CancellationToken cancellationToken) =>
