@@ -5,6 +5,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 dotnet build tests/ParallelGen.Generator.Tests -c Release
-PARALLELGEN_FUZZ_INPUTS="${1:-20000}" PARALLELGEN_FUZZ_SEED="${2:-15}" \
+# DOTNET_DefaultStackSize (hex): every thread of the test host gets a 512 KB stack, also the thread-pool threads the
+# analyzer driver runs analyzers on (the test itself runs the generator on a 512 KB thread of its own).
+DOTNET_DefaultStackSize=80000 PARALLELGEN_FUZZ_INPUTS="${1:-20000}" PARALLELGEN_FUZZ_SEED="${2:-15}" \
   dotnet test tests/ParallelGen.Generator.Tests -c Release --no-build \
   --filter "FullyQualifiedName~FuzzTests" --logger "console;verbosity=detailed"
