@@ -198,8 +198,8 @@ internal static class MethodParser
 
     /// <summary>
     /// The [Obsolete] attribute of the method, or else of the nearest type around it, as source text for the generated
-    /// code, or null. (The process registry lives outside the method's type, so it must be obsolete to name an obsolete
-    /// type, too.)
+    /// code, or null. (Generated code inside an obsolete type may name it anyway; repeating the type's attribute keeps the
+    /// generated methods as obsolete as the method they call.)
     /// </summary>
     private static string? ObsoleteText(IMethodSymbol method)
     {
