@@ -7,83 +7,20 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace ParallelGen.Shared;
 
-/// <summary>Why a <c>[Parallelize]</c> method cannot get generated code (the PG0005 diagnostic's "Reason" property).</summary>
-internal enum TargetProblemKind
-{
-    NotPartial,
-    NotAnOrdinaryMethod,
-    InInterface,
-    FileLocalType,
-    RefStructInstance,
-    GenericMethod,
-    ByRefParameter,
-    PointerParameter,
-    RefStructParameter,
-    ByRefReturn,
-    UnsupportedReturn,
-    AsyncVoid,
-    ZeroJobs,
-    NegativeBatchSize,
-    ProcessesInstanceMethod,
-    ProcessesInaccessible,
-    ProcessesGenericType,
-    GeneratedNameClash,
-    ExistingMemberClash,
-    DynamicType,
-    VarArgs,
-    JobsOutOfRange,
-}
-
-/// <summary>One reason a <c>[Parallelize]</c> method is rejected, with a message that says what to change.</summary>
-internal readonly struct TargetProblem
-{
-    public TargetProblem(TargetProblemKind kind, string message)
-    {
-        Kind = kind;
-        Message = message;
-    }
-
-    public TargetProblemKind Kind { get; }
-
-    public string Message { get; }
-}
-
 /// <summary>
 /// The rules a <c>[Parallelize]</c> method must follow. Shared by the generator (which generates nothing for a method
 /// that breaks one) and the PG0005 analyzer (which reports each broken rule), so the two never disagree.
 /// </summary>
+/// <remarks>
+/// The decisions it relies on each have a file: the attribute's arguments (<see cref="ParallelizeArguments"/>), the
+/// generated members' names (<see cref="GeneratedMemberNames"/>), collisions with other members
+/// (<see cref="GeneratedMemberClashes"/>, comparing types with <see cref="TypeIdentity"/>), the remote backend's
+/// requirements (<see cref="RemoteTargetRules"/>) and the target's shape (<see cref="TargetShape"/>).
+/// </remarks>
 internal static class ParallelizeTargetRules
 {
     public const string AttributeMetadataName = "ParallelGen.ParallelizeAttribute";
     public const string ReasonProperty = "Reason";
-
-    /// <summary>Reads the attribute's named arguments (defaults where absent or erroneous).</summary>
-    public static void ReadArguments(AttributeData attribute, out int jobs, out BackendKind backend, out int batchSize)
-    {
-        jobs = -1;
-        backend = BackendKind.Threads;
-        batchSize = 0;
-        foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
-        {
-            if (argument.Value.Kind == TypedConstantKind.Error || argument.Value.Value is null)
-            {
-                continue;
-            }
-
-            switch (argument.Key)
-            {
-                case "Jobs" when argument.Value.Value is int j:
-                    jobs = j;
-                    break;
-                case "Backend" when argument.Value.Value is int b:
-                    backend = BackendKind.FromValue(b);
-                    break;
-                case "BatchSize" when argument.Value.Value is int s:
-                    batchSize = s;
-                    break;
-            }
-        }
-    }
 
     /// <summary>Every rule <paramref name="method"/> breaks; empty when the generator can handle it.</summary>
     public static List<TargetProblem> Validate(IMethodSymbol method, AttributeData attribute, CancellationToken cancellationToken)
@@ -216,40 +153,31 @@ internal static class ParallelizeTargetRules
                 "it is 'async void', so its completion and exceptions cannot be observed; return Task instead"));
         }
 
-        foreach (IMethodSymbol sibling in containing.GetMembers().OfType<IMethodSymbol>())
+        if (GeneratedMemberClashes.WithSibling(method, containing) is { } sibling)
         {
-            if (!SymbolEqualityComparer.Default.Equals(sibling, method)
-                && sibling.MethodKind == MethodKind.Ordinary
-                && sibling.GetAttributes().Any(a => a.AttributeClass is { Name: "ParallelizeAttribute" } type && type.ToDisplayString() == AttributeMetadataName)
-                && ClashingName(method, sibling) is { } clash)
-            {
-                problems.Add(new TargetProblem(
-                    TargetProblemKind.GeneratedNameClash,
-                    $"the generated method '{clash}' would have the same signature as the one generated for '{sibling.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}'; rename one of the two methods"));
-                break;
-            }
+            problems.Add(new TargetProblem(TargetProblemKind.GeneratedNameClash, sibling));
         }
 
-        if (ExistingMemberClash(method, containing) is { } existing)
+        if (GeneratedMemberClashes.WithExistingMember(method, containing) is { } existing)
         {
             problems.Add(new TargetProblem(TargetProblemKind.ExistingMemberClash, existing));
         }
 
         ValidateHostileShapes(method, problems);
 
-        ReadArguments(attribute, out int jobs, out BackendKind backend, out int batchSize);
+        ParallelizeArguments.Read(attribute, out int jobs, out BackendKind backend, out int batchSize);
         if (jobs == 0)
         {
             problems.Add(new TargetProblem(
                 TargetProblemKind.ZeroJobs,
                 "Jobs = 0 means no workers; use a positive count, -1 for all CPUs (the default), or -2 for all CPUs but one"));
         }
-        else if (jobs < MinJobs)
+        else if (jobs < ParallelizeArguments.MinJobs)
         {
             problems.Add(new TargetProblem(
                 TargetProblemKind.JobsOutOfRange,
                 $"Jobs = {jobs.ToString(System.Globalization.CultureInfo.InvariantCulture)} is out of range: a negative Jobs means 'CPUs + 1 + Jobs' workers " +
-                $"(-1 = all CPUs, -2 = all but one), so values below {MinJobs.ToString(System.Globalization.CultureInfo.InvariantCulture)} leave no CPU on any machine; " +
+                $"(-1 = all CPUs, -2 = all but one), so values below {ParallelizeArguments.MinJobs.ToString(System.Globalization.CultureInfo.InvariantCulture)} leave no CPU on any machine; " +
                 "use a positive count or a small negative value"));
         }
 
@@ -262,14 +190,11 @@ internal static class ParallelizeTargetRules
 
         if (backend.IsRemote)
         {
-            ValidateRemoteBackend(method, backend, problems);
+            RemoteTargetRules.Validate(method, backend, problems);
         }
 
         return problems;
     }
-
-    /// <summary>The most negative Jobs accepted: "CPUs + 1 + Jobs" is below one on every machine for smaller values.</summary>
-    public const int MinJobs = -1024;
 
     /// <summary>
     /// Signatures that are valid C# but that generated code cannot repeat: <c>dynamic</c> (a generic interface cannot
@@ -337,212 +262,6 @@ internal static class ParallelizeTargetRules
 
         return false;
     }
-
-    /// <summary>
-    /// A remote backend (<see cref="BackendKind.IsRemote"/>): a worker in another process has no instance to call an
-    /// instance method on, and calls the method from a generated module initializer, which needs it (and every type
-    /// around it) internal or public and non-generic.
-    /// </summary>
-    private static void ValidateRemoteBackend(IMethodSymbol method, BackendKind backend, List<TargetProblem> problems)
-    {
-        if (!method.IsStatic)
-        {
-            problems.Add(new TargetProblem(
-                TargetProblemKind.ProcessesInstanceMethod,
-                $"{backend.DisplayName} runs the method in another process, which has no instance to call it on; make the method static"));
-        }
-
-        if (!IsAtLeastInternal(method.DeclaredAccessibility))
-        {
-            problems.Add(new TargetProblem(
-                TargetProblemKind.ProcessesInaccessible,
-                $"{backend.DisplayName} calls the method from generated registration code, so it must be internal or public, not {AccessibilityText(method.DeclaredAccessibility)}"));
-        }
-
-        for (INamedTypeSymbol? t = method.ContainingType; t is not null; t = t.ContainingType)
-        {
-            if (t.TypeParameters.Length > 0)
-            {
-                problems.Add(new TargetProblem(
-                    TargetProblemKind.ProcessesGenericType,
-                    $"{backend.DisplayName} needs a non-generic containing type, but '{t.Name}' is generic; move the method to a non-generic type"));
-                break;
-            }
-
-            if (!IsAtLeastInternal(t.DeclaredAccessibility))
-            {
-                problems.Add(new TargetProblem(
-                    TargetProblemKind.ProcessesInaccessible,
-                    $"{backend.DisplayName} calls the method from generated registration code, so its containing type '{t.Name}' must be internal or public"));
-                break;
-            }
-        }
-    }
-
-    private static bool IsAtLeastInternal(Accessibility accessibility) =>
-        accessibility is Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal;
-
-    private static string AccessibilityText(Accessibility accessibility) => accessibility switch
-    {
-        Accessibility.Private => "private",
-        Accessibility.Protected => "protected",
-        Accessibility.ProtectedAndInternal => "private protected",
-        _ => accessibility.ToString().ToLowerInvariant(),
-    };
-
-    /// <summary>
-    /// The names the generator gives a method's parallel versions: <c>NameParallel</c> and <c>NameParallelAsync</c>, or
-    /// for a method returning a task only <c>NameParallelAsync</c> (with an <c>Async</c> suffix moved to the end).
-    /// </summary>
-    public static IEnumerable<string> GeneratedNames(IMethodSymbol method)
-    {
-        string name = GeneratedBaseName(method, out bool awaitable);
-        return awaitable ? [name + "Async"] : [name, name + "Async"];
-    }
-
-    /// <summary>
-    /// <c>NameParallel</c>, or for a method returning <c>Task</c>/<c>ValueTask</c> (awaited by the generated code) the
-    /// name without its <c>Async</c> suffix plus <c>Parallel</c>: <c>FetchAsync</c> → <c>FetchParallel</c>(<c>Async</c>).
-    /// </summary>
-    public static string GeneratedBaseName(IMethodSymbol method, out bool awaitable)
-    {
-        awaitable = TargetShape.IsAwaitable(method.ReturnType, out _);
-        string name = method.Name;
-        if (awaitable && name.EndsWith("Async", System.StringComparison.Ordinal) && name.Length > "Async".Length)
-        {
-            name = name.Substring(0, name.Length - "Async".Length);
-        }
-
-        return name + "Parallel";
-    }
-
-    /// <summary>A name both methods' generated versions share with the same items parameter, or null.</summary>
-    private static string? ClashingName(IMethodSymbol method, IMethodSymbol sibling)
-    {
-        string? name = GeneratedNames(method).Intersect(GeneratedNames(sibling)).FirstOrDefault();
-        return name is not null && ItemSignature(method) == ItemSignature(sibling) ? name : null;
-    }
-
-    /// <summary>
-    /// A member the type already declares (in code the user wrote) that a generated method would duplicate: a method with
-    /// a generated method's name and parameter types (CS0111), or a property, field, event or nested type with a
-    /// generated method's name (CS0102). Members this generator produced are skipped: the PG0005 analyzer sees them in
-    /// the compilation, the generator does not, and both must agree.
-    /// </summary>
-    private static string? ExistingMemberClash(IMethodSymbol method, INamedTypeSymbol containing)
-    {
-        foreach (string name in GeneratedNames(method))
-        {
-            foreach (ISymbol member in containing.GetMembers(name))
-            {
-                if (IsGeneratedByParallelGen(member))
-                {
-                    continue;
-                }
-
-                if (member is IMethodSymbol existing)
-                {
-                    if (existing.MethodKind == MethodKind.Ordinary && existing.Arity == 0 && DuplicatesAGeneratedSignature(method, existing))
-                    {
-                        return $"'{containing.Name}' already declares '{existing.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)}', which has the signature of a generated method; rename or remove that method, or rename the [Parallelize] method";
-                    }
-                }
-                else
-                {
-                    string kind = member switch
-                    {
-                        IPropertySymbol => "property",
-                        IFieldSymbol => "field",
-                        IEventSymbol => "event",
-                        INamedTypeSymbol => "nested type",
-                        _ => "member",
-                    };
-                    return $"'{containing.Name}' already has a {kind} named '{name}', the name of a generated method; rename the {kind}, or rename the [Parallelize] method";
-                }
-            }
-        }
-
-        return null;
-    }
-
-    private static bool IsGeneratedByParallelGen(ISymbol member) =>
-        member.GetAttributes().Any(a =>
-            a.AttributeClass is { Name: "GeneratedCodeAttribute" }
-            && a.ConstructorArguments.Length > 0
-            && a.ConstructorArguments[0].Value is GeneratorToolName);
-
-    /// <summary>The tool name in the generated code's <c>[GeneratedCode]</c> attribute.</summary>
-    public const string GeneratorToolName = "ParallelGen.Generator";
-
-    /// <summary>
-    /// Whether <paramref name="existing"/>'s parameters are those of a generated overload:
-    /// <c>(IEnumerable&lt;Item&gt;, CancellationToken)</c> or <c>(IEnumerable&lt;Item&gt;, ParallelizeOptions?, CancellationToken)</c>
-    /// (<c>int count</c> instead of the items for a method without parameters).
-    /// </summary>
-    private static bool DuplicatesAGeneratedSignature(IMethodSymbol method, IMethodSymbol existing)
-    {
-        var parameters = existing.Parameters;
-        if (parameters.Length is not (2 or 3)
-            || parameters.Any(p => p.RefKind != RefKind.None)
-            || !TargetShape.IsCancellationToken(parameters[parameters.Length - 1].Type))
-        {
-            return false;
-        }
-
-        if (parameters.Length == 3
-            && parameters[1].Type is not INamedTypeSymbol { Name: "ParallelizeOptions", ContainingNamespace: { Name: "ParallelGen", ContainingNamespace.IsGlobalNamespace: true } })
-        {
-            return false;
-        }
-
-        List<ITypeSymbol> itemTypes = ItemTypes(method);
-        ITypeSymbol first = parameters[0].Type;
-        if (itemTypes.Count == 0)
-        {
-            return first.SpecialType == SpecialType.System_Int32;
-        }
-
-        if (first is not INamedTypeSymbol { Name: "IEnumerable", TypeArguments.Length: 1 } enumerable
-            || enumerable.ContainingNamespace.ToDisplayString() != "System.Collections.Generic")
-        {
-            return false;
-        }
-
-        ITypeSymbol item = enumerable.TypeArguments[0];
-        if (itemTypes.Count == 1)
-        {
-            return SameType(item, itemTypes[0]);
-        }
-
-        return item is INamedTypeSymbol { IsTupleType: true } tuple
-            && tuple.TupleElements.Length == itemTypes.Count
-            && tuple.TupleElements.Select(e => e.Type).Zip(itemTypes, SameType).All(same => same);
-    }
-
-    /// <summary>Type identity as overload resolution sees it: nullable annotations and tuple element names do not count.</summary>
-    private static bool SameType(ITypeSymbol a, ITypeSymbol b)
-    {
-        if (SymbolEqualityComparer.Default.Equals(a, b))
-        {
-            return true;
-        }
-
-        return a is INamedTypeSymbol { IsTupleType: true } ta
-            && b is INamedTypeSymbol { IsTupleType: true } tb
-            && ta.TupleElements.Length == tb.TupleElements.Length
-            && ta.TupleElements.Select(e => e.Type).Zip(tb.TupleElements.Select(e => e.Type), SameType).All(same => same);
-    }
-
-    /// <summary>The types that make up an item (a trailing CancellationToken is not part of it).</summary>
-    private static string ItemSignature(IMethodSymbol method)
-    {
-        List<ITypeSymbol> types = ItemTypes(method);
-        return types.Count == 0 ? "count" : string.Join(",", types.Select(t => t.ToDisplayString()));
-    }
-
-    /// <summary>The parameter types that make up an item: all of them but a trailing CancellationToken.</summary>
-    private static List<ITypeSymbol> ItemTypes(IMethodSymbol method) =>
-        TargetShape.ItemParameters(method).Select(p => p.Type).ToList();
 
     /// <summary>The containing type and its enclosing types that lack the 'partial' modifier, innermost first.</summary>
     public static List<string> TypesMissingPartial(INamedTypeSymbol type, CancellationToken cancellationToken)

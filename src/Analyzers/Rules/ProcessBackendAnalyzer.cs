@@ -87,7 +87,7 @@ public sealed class ProcessBackendAnalyzer : DiagnosticAnalyzer, IParallelRule
     /// <summary>Whether the method's calls may run in another process (any remote backend, not only Backend.Processes).</summary>
     private static bool UsesProcesses(AttributeData attribute)
     {
-        ParallelizeTargetRules.ReadArguments(attribute, out _, out BackendKind backend, out _);
+        ParallelizeArguments.Read(attribute, out _, out BackendKind backend, out _);
         return backend.IsRemote;
     }
 

@@ -8,7 +8,7 @@ namespace ParallelGen.Generator.Emit;
 /// <summary>Writes the source for one <see cref="MethodToGenerate"/>.</summary>
 internal static class SourceEmitter
 {
-    internal const string GeneratorName = global::ParallelGen.Shared.ParallelizeTargetRules.GeneratorToolName;
+    internal const string GeneratorName = global::ParallelGen.Shared.GeneratedMemberNames.GeneratorToolName;
     /// <summary>The generator assembly's version (major.minor.patch), from its build, not a literal.</summary>
     internal static readonly string GeneratorVersion =
         typeof(SourceEmitter).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";

@@ -47,7 +47,7 @@ internal static class MethodParser
         }
 
         INamedTypeSymbol containing = method.ContainingType;
-        ParallelizeTargetRules.ReadArguments(attribute, out int jobs, out BackendKind backend, out int batchSize);
+        ParallelizeArguments.Read(attribute, out int jobs, out BackendKind backend, out int batchSize);
 
         bool passesToken = TargetShape.TakesTrailingToken(method);
         var parameters = TargetShape.ItemParameters(method);
@@ -69,7 +69,7 @@ internal static class MethodParser
             ContainingTypes: new EquatableArray<ContainingTypeInfo>(ContainingTypes(containing)),
             ContainingTypeFullName: containing.ToDisplayString(s_typeFormat),
             MethodName: EscapeIdentifier(method.Name),
-            GeneratedName: ParallelizeTargetRules.GeneratedBaseName(method, out _),
+            GeneratedName: GeneratedMemberNames.BaseName(method, out _),
             Accessibility: AccessibilityText(method.DeclaredAccessibility),
             IsStatic: method.IsStatic,
             ItemParameters: new EquatableArray<ParameterInfo>(itemParameters),
