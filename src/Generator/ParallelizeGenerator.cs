@@ -1,5 +1,3 @@
-using System;
-using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ParallelGen.Generator.Emit;
@@ -20,23 +18,25 @@ public sealed class ParallelizeGenerator : IIncrementalGenerator
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        IncrementalValuesProvider<MethodToGenerate> methods = context.SyntaxProvider
+        // The whole pipeline is one ForAttributeWithMetadataName node and its output: in a project without any
+        // [Parallelize] method (most projects that reference ParallelGen transitively) the only work is the
+        // compiler's shared attribute-name check on each syntax tree. The model is a reference type, so the
+        // pipeline's generic nodes run code the compiler already has (see docs/benchmarks/analyzers.md).
+        IncrementalValuesProvider<MethodToGenerate?> methods = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 ParallelizeTargetRules.AttributeMetadataName,
                 predicate: static (node, _) => node is MethodDeclarationSyntax,
                 transform: static (ctx, ct) => MethodParser.Parse(ctx, ct))
-            .WithTrackingName(TrackingNames.Methods)
-            .Where(static m => m is not null)
-            .Select(static (m, _) => m!.Value)
-            .WithTrackingName(TrackingNames.ValidMethods);
+            .WithTrackingName(TrackingNames.Methods);
 
-        // Collected only to drop duplicate declarations (already a compile error, CS0111), which would produce two files
-        // with one hint name and make the generator throw; then one output per method, so that editing one method
+        // Invalid targets parse to null (PG0005 reports them); one output per method, so that editing one method
         // leaves every other method's output cached.
-        IncrementalValuesProvider<MethodToGenerate> unique = methods.Collect()
-            .SelectMany(static (all, _) => all.GroupBy(static m => m.HintName, StringComparer.Ordinal).Select(static g => g.First()))
-            .WithTrackingName(TrackingNames.AllMethods);
-
-        context.RegisterSourceOutput(unique, static (spc, method) => spc.AddSource(method.HintName, SourceEmitter.Emit(method)));
+        context.RegisterSourceOutput(methods, static (spc, method) =>
+        {
+            if (method is not null)
+            {
+                spc.AddSource(method.HintName, SourceEmitter.Emit(method));
+            }
+        });
     }
 }

@@ -4,6 +4,4 @@ namespace ParallelGen.Generator;
 internal static class TrackingNames
 {
     public const string Methods = nameof(Methods);
-    public const string ValidMethods = nameof(ValidMethods);
-    public const string AllMethods = nameof(AllMethods);
 }

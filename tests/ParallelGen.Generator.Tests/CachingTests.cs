@@ -16,7 +16,7 @@ public class CachingTests
         }
         """;
 
-    private static readonly string[] s_trackedSteps = [TrackingNames.Methods, TrackingNames.ValidMethods, TrackingNames.AllMethods];
+    private static readonly string[] s_trackedSteps = [TrackingNames.Methods];
 
     [Fact]
     public void Unrelated_new_file_leaves_every_step_cached()
@@ -56,7 +56,7 @@ public class CachingTests
         Compilation edited = ReplaceSource(compilation, Target.Replace("Jobs = 8", "Jobs = 4"));
         GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
-        Assert.Contains(result.TrackedSteps[TrackingNames.ValidMethods].SelectMany(s => s.Outputs),
+        Assert.Contains(result.TrackedSteps[TrackingNames.Methods].SelectMany(s => s.Outputs),
             o => o.Reason == IncrementalStepRunReason.Modified);
         string after = result.GeneratedSources.Single().SourceText.ToString();
         Assert.NotEqual(before, after);
@@ -102,7 +102,7 @@ public class CachingTests
     private static MethodToGenerate GeneratedModel(Compilation compilation)
     {
         GeneratorRunResult result = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(compilation).GetRunResult().Results.Single();
-        return (MethodToGenerate)result.TrackedSteps[TrackingNames.ValidMethods].Single().Outputs.Single().Value;
+        return (MethodToGenerate)result.TrackedSteps[TrackingNames.Methods].Single().Outputs.Single().Value;
     }
 
     private static Compilation ReplaceSource(Compilation compilation, string newText)

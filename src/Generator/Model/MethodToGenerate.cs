@@ -32,8 +32,11 @@ internal readonly record struct ParameterInfo(string Name, string Type);
 /// <c>BackendNameShadowed</c>: the compilation declares a namespace <c>ParallelGen.Backend</c>, so
 /// <c>global::ParallelGen.Backend</c> names that namespace, not the enum, and the backend value is written without the
 /// enum's name.
+/// A sealed record <em>class</em> (value equality, compared by the incremental pipeline): Roslyn's pipeline nodes are
+/// generic over the model type, and over a reference type they run the compiler's shared, precompiled code instead of
+/// code JIT-compiled for this struct in every compiler process (see docs/benchmarks/analyzers.md, "Generator cost").
 /// </remarks>
-internal readonly record struct MethodToGenerate(
+internal sealed record MethodToGenerate(
     string? Namespace,
     EquatableArray<ContainingTypeInfo> ContainingTypes,
     string ContainingTypeFullName,

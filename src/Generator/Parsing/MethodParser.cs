@@ -62,6 +62,13 @@ internal static class MethodParser
         (ReturnKind returnKind, string resultType, bool valueTask) = ClassifyReturn(method);
 
         string documentationId = method.GetDocumentationCommentId() ?? method.Name;
+        if (IsLaterDuplicate(method, documentationId))
+        {
+            // Two declarations with one signature are already an error (CS0111); generating for both would add two
+            // files with one hint name. The first declaration gets the output, without collecting all methods.
+            return null;
+        }
+
         string hash = StableHash(documentationId);
 
         return new MethodToGenerate(
@@ -325,6 +332,24 @@ internal static class MethodParser
         Accessibility.ProtectedAndInternal => "private protected",
         _ => "private",
     };
+
+    private static bool IsLaterDuplicate(IMethodSymbol method, string documentationId)
+    {
+        foreach (ISymbol member in method.ContainingType.GetMembers(method.Name))
+        {
+            if (SymbolEqualityComparer.Default.Equals(member, method))
+            {
+                return false;
+            }
+
+            if (member is IMethodSymbol && member.GetDocumentationCommentId() == documentationId)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static string HintName(INamedTypeSymbol type, string methodName, string hash)
     {
