@@ -40,10 +40,11 @@ fi
 # just extracted it into this run's package folder, so its files are listed there (no unzip needed).
 extracted="$work/packages/parallelgen/$version"
 missing=""
-for f in lib/net10.0/ParallelGen.dll analyzers/dotnet/cs/ParallelGen.Generator.dll analyzers/dotnet/cs/ParallelGen.Analyzers.dll analyzers/dotnet/cs/ParallelGen.CodeFixes.dll README.md; do
+for f in lib/net10.0/ParallelGen.dll analyzers/dotnet/cs/ParallelGen.Generator.dll analyzers/dotnet/cs/ParallelGen.Analyzers.dll analyzers/dotnet/cs/ParallelGen.CodeFixes.dll README.md icon.png RELEASE-NOTES.md; do
   [ -f "$extracted/$f" ] || missing="$missing $f"
 done
 [ -z "$missing" ] && pass "package layout" || fail "package lacks:$missing"
+[ -f "$feed/ParallelGen.$version.snupkg" ] && pass "symbols package (.snupkg)" || fail "no ParallelGen.$version.snupkg next to the package"
 
 # Every rule page travels with the package (docs/rules/PGxxxx.md), so a diagnostic's page is readable offline.
 missing=""
