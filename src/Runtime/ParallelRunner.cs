@@ -246,7 +246,11 @@ public static class ParallelRunner
     {
         IParallelBackend backend = BackendFor(settings);
         var call = new ParallelCall<TItem, TResult>(
-            items, results, settings, WorkerCount(backend, settings, items.Length), options, RemoteOf(userBody), cancellationToken);
+            items, results, settings, WorkerCount(backend, settings, items.Length), options, RemoteOf(userBody), cancellationToken)
+        {
+            // Only for a listening tracer: the generated body's type names the method (__ParallelGen_Name_HASH).
+            MethodName = Diagnostics.Telemetry.Source.HasListeners() ? MethodNameOf(typeof(TUserBody)) : null,
+        };
         if (!blocking)
         {
             return backend.RunAsync(call, body);
@@ -254,6 +258,20 @@ public static class ParallelRunner
 
         backend.Run(call, body);
         return Task.CompletedTask;
+    }
+
+    private static string MethodNameOf(Type bodyType)
+    {
+        const string prefix = "__ParallelGen_";
+        string name = bodyType.Name;
+        if (name.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            int hash = name.LastIndexOf('_');
+            name = hash > prefix.Length ? name[prefix.Length..hash] : name[prefix.Length..];
+            return bodyType.DeclaringType is { } declaring ? declaring.FullName + "." + name : name;
+        }
+
+        return bodyType.FullName ?? name;
     }
 
     private static IParallelBackend BackendFor(RunSettings settings)

@@ -19,6 +19,16 @@ public class WireMessageTests
     }
 
     [Fact]
+    public void Call_header_carries_the_trace_parent_to_the_worker()
+    {
+        const string traceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        var call = new FrameBuffer();
+        WireMessages.WriteCall(call, new CallHeader("M:Demo.Length(System.String)", false, true, traceParent), new[] { "a" }, 0, 1);
+        var reader = new MessagePackReader(Payload(call));
+        Assert.Equal(traceParent, WireMessages.ReadCallHeader(ref reader).TraceParent);
+    }
+
+    [Fact]
     public void Call_and_result_round_trip_through_a_batch_invoker()
     {
         string[] items = ["zero", "one", "two", "three", "four"];

@@ -1,6 +1,8 @@
 using System;
+using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
+using ParallelGen.Diagnostics;
 using ParallelGen.Internal;
 
 namespace ParallelGen.Backends;
@@ -28,7 +30,20 @@ public sealed class CallLifecycle
     private Action? _onStop;
     private int _finished;
 
+    // Observability: all null/false when nobody listened at the start of the call (the common case).
+    private readonly Activity? _activity;
+    private readonly bool _inFlightTracked;
+    private readonly long _startTimestamp;
+    private readonly string? _backendName;
+
     internal CallLifecycle(int count, TimeSpan? timeout, CancellationToken cancellationToken, bool cancelTokenOnFailure, ProgressTracker? progress)
+        : this(count, timeout, cancellationToken, cancelTokenOnFailure, progress, default)
+    {
+    }
+
+    internal CallLifecycle(
+        int count, TimeSpan? timeout, CancellationToken cancellationToken, bool cancelTokenOnFailure, ProgressTracker? progress,
+        CallDescription description)
     {
         _count = count;
         _timeout = timeout;
@@ -44,7 +59,35 @@ public sealed class CallLifecycle
         }
 
         _stopRegistration = _stopSource.Token.UnsafeRegister(static s => ((CallLifecycle)s!).OnStopSignal(), this);
+
+        _backendName = description.BackendName;
+        if (Telemetry.Source.HasListeners())
+        {
+            _activity = StartCallActivity(count, description);
+        }
+
+        if (Telemetry.Calls.Enabled)
+        {
+            Telemetry.Calls.Add(1, new TagList { { "parallelgen.backend", description.BackendName } });
+        }
+
+        if (Telemetry.ItemsInFlight.Enabled)
+        {
+            _inFlightTracked = true;
+            Telemetry.ItemsInFlight.Add(count);
+        }
+
+        if (Telemetry.CallDuration.Enabled)
+        {
+            _startTimestamp = Stopwatch.GetTimestamp();
+        }
     }
+
+    /// <summary>
+    /// The trace context of this call's activity (the parent of its batches' activities), or
+    /// <see langword="default"/> when nobody traces.
+    /// </summary>
+    public ActivityContext TraceContext => _activity?.Context ?? default;
 
     /// <summary>True once the call should start no more items.</summary>
     public bool IsStopping => _stop != 0;
@@ -73,6 +116,15 @@ public sealed class CallLifecycle
         {
             Interlocked.Add(ref _completed, items);
             _progress?.Add(items);
+            if (Telemetry.ItemsCompleted.Enabled)
+            {
+                Telemetry.ItemsCompleted.Add(items);
+            }
+
+            if (_inFlightTracked)
+            {
+                Telemetry.ItemsInFlight.Add(-items);
+            }
         }
     }
 
@@ -84,6 +136,10 @@ public sealed class CallLifecycle
         if (Interlocked.CompareExchange(ref _error, exception, null) is null)
         {
             _errorIndex = index;
+            if (Telemetry.ItemsFailed.Enabled && index >= 0)
+            {
+                Telemetry.ItemsFailed.Add(1, new TagList { { "exception.type", exception.GetType().FullName } });
+            }
         }
 
         _stop = 1;
@@ -118,6 +174,7 @@ public sealed class CallLifecycle
             _error, _errorIndex, _userToken, _stopSource.IsCancellationRequested, _timeout, Completed, _count);
         _stopRegistration.Dispose();
         _stopSource.Dispose();
+        RecordFinish(failure);
         return failure;
     }
 
@@ -141,6 +198,52 @@ public sealed class CallLifecycle
         else
         {
             completion.SetResult();
+        }
+    }
+
+    private static Activity? StartCallActivity(int count, CallDescription description)
+    {
+        // Started without becoming Activity.Current: the call may end on another thread (async runs), and the caller's
+        // own activity must stay current around it. Batches name this one as their parent explicitly.
+        Activity? previous = Activity.Current;
+        Activity? activity = Telemetry.Source.StartActivity(ParallelGenDiagnostics.CallActivityName, ActivityKind.Internal);
+        Activity.Current = previous;
+        if (activity is not null && activity.IsAllDataRequested)
+        {
+            activity.SetTag("parallelgen.method", description.Method);
+            activity.SetTag("parallelgen.backend", description.BackendName);
+            activity.SetTag("parallelgen.jobs", description.Jobs);
+            activity.SetTag("parallelgen.workers", description.Workers);
+            activity.SetTag("parallelgen.items", count);
+        }
+
+        return activity;
+    }
+
+    private void RecordFinish(Exception? failure)
+    {
+        if (_inFlightTracked)
+        {
+            Telemetry.ItemsInFlight.Add(-(_count - Completed));
+        }
+
+        if (_startTimestamp != 0)
+        {
+            Telemetry.CallDuration.Record(
+                Stopwatch.GetElapsedTime(_startTimestamp).TotalSeconds,
+                new TagList { { "parallelgen.backend", _backendName } });
+        }
+
+        if (_activity is { } activity)
+        {
+            activity.SetTag("parallelgen.completed", Completed);
+            if (failure is not null)
+            {
+                activity.SetStatus(ActivityStatusCode.Error, failure.GetType().FullName);
+                activity.SetTag("exception.type", failure.GetType().FullName);
+            }
+
+            activity.Stop();
         }
     }
 

@@ -78,7 +78,11 @@ public sealed class ParallelCall<TItem, TResult>
     /// </param>
     /// <returns>The lifecycle; call <see cref="CallLifecycle.Finish()"/> once every loop has returned.</returns>
     public CallLifecycle StartLifecycle(bool cancelTokenOnFailure = true) =>
-        new(Items.Length, Timeout, CancellationToken, cancelTokenOnFailure, _progress);
+        new(Items.Length, Timeout, CancellationToken, cancelTokenOnFailure, _progress,
+            new ParallelGen.Diagnostics.CallDescription(MethodName ?? Remote?.MethodId, Backend.ToString(), Jobs, Workers));
+
+    /// <summary>The parallelized method's name for traces, when the dispatch core knows it.</summary>
+    internal string? MethodName { get; init; }
 
     /// <summary>The method's remote identity, or an error that names the backend that needs one.</summary>
     /// <returns>The remote identity.</returns>

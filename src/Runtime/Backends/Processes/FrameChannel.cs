@@ -34,7 +34,7 @@ internal enum FrameType : byte
 /// </summary>
 internal sealed class FrameChannel(Stream input, Stream output)
 {
-    private const int HeaderSize = 5;
+    internal const int HeaderSize = 5;
     private const int MaxFrame = 1 << 30;
     private readonly object _writeLock = new();
     private readonly byte[] _header = new byte[HeaderSize];

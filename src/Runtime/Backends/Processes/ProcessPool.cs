@@ -1,9 +1,12 @@
 using System;
+using System.Diagnostics.Metrics;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Reflection;
 using System.Threading;
+
+using ParallelGen.Diagnostics;
 
 namespace ParallelGen.Backends.Processes;
 
@@ -84,6 +87,11 @@ internal sealed class ProcessPool
 
         WorkerProcess worker = WorkerProcess.Start(_spec, number, startTimeout);
         Interlocked.Increment(ref _started);
+        if (Telemetry.WorkersStarted.Enabled)
+        {
+            Telemetry.WorkersStarted.Add(1);
+        }
+
         lock (_lock)
         {
             _all.Add(worker);
@@ -116,6 +124,15 @@ internal sealed class ProcessPool
         lock (_lock)
         {
             _all.Remove(worker);
+        }
+
+        // Died on its own (no kill, no stop asked for) is a crash; anything ParallelGen decided is a recycle.
+        Counter<long> retired = worker.HasExited && worker.KillReason is null && !worker.StopRequested
+            ? Telemetry.WorkersCrashed
+            : Telemetry.WorkersRecycled;
+        if (retired.Enabled)
+        {
+            retired.Add(1);
         }
 
         if (!worker.HasExited)

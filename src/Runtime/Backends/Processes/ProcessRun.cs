@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using ParallelGen.Diagnostics;
 using ParallelGen.Backends;
 using ParallelGen.Internal;
 using ParallelGen.Remote;
@@ -101,7 +102,13 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
                 switch (reply)
                 {
                     case Reply.Done:
-                        _sizer.Record(count, Stopwatch.GetElapsedTime(started).TotalSeconds);
+                        double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+                        _sizer.Record(count, seconds);
+                        if (Telemetry.ItemDuration.Enabled)
+                        {
+                            Telemetry.ItemDuration.Record(seconds / count);
+                        }
+
                         Lifecycle.AddCompleted(count);
                         worker.ItemsDone += count;
                         if (ShouldRecycle(worker))
@@ -190,7 +197,18 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
     private Reply RunBatch(WorkerProcess worker, int start, int count)
     {
         FrameBuffer frame = worker.Frame;
-        WireMessages.WriteCall(frame, new CallHeader(_methodId, _options?.WorkerMemoryLimit is not null, _spin), _items, start, count);
+        using Activity? activity = StartBatchActivity(worker, start, count);
+        WireMessages.WriteCall(
+            frame, new CallHeader(_methodId, _options?.WorkerMemoryLimit is not null, _spin, activity is null ? null : activity.Id), _items, start, count);
+        if (Telemetry.BytesSent.Enabled)
+        {
+            Telemetry.BytesSent.Add(frame.Count);
+        }
+
+        if (Telemetry.BatchSize.Enabled)
+        {
+            Telemetry.BatchSize.Record(count);
+        }
 
         Timer? itemTimer = null;
         if (_options?.ItemTimeout is { } itemTimeout)
@@ -215,7 +233,13 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
             {
                 if (!worker.Channel.TryRead(out FrameType type, out ReadOnlyMemory<byte> payload))
                 {
+                    activity?.SetStatus(ActivityStatusCode.Error, "the worker died");
                     return Reply.Died;
+                }
+
+                if (Telemetry.BytesReceived.Enabled)
+                {
+                    Telemetry.BytesReceived.Add(payload.Length + FrameChannel.HeaderSize);
                 }
 
                 switch (type)
@@ -231,6 +255,7 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
 
                     case FrameType.Error:
                         (int index, Exception error) = WireMessages.ReadError(payload, worker.ProcessId);
+                        activity?.SetStatus(ActivityStatusCode.Error, error.GetType().FullName);
                         Lifecycle.Fail(index >= 0 ? start + index : start, error);
                         return Reply.Failed;
 
@@ -243,6 +268,27 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
         {
             itemTimer?.Dispose();
         }
+    }
+
+    /// <summary>The batch's activity, a child of the call's; its id travels to the worker in the call.</summary>
+    private Activity? StartBatchActivity(WorkerProcess worker, int start, int count)
+    {
+        ActivityContext parent = Lifecycle.TraceContext;
+        if (parent == default || !Telemetry.Source.HasListeners())
+        {
+            return null;
+        }
+
+        Activity? activity = Telemetry.Source.StartActivity(ParallelGenDiagnostics.BatchActivityName, ActivityKind.Client, parent);
+        if (activity is not null && activity.IsAllDataRequested)
+        {
+            activity.SetTag("parallelgen.batch.start", start);
+            activity.SetTag("parallelgen.batch.items", count);
+            activity.SetTag("parallelgen.worker", worker.Number);
+            activity.SetTag("parallelgen.worker.pid", worker.ProcessId);
+        }
+
+        return activity;
     }
 
     /// <summary>Handles a worker that died mid-batch; true when the batch should be retried.</summary>

@@ -10,7 +10,8 @@ namespace ParallelGen.Backends.Processes;
 /// <param name="MethodId">The method's stable id (<see cref="RemoteMethodRegistry"/>).</param>
 /// <param name="MeasureMemory">Whether the worker reports its working set after the batch (a memory ceiling is set).</param>
 /// <param name="Spin">Whether the worker polls briefly for the next call (the parent says cores are free).</param>
-internal readonly record struct CallHeader(string MethodId, bool MeasureMemory, bool Spin);
+/// <param name="TraceParent">The W3C traceparent of the parent's batch activity, so the worker's activity is its child; null when nobody traces.</param>
+internal readonly record struct CallHeader(string MethodId, bool MeasureMemory, bool Spin, string? TraceParent = null);
 
 /// <summary>
 /// Every message between a parent and a worker process, each written and read here, side by side (like CPython's
@@ -46,6 +47,7 @@ internal static class WireMessages
         writer.Write(header.MethodId);
         writer.Write(header.MeasureMemory);
         writer.Write(header.Spin);
+        writer.Write(header.TraceParent); // W3C traceparent of the batch's activity, or nil when nobody traces
         writer.WriteArrayHeader(count);
         IMessagePackFormatter<TItem> formatter = options.Resolver.GetFormatterWithVerify<TItem>();
         for (int i = start; i < start + count; i++)
@@ -61,7 +63,9 @@ internal static class WireMessages
     {
         string methodId = reader.ReadString() ?? "";
         bool measureMemory = reader.ReadBoolean();
-        return new CallHeader(methodId, measureMemory, reader.ReadBoolean());
+        bool spin = reader.ReadBoolean();
+        string? traceParent = reader.TryReadNil() ? null : reader.ReadString();
+        return new CallHeader(methodId, measureMemory, spin, traceParent);
     }
 
     /// <summary>

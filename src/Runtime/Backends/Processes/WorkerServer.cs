@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.IO;
 using System.Reflection;
 using System.Runtime.CompilerServices;
@@ -6,6 +7,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading;
 using MessagePack;
+using ParallelGen.Diagnostics;
 using ParallelGen.Remote;
 
 namespace ParallelGen.Backends.Processes;
@@ -25,6 +27,15 @@ internal static class WorkerServer
 
     // The running call's cancellation, for methods that take a token (null otherwise and between calls). Never
     // disposed: it has no timer, and the signal handler may still hold it after the call is over.
+    /// <summary>
+    /// The worker's side of a batch in a trace: parented by the parent's batch activity (its traceparent came in the
+    /// call), recorded when something in the worker process listens to the ParallelGen source.
+    /// </summary>
+    private static Activity? StartWorkerActivity(string? traceParent) =>
+        traceParent is not null && Telemetry.Source.HasListeners() && ActivityContext.TryParse(traceParent, null, out ActivityContext parent)
+            ? Telemetry.Source.StartActivity(ParallelGenDiagnostics.WorkerBatchActivityName, ActivityKind.Server, parent)
+            : null;
+
     private static CancellationTokenSource? s_callCancellation;
     private static volatile bool s_stopAfterCall;
 
@@ -158,6 +169,7 @@ internal static class WorkerServer
             }
 
             channel.Spin = header.Spin; // poll briefly for the next call when the parent says cores are free
+            using Activity? activity = StartWorkerActivity(header.TraceParent);
             FrameChannel.BeginFrame(frame);
             var writer = new MessagePackWriter(frame);
             CancellationTokenSource? cancellation = observesCancellation ? new CancellationTokenSource() : null;
