@@ -28,6 +28,7 @@ internal static class Program
         new ErrorsAndCancellationScenario(),
         new NestingScenario(),
         new ProcessesScenario(),
+        new ObservabilityScenario(),
     ];
 
     private static int Main(string[] args)

@@ -50,9 +50,6 @@ internal static class Telemetry
 
     internal static readonly Counter<long> BytesReceived = Meter.CreateCounter<long>(
         "parallelgen.bytes.received", "By", "Bytes of result, error and output frames received from worker processes.");
-
-    internal static readonly UpDownCounter<long> QueueDepth = Meter.CreateUpDownCounter<long>(
-        "parallelgen.queue.depth", "{item}", "Items of running process-backend calls not yet sent to a worker.");
 }
 
 /// <summary>What the call's activity and metrics are tagged with.</summary>
