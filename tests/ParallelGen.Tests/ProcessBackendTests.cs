@@ -88,6 +88,19 @@ public class ProcessBackendTests
     }
 
     [Fact]
+    public void Exception_types_without_a_message_constructor_are_rebuilt()
+    {
+        var innerOnly = Assert.Throws<InnerOnlyWorkerException>(() => Remote.FailParallel([(0, "inneronly")]));
+        Assert.Equal("inner only", innerOnly.Message);
+        Assert.Contains("ParallelGen worker process", innerOnly.StackTrace);
+
+        // Parameterless constructor, message set afterwards (the rest of the state, such as Code, does not cross).
+        var coded = Assert.Throws<CodedWorkerException>(() => Remote.FailParallel([(0, "coded")]));
+        Assert.Equal("failed with code 7", coded.Message);
+        Assert.Contains("ParallelGen worker process", coded.StackTrace);
+    }
+
+    [Fact]
     public void Pool_stays_usable_after_a_worker_exception()
     {
         EnsureBothWorkers();

@@ -102,6 +102,19 @@ public class ProcessHostTests
         }
     }
 
+    [Fact]
+    public void Executor_calls_accepted_before_Main_returns_are_finished()
+    {
+        // CPython's test_interpreter_shutdown and gh-83386: pending calls finish at exit, also after shutdown(wait=False).
+        string log = Path.GetTempFileName();
+        (int code, string output) = RunToEnd(Path.Combine(HostDirectory, OperatingSystem.IsWindows() ? "ProcessHost.exe" : "ProcessHost"), ["executor-exit", log], TimeSpan.FromMinutes(1));
+
+        Assert.True(code == 0, output);
+        Assert.Equal(["call 0", "call 1", "call 2"], File.ReadAllLines(log + ".done"));
+        File.Delete(log);
+        File.Delete(log + ".done");
+    }
+
     /// <summary>Starts the host in a mode where two workers are busy with endless calls, and reads their pids.</summary>
     private static (Process Parent, int[] Workers) StartBusyParent()
     {

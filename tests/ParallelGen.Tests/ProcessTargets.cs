@@ -26,6 +26,22 @@ public struct Measurement
 
 public sealed class CustomWorkerException(string message) : Exception(message);
 
+/// <summary>An exception type with only a (message, inner) constructor.</summary>
+public sealed class InnerOnlyWorkerException(string message, Exception? inner) : Exception(message, inner);
+
+/// <summary>An exception type without a (message) constructor: a code, and a parameterless constructor.</summary>
+public sealed class CodedWorkerException : Exception
+{
+    public CodedWorkerException()
+    {
+    }
+
+    public CodedWorkerException(int code)
+        : base($"failed with code {code}") => Code = code;
+
+    public int Code { get; }
+}
+
 /// <summary>Process-backend targets; they run in worker processes started from this test assembly (the dotnet test host case).</summary>
 public static partial class Remote
 {
@@ -52,6 +68,8 @@ public static partial class Remote
         "invalid" when x == 3 => throw new InvalidOperationException($"bad item {x}"),
         "custom" when x == 1 => throw new CustomWorkerException($"custom {x}"),
         "argnull" when x == 0 => throw new ArgumentNullException(nameof(x), "was null-ish"),
+        "inneronly" when x == 0 => throw new InnerOnlyWorkerException("inner only", new InvalidOperationException()),
+        "coded" when x == 0 => throw new CodedWorkerException(7),
         _ => x,
     };
 

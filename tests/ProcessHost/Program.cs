@@ -45,6 +45,20 @@ switch (mode)
         busy.Wait();
         return 0;
 
+    case "executor-exit":
+        // Calls accepted just before Main returns, one after Shutdown(wait: false): none may be lost.
+        var executor = new ParallelExecutor(maxWorkers: 1);
+        string marker = log + ".done";
+        for (int i = 0; i < 3; i++)
+        {
+            int n = i;
+            _ = executor.Submit(() => { Thread.Sleep(150); File.AppendAllText(marker, $"call {n}{Environment.NewLine}"); return n; });
+        }
+
+        executor.Shutdown(wait: false);
+        Console.WriteLine("OK parent returned from Main");
+        return 0;
+
     default:
         Console.Error.WriteLine($"unknown mode {mode}");
         return 2;

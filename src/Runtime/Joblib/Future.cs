@@ -61,12 +61,23 @@ public sealed class Future<TResult> : ParallelExecutor.WorkItem
         return _completion.Task.GetAwaiter().GetResult();
     }
 
-    /// <summary>Waits for the call and returns the exception it threw, or <see langword="null"/> if it returned.</summary>
+    /// <summary>
+    /// Waits for the call and returns the exception it threw, or <see langword="null"/> if it returned. Like Python's
+    /// <c>future.exception()</c>, a cancelled call has no exception to return: it throws
+    /// <see cref="OperationCanceledException"/>.
+    /// </summary>
     /// <param name="timeout">How long to wait; <see langword="null"/> waits as long as it takes.</param>
     /// <returns>The call's exception, if any.</returns>
+    /// <exception cref="TimeoutException">The call did not finish within <paramref name="timeout"/>.</exception>
+    /// <exception cref="OperationCanceledException">The call was cancelled.</exception>
     public Exception? Exception(TimeSpan? timeout = null)
     {
         Wait(timeout);
+        if (_completion.Task.IsCanceled)
+        {
+            throw new OperationCanceledException("The call was cancelled before it started.");
+        }
+
         return _completion.Task.IsFaulted ? _completion.Task.Exception!.InnerException : null;
     }
 
@@ -74,29 +85,97 @@ public sealed class Future<TResult> : ParallelExecutor.WorkItem
     /// <returns>The task's awaiter.</returns>
     public TaskAwaiter<TResult> GetAwaiter() => _completion.Task.GetAwaiter();
 
-    /// <summary>Yields the futures as they finish, like <c>concurrent.futures.as_completed</c>.</summary>
+    /// <summary>
+    /// Yields the futures as they finish, like <c>concurrent.futures.as_completed</c>: a future passed several times is
+    /// yielded once, and the sequence holds no reference to a future it has yielded (so a result nobody else keeps can
+    /// be collected while the loop goes on). Like Python's generator, the sequence can be enumerated once.
+    /// </summary>
     /// <param name="futures">The futures to watch.</param>
+    /// <param name="timeout">
+    /// How long the whole loop may take, counted from this call; <see langword="null"/> waits as long as it takes.
+    /// </param>
     /// <returns>The same futures, in completion order.</returns>
-    public static IEnumerable<Future<TResult>> AsCompleted(IEnumerable<Future<TResult>> futures)
+    /// <exception cref="TimeoutException">
+    /// Thrown by the enumeration when futures are still pending after <paramref name="timeout"/>.
+    /// </exception>
+    public static IEnumerable<Future<TResult>> AsCompleted(IEnumerable<Future<TResult>> futures, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(futures);
-        List<Future<TResult>> pending = [.. futures];
-        return Iterate(pending);
-
-        static IEnumerable<Future<TResult>> Iterate(List<Future<TResult>> pending)
+        long deadline = timeout is { } t ? Environment.TickCount64 + (long)Math.Ceiling(t.TotalMilliseconds) : long.MaxValue;
+        var unique = new HashSet<Future<TResult>>(ReferenceEqualityComparer.Instance);
+        var pending = new List<Future<TResult>>();
+        foreach (Future<TResult> f in futures)
         {
-            // Each future posts itself when done: O(n) in all, whatever the number of futures.
-            using var done = new System.Collections.Concurrent.BlockingCollection<Future<TResult>>();
-            foreach (Future<TResult> f in pending)
+            ArgumentNullException.ThrowIfNull(f, nameof(futures));
+            if (unique.Add(f))
             {
-                f.Task.ContinueWith(static (_, state) => ((Action)state!)(), (Action)(() => done.Add(f)), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            }
-
-            for (int i = 0; i < pending.Count; i++)
-            {
-                yield return done.Take();
+                pending.Add(f);
             }
         }
+
+        return new AsCompletedSequence(pending, deadline);
+    }
+
+    /// <summary>The sequence <see cref="AsCompleted"/> returns; it drops each future as it yields it.</summary>
+    private sealed class AsCompletedSequence(List<Future<TResult>> pending, long deadline) : IEnumerable<Future<TResult>>
+    {
+        private List<Future<TResult>>? _pending = pending;
+
+        public IEnumerator<Future<TResult>> GetEnumerator()
+        {
+            List<Future<TResult>> futures = Interlocked.Exchange(ref _pending, null)
+                ?? throw new InvalidOperationException("The sequence returned by AsCompleted can be enumerated once (as Python's as_completed generator).");
+            return Iterate(futures, deadline);
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        private static IEnumerator<Future<TResult>> Iterate(List<Future<TResult>> futures, long deadline)
+        {
+            // Each future posts itself when done: O(n) in all, whatever the number of futures. Once posted, the only
+            // reference left here is the queue's, which Take removes.
+            using var done = new System.Collections.Concurrent.BlockingCollection<Future<TResult>>();
+            int count = futures.Count;
+            foreach (Future<TResult> f in futures)
+            {
+                Watch(f, done);
+            }
+
+            futures.Clear();
+            for (int i = 0; i < count; i++)
+            {
+                long remaining = deadline == long.MaxValue ? -1 : Math.Max(0, deadline - Environment.TickCount64);
+                if (!done.TryTake(out Future<TResult>? next, remaining > int.MaxValue ? -1 : (int)remaining))
+                {
+                    throw new TimeoutException($"{count - i} (of {count}) futures unfinished when the AsCompleted timeout expired.");
+                }
+
+                yield return next;
+            }
+        }
+
+        private static void Watch(Future<TResult> future, System.Collections.Concurrent.BlockingCollection<Future<TResult>> done) =>
+            future.Task.ContinueWith(
+                static (_, state) =>
+                {
+                    var (f, queue) = ((Future<TResult>, System.Collections.Concurrent.BlockingCollection<Future<TResult>>))state!;
+                    try
+                    {
+                        queue.Add(f);
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        // The loop was abandoned (break, timeout): nobody waits for this future any more.
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        // Same, racing with the disposal.
+                    }
+                },
+                (future, done),
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
     }
 
     internal override void Execute()

@@ -10,6 +10,12 @@ namespace ParallelGen;
 /// <see cref="Future{TResult}"/>, ask it for its <c>Result()</c>. At most <see cref="MaxWorkers"/> calls run at once,
 /// on dedicated threads (blocking calls do not starve the .NET thread pool).
 /// </summary>
+/// <remarks>
+/// Accepted calls are never lost: as CPython does at interpreter exit, when the program ends (<c>Main</c> returns,
+/// <see cref="Environment.Exit(int)"/>) the process waits for every call an executor accepted and did not withdraw,
+/// including after <c>Shutdown(wait: false)</c>. To drop queued calls instead, use <c>Shutdown(cancelPending: true)</c>
+/// (their futures become cancelled); a call that is already running is always finished.
+/// </remarks>
 /// <example>
 /// <code>
 /// using var executor = new ParallelExecutor(maxWorkers: 4);
@@ -24,6 +30,10 @@ public sealed class ParallelExecutor : IDisposable
     private readonly ManualResetEventSlim _idle = new(true);
     private int _running;
     private bool _shutdown;
+
+    // Executors with accepted calls, waited for at process exit (CPython's threading._register_atexit join).
+    private static readonly HashSet<ParallelExecutor> s_busy = new(ReferenceEqualityComparer.Instance);
+    private static int s_exitHookInstalled;
 
     /// <summary>Creates an executor.</summary>
     /// <param name="maxWorkers">At most this many calls run at once; negative values count CPUs as in <see cref="ParallelizeAttribute.Jobs"/>.</param>
@@ -49,7 +59,11 @@ public sealed class ParallelExecutor : IDisposable
             startWorker = _running < MaxWorkers;
             if (startWorker)
             {
-                _running++;
+                if (_running++ == 0)
+                {
+                    MarkBusy(true);
+                }
+
                 _idle.Reset();
             }
         }
@@ -113,7 +127,10 @@ public sealed class ParallelExecutor : IDisposable
     }
 
     /// <summary>Stops accepting calls; optionally withdraws queued ones and waits for running ones.</summary>
-    /// <param name="wait">Wait until every accepted call has finished.</param>
+    /// <param name="wait">
+    /// Wait until every accepted call has finished. With <see langword="false"/> the accepted calls still run to the end
+    /// (the process waits for them when the program ends).
+    /// </param>
     /// <param name="cancelPending">Withdraw calls that have not started (their futures become cancelled).</param>
     public void Shutdown(bool wait = true, bool cancelPending = false)
     {
@@ -138,6 +155,49 @@ public sealed class ParallelExecutor : IDisposable
     /// <summary>Shuts down and waits for running calls (<c>with ThreadPoolExecutor() as ex:</c>).</summary>
     public void Dispose() => Shutdown(wait: true);
 
+    private void MarkBusy(bool busy)
+    {
+        if (Interlocked.Exchange(ref s_exitHookInstalled, 1) == 0)
+        {
+            AppDomain.CurrentDomain.ProcessExit += static (_, _) => FinishAcceptedCalls();
+        }
+
+        lock (s_busy)
+        {
+            if (busy)
+            {
+                s_busy.Add(this);
+            }
+            else
+            {
+                s_busy.Remove(this);
+            }
+        }
+    }
+
+    /// <summary>Waits, at process exit, for every call accepted by an executor and not withdrawn.</summary>
+    internal static void FinishAcceptedCalls()
+    {
+        while (true)
+        {
+            ParallelExecutor[] busy;
+            lock (s_busy)
+            {
+                busy = [.. s_busy];
+            }
+
+            if (busy.Length == 0)
+            {
+                return;
+            }
+
+            foreach (ParallelExecutor executor in busy)
+            {
+                executor._idle.Wait();
+            }
+        }
+    }
+
     private void Drain()
     {
         while (true)
@@ -149,6 +209,7 @@ public sealed class ParallelExecutor : IDisposable
                 {
                     if (--_running == 0)
                     {
+                        MarkBusy(false); // before Set: an idle executor is never left in s_busy
                         _idle.Set();
                     }
 

@@ -8,12 +8,16 @@ namespace ParallelGen.Remote;
 
 /// <summary>
 /// How an exception crosses to the caller: the worker writes its type, message and stack trace; the caller rebuilds
-/// the original type when it is loaded there and has a (message[, inner]) constructor, and a
-/// <see cref="WorkerException"/> otherwise. Either way the worker's stack trace is attached as the exception's remote
+/// the original type when it is loaded there and can be created: through a (message, inner) or (message) constructor,
+/// or a parameterless one with the message set afterwards, and a <see cref="WorkerException"/> otherwise. Either way the worker's stack trace is attached as the exception's remote
 /// stack trace. Only exception types are created, never arbitrary types.
 /// </summary>
 internal static class ExceptionCodec
 {
+    // Exception.Message reads this field (null → the type's default message) unless the type overrides Message.
+    private static readonly FieldInfo? s_messageField =
+        typeof(Exception).GetField("_message", BindingFlags.Instance | BindingFlags.NonPublic) is { FieldType: var t } f && t == typeof(string) ? f : null;
+
     internal static void Write(ref MessagePackWriter writer, Exception exception)
     {
         writer.Write(exception.GetType().AssemblyQualifiedName);
@@ -46,8 +50,13 @@ internal static class ExceptionCodec
                 {
                     rebuilt = (Exception)withMessage.Invoke([message]);
                 }
+                else if (type.GetConstructor(Type.EmptyTypes) is { } parameterless && s_messageField is not null)
+                {
+                    rebuilt = (Exception)parameterless.Invoke(null);
+                    s_messageField.SetValue(rebuilt, message);
+                }
             }
-            catch (TargetInvocationException)
+            catch (Exception ex) when (ex is TargetInvocationException or MemberAccessException or ArgumentException)
             {
                 rebuilt = null;
             }
