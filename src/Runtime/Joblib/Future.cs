@@ -20,10 +20,20 @@ public sealed class Future<TResult> : ParallelExecutor.WorkItem
     private const int Finished = 2;
 
     private readonly Func<TResult> _function;
+    private readonly bool _isParallelBody;
     private readonly TaskCompletionSource<TResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _state;
 
-    internal Future(Func<TResult> function) => _function = function;
+    /// <param name="function">The call.</param>
+    /// <param name="isParallelBody">
+    /// Whether the call runs as a parallel body (a parallel method it calls runs sequentially); false when the call
+    /// itself dispatches a generated parallel method to a backend.
+    /// </param>
+    internal Future(Func<TResult> function, bool isParallelBody = true)
+    {
+        _function = function;
+        _isParallelBody = isParallelBody;
+    }
 
     /// <summary>The underlying task, for <c>await</c>, <c>Task.WhenAll</c> and friends.</summary>
     public Task<TResult> Task => _completion.Task;
@@ -178,6 +188,67 @@ public sealed class Future<TResult> : ParallelExecutor.WorkItem
                 TaskScheduler.Default);
     }
 
+    /// <summary>
+    /// Python's <c>concurrent.futures.wait</c>: waits until <paramref name="returnWhen"/> holds or
+    /// <paramref name="timeout"/> expires, and returns the futures that are done and those that are not (a future
+    /// passed several times appears once).
+    /// </summary>
+    /// <param name="futures">The futures to wait for.</param>
+    /// <param name="returnWhen">When to return: <see cref="ReturnWhen.AllCompleted"/> (the default), the first completion, or the first exception.</param>
+    /// <param name="timeout">How long to wait at most; <see langword="null"/> waits as long as it takes. No exception on timeout.</param>
+    /// <returns>The done futures and the not-done futures.</returns>
+    public static (IReadOnlySet<Future<TResult>> Done, IReadOnlySet<Future<TResult>> NotDone) Wait(
+        IEnumerable<Future<TResult>> futures, ReturnWhen returnWhen = ReturnWhen.AllCompleted, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(futures);
+        var all = new HashSet<Future<TResult>>(ReferenceEqualityComparer.Instance);
+        foreach (Future<TResult> f in futures)
+        {
+            ArgumentNullException.ThrowIfNull(f, nameof(futures));
+            all.Add(f);
+        }
+
+        long deadline = timeout is { } t ? Environment.TickCount64 + (long)Math.Ceiling(t.TotalMilliseconds) : long.MaxValue;
+        using var changed = new SemaphoreSlim(0);
+        foreach (Future<TResult> f in all)
+        {
+            f.Task.ContinueWith(static (_, s) => { try { ((SemaphoreSlim)s!).Release(); } catch (ObjectDisposedException) { } }, changed, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        while (true)
+        {
+            var done = new HashSet<Future<TResult>>(ReferenceEqualityComparer.Instance);
+            var notDone = new HashSet<Future<TResult>>(ReferenceEqualityComparer.Instance);
+            bool failed = false;
+            foreach (Future<TResult> f in all)
+            {
+                if (f.IsDone)
+                {
+                    done.Add(f);
+                    failed |= f.Task.IsFaulted;
+                }
+                else
+                {
+                    notDone.Add(f);
+                }
+            }
+
+            bool satisfied = notDone.Count == 0 || returnWhen switch
+            {
+                ReturnWhen.FirstCompleted => done.Count > 0,
+                ReturnWhen.FirstException => failed,
+                _ => false,
+            };
+            long remaining = deadline == long.MaxValue ? -1 : deadline - Environment.TickCount64;
+            if (satisfied || (remaining <= 0 && deadline != long.MaxValue))
+            {
+                return (done, notDone);
+            }
+
+            changed.Wait(remaining > int.MaxValue ? -1 : (int)remaining);
+        }
+    }
+
     internal override void Execute()
     {
         if (Interlocked.CompareExchange(ref _state, Running, Pending) != Pending)
@@ -185,7 +256,11 @@ public sealed class Future<TResult> : ParallelExecutor.WorkItem
             return;
         }
 
-        ParallelContext.EnterThread();
+        if (_isParallelBody)
+        {
+            ParallelContext.EnterThread();
+        }
+
         try
         {
             _completion.TrySetResult(_function());
@@ -196,7 +271,11 @@ public sealed class Future<TResult> : ParallelExecutor.WorkItem
         }
         finally
         {
-            ParallelContext.ExitThread();
+            if (_isParallelBody)
+            {
+                ParallelContext.ExitThread();
+            }
+
             Volatile.Write(ref _state, Finished);
         }
     }

@@ -37,20 +37,116 @@ public sealed class ParallelExecutor : IDisposable
 
     /// <summary>Creates an executor.</summary>
     /// <param name="maxWorkers">At most this many calls run at once; negative values count CPUs as in <see cref="ParallelizeAttribute.Jobs"/>.</param>
-    public ParallelExecutor(int maxWorkers = -1) => MaxWorkers = Internal.RunSettings.ResolveJobs(maxWorkers);
+    /// <param name="backend">
+    /// Where the calls run: <see cref="Backend.Threads"/> (Python's <c>ThreadPoolExecutor</c>) takes any delegate;
+    /// <see cref="Backend.Processes"/> (<c>ProcessPoolExecutor</c>) or another remote backend takes the generated
+    /// <c>XxxParallel</c> method of a <c>[Parallelize(Backend = …)]</c> method, whose identity can cross to a worker.
+    /// </param>
+    public ParallelExecutor(int maxWorkers = -1, Backend backend = Backend.Threads)
+    {
+        MaxWorkers = Internal.RunSettings.ResolveJobs(maxWorkers);
+        Backend = backend;
+    }
 
     /// <summary>The largest number of calls that run at once.</summary>
     public int MaxWorkers { get; }
+
+    /// <summary>Where the calls run.</summary>
+    public Backend Backend { get; }
 
     /// <summary>Schedules <c>function()</c>.</summary>
     /// <typeparam name="TResult">The result type.</typeparam>
     /// <param name="function">The call.</param>
     /// <returns>Its future.</returns>
     /// <exception cref="ObjectDisposedException">The executor was shut down.</exception>
+    /// <exception cref="NotSupportedException">
+    /// The executor's backend is not <see cref="Backend.Threads"/>: a delegate cannot cross to a worker process.
+    /// </exception>
     public Future<TResult> Submit<TResult>(Func<TResult> function)
     {
         ArgumentNullException.ThrowIfNull(function);
-        var future = new Future<TResult>(function);
+        if (Backend != Backend.Threads)
+        {
+            throw new NotSupportedException(
+                $"An executor on Backend.{Backend} cannot run a delegate: it cannot cross to a worker. Submit the generated method of a " +
+                $"[Parallelize(Backend = Backend.{Backend})] static method instead, e.g. executor.Submit(Work.SquareParallel, 3) for Work.Square(int).");
+        }
+
+        return Enqueue(new Future<TResult>(function));
+    }
+
+    /// <summary>
+    /// Schedules <c>method(arg)</c> on the executor's backend, where <paramref name="parallelMethod"/> is the generated
+    /// <c>MethodParallel</c> of a <c>[Parallelize]</c> method (e.g. <c>executor.Submit(Work.SquareParallel, 3)</c>): on
+    /// <see cref="Backend.Processes"/> the call runs in a worker process, and a future whose worker dies fails with
+    /// <c>WorkerCrashedException</c> (the pool replaces the worker).
+    /// </summary>
+    /// <typeparam name="T">The argument type.</typeparam>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="parallelMethod">The generated <c>…Parallel(items, options, cancellationToken)</c> method.</param>
+    /// <param name="arg">The argument.</param>
+    /// <returns>Its future.</returns>
+    public Future<TResult> Submit<T, TResult>(Func<IEnumerable<T>, ParallelizeOptions?, CancellationToken, TResult[]> parallelMethod, T arg)
+    {
+        ArgumentNullException.ThrowIfNull(parallelMethod);
+        ParallelizeOptions options = OneCallOptions();
+        return Enqueue(new Future<TResult>(() => parallelMethod([arg], options, CancellationToken.None)[0], isParallelBody: false));
+    }
+
+    /// <summary>Schedules <c>method(arg1, arg2)</c> on the executor's backend; see <see cref="Submit{T, TResult}(Func{IEnumerable{T}, ParallelizeOptions?, CancellationToken, TResult[]}, T)"/>.</summary>
+    /// <typeparam name="T1">The first argument's type.</typeparam>
+    /// <typeparam name="T2">The second argument's type.</typeparam>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="parallelMethod">The generated <c>…Parallel(items, options, cancellationToken)</c> method.</param>
+    /// <param name="arg1">The first argument.</param>
+    /// <param name="arg2">The second argument.</param>
+    /// <returns>Its future.</returns>
+    public Future<TResult> Submit<T1, T2, TResult>(Func<IEnumerable<(T1, T2)>, ParallelizeOptions?, CancellationToken, TResult[]> parallelMethod, T1 arg1, T2 arg2) =>
+        Submit(parallelMethod, (arg1, arg2));
+
+    /// <summary>Schedules <c>method(arg1, arg2, arg3)</c> on the executor's backend; see <see cref="Submit{T, TResult}(Func{IEnumerable{T}, ParallelizeOptions?, CancellationToken, TResult[]}, T)"/>.</summary>
+    /// <typeparam name="T1">The first argument's type.</typeparam>
+    /// <typeparam name="T2">The second argument's type.</typeparam>
+    /// <typeparam name="T3">The third argument's type.</typeparam>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="parallelMethod">The generated <c>…Parallel(items, options, cancellationToken)</c> method.</param>
+    /// <param name="arg1">The first argument.</param>
+    /// <param name="arg2">The second argument.</param>
+    /// <param name="arg3">The third argument.</param>
+    /// <returns>Its future.</returns>
+    public Future<TResult> Submit<T1, T2, T3, TResult>(Func<IEnumerable<(T1, T2, T3)>, ParallelizeOptions?, CancellationToken, TResult[]> parallelMethod, T1 arg1, T2 arg2, T3 arg3) =>
+        Submit(parallelMethod, (arg1, arg2, arg3));
+
+    /// <summary>
+    /// Python's <c>executor.map</c> for a generated <c>MethodParallel</c>: one call over all
+    /// <paramref name="items"/> on the executor's backend with <see cref="MaxWorkers"/> workers, results in input order.
+    /// It runs on the calling thread beside the executor's queue (it does not take the executor's slots).
+    /// </summary>
+    /// <typeparam name="T">The item type.</typeparam>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="parallelMethod">The generated <c>…Parallel(items, options, cancellationToken)</c> method.</param>
+    /// <param name="items">The items.</param>
+    /// <param name="timeout">The whole call's limit (<see cref="TimeoutException"/>); <see langword="null"/>: none.</param>
+    /// <param name="chunkSize">Items sent to a worker at once; 0 chooses automatically (CPython's <c>chunksize</c>).</param>
+    /// <returns>The results in order.</returns>
+    /// <exception cref="ObjectDisposedException">The executor was shut down.</exception>
+    public TResult[] Map<T, TResult>(Func<IEnumerable<T>, ParallelizeOptions?, CancellationToken, TResult[]> parallelMethod, IEnumerable<T> items, TimeSpan? timeout = null, int chunkSize = 0)
+    {
+        ArgumentNullException.ThrowIfNull(parallelMethod);
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentOutOfRangeException.ThrowIfNegative(chunkSize);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_shutdown, this);
+        }
+
+        return parallelMethod(items, new ParallelizeOptions { Jobs = MaxWorkers, Backend = Backend, BatchSize = chunkSize, Timeout = timeout }, CancellationToken.None);
+    }
+
+    private ParallelizeOptions OneCallOptions() => new() { Jobs = 1, BatchSize = 1, Backend = Backend };
+
+    private Future<TResult> Enqueue<TResult>(Future<TResult> future)
+    {
         bool startWorker;
         lock (_lock)
         {
@@ -86,6 +182,36 @@ public sealed class ParallelExecutor : IDisposable
     {
         ArgumentNullException.ThrowIfNull(function);
         return Submit(() => function(arg));
+    }
+
+    /// <summary>Schedules <c>function(arg1, arg2)</c> (Python's <c>submit(f, a, b)</c>).</summary>
+    /// <typeparam name="T1">The first argument's type.</typeparam>
+    /// <typeparam name="T2">The second argument's type.</typeparam>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="function">The function.</param>
+    /// <param name="arg1">The first argument.</param>
+    /// <param name="arg2">The second argument.</param>
+    /// <returns>Its future.</returns>
+    public Future<TResult> Submit<T1, T2, TResult>(Func<T1, T2, TResult> function, T1 arg1, T2 arg2)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        return Submit(() => function(arg1, arg2));
+    }
+
+    /// <summary>Schedules <c>function(arg1, arg2, arg3)</c> (Python's <c>submit(f, a, b, c)</c>).</summary>
+    /// <typeparam name="T1">The first argument's type.</typeparam>
+    /// <typeparam name="T2">The second argument's type.</typeparam>
+    /// <typeparam name="T3">The third argument's type.</typeparam>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="function">The function.</param>
+    /// <param name="arg1">The first argument.</param>
+    /// <param name="arg2">The second argument.</param>
+    /// <param name="arg3">The third argument.</param>
+    /// <returns>Its future.</returns>
+    public Future<TResult> Submit<T1, T2, T3, TResult>(Func<T1, T2, T3, TResult> function, T1 arg1, T2 arg2, T3 arg3)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        return Submit(() => function(arg1, arg2, arg3));
     }
 
     /// <summary>
