@@ -7,9 +7,10 @@ namespace ParallelGen.Examples;
 
 /// <summary>
 /// 2. multiprocessing.Pool.map and concurrent.futures: the same slow function, submitted to a
-/// <see cref="ParallelExecutor"/> (Python's <c>ThreadPoolExecutor</c>).
+/// <see cref="ParallelExecutor"/> on threads (Python's <c>ThreadPoolExecutor</c>) and on worker processes
+/// (<c>ProcessPoolExecutor</c>).
 /// </summary>
-internal sealed class FuturesScenario : IScenario
+internal sealed partial class FuturesScenario : IScenario
 {
     public string Name => "futures";
 
@@ -54,5 +55,34 @@ internal sealed class FuturesScenario : IScenario
         {
             Tour.Say($"{done.Result(),-8} done at {Tour.Seconds(System.Diagnostics.Stopwatch.GetElapsedTime(start))}");
         }
+
+        Tour.Sub("ProcessPoolExecutor: the same executor on worker processes");
+        Tour.Say("Python: with ProcessPoolExecutor(2) as ex: f = ex.submit(slowadd, 1, 2, delay); ex.map(where, range(4))");
+        Tour.Say("A delegate cannot cross to another process: submit the generated method of a");
+        Tour.Say("[Parallelize(Backend = Backend.Processes)] static method (its compile-time identity crosses instead).");
+        Tour.Code("using var processes = new ParallelExecutor(maxWorkers: 2, Backend.Processes);");
+        Tour.Code("Future<int> sum = processes.Submit(SlowAddParallel, 1, 2, delay);");
+        using var processes = new ParallelExecutor(maxWorkers: 2, Backend.Processes);
+        var (sum, t3) = Tour.Time(() => processes.Submit(SlowAddParallel, 1, 2, unit).Result());
+        Tour.Say($"sum.Result() = {sum} after {Tour.Seconds(t3)} (the first call starts a worker process)");
+        Tour.Code("int[] pids = processes.Map(WhereParallel, Enumerable.Range(0, 4), chunkSize: 1);");
+        int[] pids = processes.Map(WhereParallel, Enumerable.Range(0, 4), chunkSize: 1);
+        Tour.Say($"ran in processes {string.Join(", ", pids.Distinct())}; this one is {Environment.ProcessId}");
+    }
+
+    /// <summary>The notebook's <c>slowadd(a, b, delay)</c>, run in a worker process.</summary>
+    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    internal static int SlowAdd(int a, int b, int delay)
+    {
+        Thread.Sleep(delay);
+        return a + b;
+    }
+
+    /// <summary>Which process ran the call.</summary>
+    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    internal static int Where(int x)
+    {
+        Thread.Sleep(20);
+        return Environment.ProcessId;
     }
 }
