@@ -111,4 +111,40 @@ public class ExecutorBackendTests
         Assert.Equal(3, done.Count);
         Assert.Empty(notDone);
     }
+
+    [Fact]
+    public async Task Await_using_waits_for_accepted_calls_on_both_backends()
+    {
+        Future<int> threaded;
+        await using (var executor = new ParallelExecutor(maxWorkers: 1))
+        {
+            threaded = executor.Submit(() => { Thread.Sleep(100); return 1; });
+        }
+
+        Assert.True(threaded.IsDone);
+
+        Future<long> remote;
+        await using (var processes = new ParallelExecutor(maxWorkers: 1, Backend.Processes))
+        {
+            remote = processes.Submit(Remote.SquareParallel, 5L);
+        }
+
+        Assert.True(remote.IsDone);
+        Assert.Equal(25L, remote.Result());
+    }
+
+    [Fact]
+    public void Thread_map_times_out_and_withdraws_the_calls_not_started()
+    {
+        using var release = new ManualResetEventSlim();
+        using var executor = new ParallelExecutor(maxWorkers: 1);
+        int started = 0;
+        Assert.Throws<TimeoutException>(() => executor.Map(
+            x => { Interlocked.Increment(ref started); release.Wait(); return x; },
+            Enumerable.Range(0, 5),
+            timeout: TimeSpan.FromMilliseconds(100)));
+        release.Set();
+        executor.Shutdown(wait: true);
+        Assert.Equal(1, started);
+    }
 }

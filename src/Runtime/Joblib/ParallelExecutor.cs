@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
+using System.Threading.Tasks;
 using ParallelGen.Internal;
 
 namespace ParallelGen;
@@ -23,7 +24,7 @@ namespace ParallelGen;
 /// int nine = future.Result();
 /// </code>
 /// </example>
-public sealed class ParallelExecutor : IDisposable
+public sealed class ParallelExecutor : IDisposable, IAsyncDisposable
 {
     private readonly object _lock = new();
     private readonly Queue<WorkItem> _queue = new();
@@ -222,9 +223,14 @@ public sealed class ParallelExecutor : IDisposable
     /// <typeparam name="TResult">The result type.</typeparam>
     /// <param name="function">The function.</param>
     /// <param name="items">The items.</param>
+    /// <param name="timeout">
+    /// The whole call's limit, counted from this call: <see cref="TimeoutException"/> if a result is not ready by then
+    /// (the calls not started yet are withdrawn); <see langword="null"/>: none.
+    /// </param>
     /// <returns>The results in order.</returns>
-    public TResult[] Map<T, TResult>(Func<T, TResult> function, IEnumerable<T> items)
+    public TResult[] Map<T, TResult>(Func<T, TResult> function, IEnumerable<T> items, TimeSpan? timeout = null)
     {
+        long deadline = timeout is { } t ? Environment.TickCount64 + (long)Math.Ceiling(t.TotalMilliseconds) : long.MaxValue;
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(items);
         var futures = new List<Future<TResult>>();
@@ -238,7 +244,7 @@ public sealed class ParallelExecutor : IDisposable
         {
             for (int i = 0; i < results.Length; i++)
             {
-                results[i] = futures[i].Result();
+                results[i] = futures[i].Result(deadline == long.MaxValue ? null : TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64)));
             }
         }
         finally
@@ -278,8 +284,29 @@ public sealed class ParallelExecutor : IDisposable
         }
     }
 
-    /// <summary>Shuts down and waits for running calls (<c>with ThreadPoolExecutor() as ex:</c>).</summary>
+    /// <summary>Shuts down and waits for every accepted call (<c>with ThreadPoolExecutor() as ex:</c>).</summary>
     public void Dispose() => Shutdown(wait: true);
+
+    /// <summary>Shuts down and waits for every accepted call without blocking a thread (<c>await using</c>).</summary>
+    /// <returns>A task that completes when the accepted calls have finished.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        Shutdown(wait: false);
+        if (!_idle.IsSet)
+        {
+            var idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            RegisteredWaitHandle registration = ThreadPool.RegisterWaitForSingleObject(
+                _idle.WaitHandle, static (state, _) => ((TaskCompletionSource)state!).TrySetResult(), idle, Timeout.Infinite, executeOnlyOnce: true);
+            try
+            {
+                await idle.Task.ConfigureAwait(false);
+            }
+            finally
+            {
+                registration.Unregister(null);
+            }
+        }
+    }
 
     private void MarkBusy(bool busy)
     {
