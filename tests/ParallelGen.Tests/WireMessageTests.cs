@@ -67,11 +67,19 @@ public class WireMessageTests
         Assert.Contains(nameof(Thrown), rebuilt.StackTrace);
         Assert.Contains("ParallelGen worker process 99", rebuilt.StackTrace);
 
+        // A parameterless constructor is enough: the message is set afterwards.
         WireMessages.WriteError(frame, -1, new NoMessageConstructorException());
         (index, error) = WireMessages.ReadError(Payload(frame), processId: 99);
         Assert.Equal(-1, index);
+        Assert.IsType<NoMessageConstructorException>(error);
+        Assert.Equal(new NoMessageConstructorException().Message, error.Message);
+
+        // No constructor that can be called without the type's own data: a WorkerException naming the type.
+        WireMessages.WriteError(frame, -1, new CodeOnlyException(7));
+        (index, error) = WireMessages.ReadError(Payload(frame), processId: 99);
         Assert.IsType<WorkerException>(error);
-        Assert.Contains(nameof(NoMessageConstructorException), error.Message);
+        Assert.Contains(nameof(CodeOnlyException), error.Message);
+        Assert.Contains("code 7", error.Message);
     }
 
     [Fact]
@@ -116,6 +124,8 @@ public class WireMessageTests
     }
 
     private sealed class NoMessageConstructorException : Exception;
+
+    private sealed class CodeOnlyException(int code) : Exception($"code {code}");
 }
 
 /// <summary>The batch sizer and the outcome rules, on their own.</summary>
