@@ -147,4 +147,28 @@ public class ExecutorBackendTests
         executor.Shutdown(wait: true);
         Assert.Equal(1, started);
     }
+
+    [Fact]
+    public void Initializer_runs_on_each_worker_before_its_calls()
+    {
+        var initialized = new System.Collections.Concurrent.ConcurrentDictionary<int, int>();
+        var threadLocalReady = new ThreadLocal<bool>();
+        using var executor = new ParallelExecutor(2, () => { initialized.AddOrUpdate(Environment.CurrentManagedThreadId, 1, (_, n) => n + 1); threadLocalReady.Value = true; });
+        bool[] ready = executor.Map(_ => { Thread.Sleep(5); return threadLocalReady.Value; }, Enumerable.Range(0, 20));
+
+        Assert.All(ready, Assert.True); // every call ran on a thread the initializer had prepared
+        Assert.InRange(initialized.Count, 1, 20);
+    }
+
+    [Fact]
+    public void A_failing_initializer_breaks_the_executor()
+    {
+        using var executor = new ParallelExecutor(1, () => throw new FormatException("no config"));
+        Future<int> first = executor.Submit(() => 1);
+
+        var broken = Assert.Throws<BrokenExecutorException>(() => first.Result(s_limit));
+        Assert.IsType<FormatException>(broken.InnerException);
+        var again = Assert.Throws<BrokenExecutorException>(() => executor.Submit(() => 2));
+        Assert.IsType<FormatException>(again.InnerException);
+    }
 }

@@ -282,6 +282,14 @@ public sealed class Future<TResult> : ParallelExecutor.WorkItem
 
     internal override void CancelPending() => Cancel();
 
+    internal override void Fail(Exception exception)
+    {
+        if (Interlocked.CompareExchange(ref _state, Finished, Pending) == Pending)
+        {
+            _completion.TrySetException(exception);
+        }
+    }
+
     private void Wait(TimeSpan? timeout)
     {
         // AsyncWaitHandle waits without throwing for a faulted or cancelled task (Task.Wait would wrap it).

@@ -29,8 +29,10 @@ public sealed class ParallelExecutor : IDisposable, IAsyncDisposable
     private readonly object _lock = new();
     private readonly Queue<WorkItem> _queue = new();
     private readonly ManualResetEventSlim _idle = new(true);
+    private readonly Action? _initializer;
     private int _running;
     private bool _shutdown;
+    private BrokenExecutorException? _broken;
 
     // Executors with accepted calls, waited for at process exit (CPython's threading._register_atexit join).
     private static readonly HashSet<ParallelExecutor> s_busy = new(ReferenceEqualityComparer.Instance);
@@ -44,9 +46,29 @@ public sealed class ParallelExecutor : IDisposable, IAsyncDisposable
     /// <c>XxxParallel</c> method of a <c>[Parallelize(Backend = …)]</c> method, whose identity can cross to a worker.
     /// </param>
     public ParallelExecutor(int maxWorkers = -1, Backend backend = Backend.Threads)
+        : this(maxWorkers, backend, initializer: null)
+    {
+    }
+
+    /// <summary>Creates a thread executor whose worker threads each run <paramref name="initializer"/> first.</summary>
+    /// <param name="maxWorkers">At most this many calls run at once; negative values count CPUs as in <see cref="ParallelizeAttribute.Jobs"/>.</param>
+    /// <param name="initializer">
+    /// Python's <c>initializer</c>/<c>initargs</c> (capture the arguments): runs on each worker thread before it takes
+    /// calls (a worker that ran out of calls stops, and a worker started later runs it again), so per-thread state it
+    /// sets up is there for every call. If it throws, the executor is broken, as CPython's <c>BrokenThreadPool</c>: the queued calls fail and
+    /// further <c>Submit</c> calls throw, with <see cref="BrokenExecutorException"/> whose inner exception is the
+    /// initializer's. Threads only for now: on worker processes an initializer would need a remote identity too.
+    /// </param>
+    public ParallelExecutor(int maxWorkers, Action initializer)
+        : this(maxWorkers, Backend.Threads, initializer ?? throw new ArgumentNullException(nameof(initializer)))
+    {
+    }
+
+    private ParallelExecutor(int maxWorkers, Backend backend, Action? initializer)
     {
         MaxWorkers = Internal.RunSettings.ResolveJobs(maxWorkers);
         Backend = backend;
+        _initializer = initializer;
     }
 
     /// <summary>The largest number of calls that run at once.</summary>
@@ -138,6 +160,11 @@ public sealed class ParallelExecutor : IDisposable, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(chunkSize);
         lock (_lock)
         {
+            if (_broken is { } broken)
+            {
+                throw new BrokenExecutorException(broken.Message, broken.InnerException);
+            }
+
             ObjectDisposedException.ThrowIf(_shutdown, this);
         }
 
@@ -151,6 +178,11 @@ public sealed class ParallelExecutor : IDisposable, IAsyncDisposable
         bool startWorker;
         lock (_lock)
         {
+            if (_broken is { } broken)
+            {
+                throw new BrokenExecutorException(broken.Message, broken.InnerException);
+            }
+
             ObjectDisposedException.ThrowIf(_shutdown, this);
             _queue.Enqueue(future);
             startWorker = _running < MaxWorkers;
@@ -353,6 +385,11 @@ public sealed class ParallelExecutor : IDisposable, IAsyncDisposable
 
     private void Drain()
     {
+        if (_initializer is not null && !RunInitializer())
+        {
+            return;
+        }
+
         while (true)
         {
             WorkItem? item;
@@ -374,6 +411,39 @@ public sealed class ParallelExecutor : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>Runs the initializer on this worker; when it throws, breaks the executor and ends this worker.</summary>
+    private bool RunInitializer()
+    {
+        try
+        {
+            _initializer!();
+            return true;
+        }
+        catch (Exception ex)
+        {
+            List<WorkItem> failed;
+            BrokenExecutorException broken;
+            lock (_lock)
+            {
+                broken = _broken ??= new BrokenExecutorException("A worker's initializer failed; the executor is broken and accepts no calls.", ex);
+                failed = [.. _queue];
+                _queue.Clear();
+            }
+
+            failed.ForEach(w => w.Fail(new BrokenExecutorException(broken.Message, broken.InnerException)));
+            lock (_lock)
+            {
+                if (--_running == 0)
+                {
+                    MarkBusy(false);
+                    _idle.Set();
+                }
+            }
+
+            return false;
+        }
+    }
+
     /// <summary>A queued call.</summary>
     public abstract class WorkItem
     {
@@ -384,5 +454,7 @@ public sealed class ParallelExecutor : IDisposable, IAsyncDisposable
         internal abstract void Execute();
 
         internal abstract void CancelPending();
+
+        internal abstract void Fail(Exception exception);
     }
 }
