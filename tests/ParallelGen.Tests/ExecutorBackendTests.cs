@@ -153,7 +153,7 @@ public class ExecutorBackendTests
     {
         var initialized = new System.Collections.Concurrent.ConcurrentDictionary<int, int>();
         var threadLocalReady = new ThreadLocal<bool>();
-        using var executor = new ParallelExecutor(2, () => { initialized.AddOrUpdate(Environment.CurrentManagedThreadId, 1, (_, n) => n + 1); threadLocalReady.Value = true; });
+        using var executor = new ParallelExecutor(2, initializer: () => { initialized.AddOrUpdate(Environment.CurrentManagedThreadId, 1, (_, n) => n + 1); threadLocalReady.Value = true; });
         bool[] ready = executor.Map(_ => { Thread.Sleep(5); return threadLocalReady.Value; }, Enumerable.Range(0, 20));
 
         Assert.All(ready, Assert.True); // every call ran on a thread the initializer had prepared
@@ -163,7 +163,7 @@ public class ExecutorBackendTests
     [Fact]
     public void A_failing_initializer_breaks_the_executor()
     {
-        using var executor = new ParallelExecutor(1, () => throw new FormatException("no config"));
+        using var executor = new ParallelExecutor(1, initializer: () => throw new FormatException("no config"));
         Future<int> first = executor.Submit(() => 1);
 
         var broken = Assert.Throws<BrokenExecutorException>(() => first.Result(s_limit));

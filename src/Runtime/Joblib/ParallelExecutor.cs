@@ -45,27 +45,22 @@ public sealed class ParallelExecutor : IDisposable, IAsyncDisposable
     /// <see cref="Backend.Processes"/> (<c>ProcessPoolExecutor</c>) or another remote backend takes the generated
     /// <c>XxxParallel</c> method of a <c>[Parallelize(Backend = …)]</c> method, whose identity can cross to a worker.
     /// </param>
-    public ParallelExecutor(int maxWorkers = -1, Backend backend = Backend.Threads)
-        : this(maxWorkers, backend, initializer: null)
-    {
-    }
-
-    /// <summary>Creates a thread executor whose worker threads each run <paramref name="initializer"/> first.</summary>
-    /// <param name="maxWorkers">At most this many calls run at once; negative values count CPUs as in <see cref="ParallelizeAttribute.Jobs"/>.</param>
     /// <param name="initializer">
     /// Python's <c>initializer</c>/<c>initargs</c> (capture the arguments): runs on each worker thread before it takes
     /// calls (a worker that ran out of calls stops, and a worker started later runs it again), so per-thread state it
-    /// sets up is there for every call. If it throws, the executor is broken, as CPython's <c>BrokenThreadPool</c>: the queued calls fail and
-    /// further <c>Submit</c> calls throw, with <see cref="BrokenExecutorException"/> whose inner exception is the
-    /// initializer's. Threads only for now: on worker processes an initializer would need a remote identity too.
+    /// sets up is there for every call. If it throws, the executor is broken, as CPython's <c>BrokenThreadPool</c>: the
+    /// queued calls fail and further <c>Submit</c> calls throw, with <see cref="BrokenExecutorException"/> whose inner
+    /// exception is the initializer's. Threads only for now: on worker processes an initializer would need a remote
+    /// identity too (<see cref="NotSupportedException"/>).
     /// </param>
-    public ParallelExecutor(int maxWorkers, Action initializer)
-        : this(maxWorkers, Backend.Threads, initializer ?? throw new ArgumentNullException(nameof(initializer)))
+    /// <exception cref="NotSupportedException">An initializer was given for a backend other than <see cref="Backend.Threads"/>.</exception>
+    public ParallelExecutor(int maxWorkers = -1, Backend backend = Backend.Threads, Action? initializer = null)
     {
-    }
+        if (initializer is not null && backend != Backend.Threads)
+        {
+            throw new NotSupportedException($"An initializer runs on the executor's threads; Backend.{backend} does not support one yet.");
+        }
 
-    private ParallelExecutor(int maxWorkers, Backend backend, Action? initializer)
-    {
         MaxWorkers = Internal.RunSettings.ResolveJobs(maxWorkers);
         Backend = backend;
         _initializer = initializer;
@@ -247,6 +242,14 @@ public sealed class ParallelExecutor : IDisposable, IAsyncDisposable
         return Submit(() => function(arg1, arg2, arg3));
     }
 
+    /// <summary>Python's <c>executor.map</c> without a timeout; see <see cref="Map{T, TResult}(Func{T, TResult}, IEnumerable{T}, TimeSpan?)"/>.</summary>
+    /// <typeparam name="T">The item type.</typeparam>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="function">The function.</param>
+    /// <param name="items">The items.</param>
+    /// <returns>The results in order.</returns>
+    public TResult[] Map<T, TResult>(Func<T, TResult> function, IEnumerable<T> items) => Map(function, items, timeout: null);
+
     /// <summary>
     /// Python's <c>executor.map</c>: submits <c>function(item)</c> for every item and returns the results in input order,
     /// rethrowing the first failure (in input order) with its original type.
@@ -260,7 +263,7 @@ public sealed class ParallelExecutor : IDisposable, IAsyncDisposable
     /// (the calls not started yet are withdrawn); <see langword="null"/>: none.
     /// </param>
     /// <returns>The results in order.</returns>
-    public TResult[] Map<T, TResult>(Func<T, TResult> function, IEnumerable<T> items, TimeSpan? timeout = null)
+    public TResult[] Map<T, TResult>(Func<T, TResult> function, IEnumerable<T> items, TimeSpan? timeout)
     {
         long deadline = timeout is { } t ? Environment.TickCount64 + (long)Math.Ceiling(t.TotalMilliseconds) : long.MaxValue;
         ArgumentNullException.ThrowIfNull(function);
