@@ -12,4 +12,12 @@ public enum Backend
     /// (<see cref="WorkerCrashedException"/>). For static methods; see docs/processes.md.
     /// </summary>
     Processes = 1,
+
+    /// <summary>
+    /// The silos of a Microsoft Orleans cluster, on this machine or many: like <see cref="Processes"/> (static methods,
+    /// serialized arguments and results, no shared static state) but spread over every silo. Needs the
+    /// ParallelGen.Orleans package, which registers it, and a cluster (its <c>LocalCluster</c>, or a connection to
+    /// silos joining a Redis membership table); see docs/cluster.md.
+    /// </summary>
+    Cluster = 2,
 }

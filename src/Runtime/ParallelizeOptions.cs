@@ -67,4 +67,11 @@ public sealed class ParallelizeOptions
 
     /// <summary>Where verbose lines go; <see cref="Console.Error"/> when <see langword="null"/> (like joblib's stderr).</summary>
     public TextWriter? VerboseWriter { get; init; }
+
+    /// <summary>
+    /// Which instance of the backend runs this call, for backends that have several (for <see cref="Backend.Cluster"/>,
+    /// a <c>ParallelGen.Orleans.LocalCluster</c> or <c>ClusterConnection</c>); <see langword="null"/> uses the backend's
+    /// current default. The backend says which types it accepts.
+    /// </summary>
+    public object? BackendInstance { get; init; }
 }

@@ -36,6 +36,7 @@ internal readonly struct BackendKind : IEquatable<BackendKind>
     {
         0 => "Backend.Threads",
         1 => "Backend.Processes",
+        2 => "Backend.Cluster",
         _ => "(Backend)" + Value.ToString(CultureInfo.InvariantCulture),
     };
 
@@ -44,6 +45,7 @@ internal readonly struct BackendKind : IEquatable<BackendKind>
     {
         0 => "global::ParallelGen.Backend.Threads",
         1 => "global::ParallelGen.Backend.Processes",
+        2 => "global::ParallelGen.Backend.Cluster",
         // Parenthesized when negative: '(global::ParallelGen.Backend)-1' would be a subtraction.
         < 0 => "((global::ParallelGen.Backend)(" + Value.ToString(CultureInfo.InvariantCulture) + "))",
         _ => "(global::ParallelGen.Backend)" + Value.ToString(CultureInfo.InvariantCulture),

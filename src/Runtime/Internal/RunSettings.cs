@@ -9,7 +9,8 @@ internal readonly record struct RunSettings(int Jobs, int BatchSize, TimeSpan? T
     {
         // Whether a backend is registered for the value is the registry's question (ParallelBackendRegistry.Get).
         Backend backend = options?.Backend ?? defaults.Backend;
-        int jobs = ResolveJobs(options?.Jobs ?? defaults.Jobs);
+        int requested = options?.Jobs ?? defaults.Jobs;
+        int jobs = backend is Backend.Threads or Backend.Processes || requested >= 0 ? ResolveJobs(requested) : AllOfTheBackend(requested);
 
         int batchSize = options?.BatchSize ?? defaults.BatchSize;
         if (batchSize < 0)
@@ -28,6 +29,13 @@ internal readonly record struct RunSettings(int Jobs, int BatchSize, TimeSpan? T
         return new RunSettings(jobs, batchSize, timeout == System.Threading.Timeout.InfiniteTimeSpan ? null : timeout, backend);
     }
 
+    /// <summary>
+    /// A negative Jobs for a backend whose capacity is not this machine's CPUs (a cluster): joblib's "all workers"
+    /// (-1) or "all but n" — <c>int.MaxValue + 1 + jobs</c>, which <see cref="BackendJobs"/> turns back into a count of
+    /// the backend's capacity.
+    /// </summary>
+    private static int AllOfTheBackend(int jobs) => int.MaxValue + (1 + Math.Max(jobs, -1000));
+
     /// <summary>joblib's n_jobs: n &gt; 0 is n workers, -1 all CPUs, -2 all but one, n &lt; 0 is cpus + 1 + n.</summary>
     internal static int ResolveJobs(int jobs) => jobs switch
     {
@@ -37,4 +45,20 @@ internal readonly record struct RunSettings(int Jobs, int BatchSize, TimeSpan? T
         > 0 => jobs,
         _ => Math.Max(1, Environment.ProcessorCount + 1 + jobs),
     };
+}
+
+/// <summary>How backends with their own capacity (a cluster) read a resolved Jobs value.</summary>
+internal static class BackendJobs
+{
+    /// <summary>
+    /// The number of workers a resolved Jobs value asks for out of <paramref name="capacity"/>: a positive Jobs is a
+    /// count (capped by the capacity); Jobs = -1 is the whole capacity, -2 all but one, as joblib's n_jobs.
+    /// </summary>
+    /// <param name="jobs">The call's resolved Jobs (<see cref="Backends.ParallelCall{TItem, TResult}.Jobs"/>).</param>
+    /// <param name="capacity">The backend's capacity (positive).</param>
+    /// <returns>The number of workers, between 1 and <paramref name="capacity"/>.</returns>
+    internal static int Resolve(int jobs, int capacity) =>
+        jobs > int.MaxValue - 1000
+            ? Math.Clamp(capacity + (jobs - int.MaxValue), 1, capacity)
+            : Math.Clamp(jobs, 1, Math.Max(1, capacity));
 }

@@ -1,0 +1,112 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using global::Orleans;
+using global::Orleans.Runtime;
+using global::Orleans.Configuration;
+using global::Orleans.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ParallelGen.Orleans;
+
+/// <summary>
+/// The driver's connection to silos that run elsewhere: the application started on other machines with
+/// <c>DOTNET_STARTUP_HOOKS=ParallelGen.Orleans PARALLELGEN_SILO=1 PARALLELGEN_CLUSTER_REDIS=&lt;redis&gt;</c>
+/// (docs/cluster.md), joining a Redis membership table. While it is alive it is the
+/// <see cref="ClusterTarget.Default"/> cluster of <see cref="Backend.Cluster"/> calls.
+/// </summary>
+public sealed class ClusterConnection : ClusterTarget, IAsyncDisposable
+{
+    private readonly IHost _host;
+    private readonly Timer _refresh;
+    private volatile int _silos;
+    private int _disposed;
+
+    private ClusterConnection(IHost host, int slotsPerSilo)
+        : base(host.Services.GetRequiredService<IClusterClient>(), slotsPerSilo)
+    {
+        _host = host;
+        _refresh = new Timer(_ => _ = RefreshAsync(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <inheritdoc/>
+    public override int SiloCount => Math.Max(1, _silos);
+
+    /// <summary>
+    /// Connects to the silos registered in the Redis membership table at <paramref name="redis"/> under
+    /// <paramref name="clusterId"/>, and waits until at least <paramref name="minimumSilos"/> are active.
+    /// </summary>
+    /// <param name="redis">A StackExchange.Redis connection string, e.g. <c>redis.example:6379</c>.</param>
+    /// <param name="clusterId">The cluster's id: the silos' <c>PARALLELGEN_CLUSTER_ID</c> (default <c>parallelgen</c>).</param>
+    /// <param name="minimumSilos">How many silos must be active before the connection is returned.</param>
+    /// <param name="slotsPerSilo">Batches each silo runs at once (default: this machine's CPU count).</param>
+    /// <param name="cancellationToken">Stops the wait.</param>
+    /// <returns>The connection; it is the default cluster until disposed.</returns>
+    public static async Task<ClusterConnection> ConnectRedisAsync(
+        string redis, string clusterId = "parallelgen", int minimumSilos = 1, int slotsPerSilo = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(redis);
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.UseOrleansClient(c =>
+        {
+            c.UseRedisClustering(redis);
+            c.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, clusterId));
+            ClusterSettings.ConfigureClient(c);
+        });
+        IHost host = builder.Build();
+        try
+        {
+            await host.StartAsync(cancellationToken).ConfigureAwait(false);
+            var connection = new ClusterConnection(host, slotsPerSilo > 0 ? slotsPerSilo : Environment.ProcessorCount);
+            await connection.WaitForSilosAsync(minimumSilos, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+            await connection.RefreshAsync().ConfigureAwait(false);
+            connection._refresh.Change(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
+            connection.BecomeDefault();
+            return connection;
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Disconnects; the silos keep running.</summary>
+    /// <returns>A task that completes once the client has stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        StopBeingDefault();
+        await _refresh.DisposeAsync().ConfigureAwait(false);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await _host.StopAsync(cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping took too long: dispose anyway
+        }
+
+        _host.Dispose();
+    }
+
+    private async Task RefreshAsync()
+    {
+        try
+        {
+            _silos = (await Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).ConfigureAwait(false)).Count;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // keep the last count; calls report unreachable silos themselves
+        }
+    }
+}

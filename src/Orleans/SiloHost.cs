@@ -1,0 +1,147 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using global::Orleans.Configuration;
+using global::Orleans.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ParallelGen.Orleans;
+
+/// <summary>
+/// A silo inside the user's own program. The program is started with the ParallelGen.Orleans startup hook and
+/// <c>PARALLELGEN_SILO=1</c>; the hook loads the assembly that declares the methods (its generated module initializer
+/// registers them), runs the silo until the process is stopped, and exits: <c>Main</c> never runs.
+/// The settings are environment variables (docs/cluster.md lists them).
+/// </summary>
+internal static class SiloHost
+{
+    internal const string SiloVariable = "PARALLELGEN_SILO";
+    internal const string AssemblyVariable = "PARALLELGEN_SILO_ASSEMBLY";
+    internal const string AddressVariable = "PARALLELGEN_SILO_ADDRESS";
+    internal const string SiloPortVariable = "PARALLELGEN_SILO_PORT";
+    internal const string GatewayPortVariable = "PARALLELGEN_GATEWAY_PORT";
+    internal const string PrimaryPortVariable = "PARALLELGEN_PRIMARY_SILO_PORT";
+    internal const string RedisVariable = "PARALLELGEN_CLUSTER_REDIS";
+    internal const string ClusterIdVariable = "PARALLELGEN_CLUSTER_ID";
+    internal const string SlotsVariable = "PARALLELGEN_SILO_SLOTS";
+    internal const string ParentVariable = "PARALLELGEN_SILO_PARENT_PID";
+
+    private static string s_description = "";
+
+    /// <summary>How error messages name this silo: host, address, port and process id.</summary>
+    internal static string Describe() =>
+        s_description.Length > 0 ? s_description : $"{Environment.MachineName} (process {Environment.ProcessId})";
+
+    internal static void RunFromStartupHook()
+    {
+        if (Environment.GetEnvironmentVariable(SiloVariable) != "1")
+        {
+            return;
+        }
+
+        // Processes this silo starts must not become silos themselves.
+        Environment.SetEnvironmentVariable(SiloVariable, null);
+        Environment.SetEnvironmentVariable("DOTNET_STARTUP_HOOKS", null);
+        int exitCode;
+        try
+        {
+            exitCode = Run();
+        }
+        catch (Exception ex)
+        {
+            Console.Error.WriteLine($"ParallelGen silo failed: {ex}");
+            exitCode = 3;
+        }
+
+        Environment.Exit(exitCode);
+    }
+
+    private static int Run()
+    {
+        string? target = Environment.GetEnvironmentVariable(AssemblyVariable);
+        Assembly assembly = string.IsNullOrEmpty(target)
+            ? Assembly.GetEntryAssembly() ?? throw new InvalidOperationException("No entry assembly and no " + AssemblyVariable + ".")
+            : Assembly.Load(new AssemblyName(target));
+        RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
+
+        IPAddress address = IPAddress.Parse(Get(AddressVariable) ?? "127.0.0.1");
+        int siloPort = int.Parse(Get(SiloPortVariable) ?? "11111", CultureInfo.InvariantCulture);
+        int gatewayPort = int.Parse(Get(GatewayPortVariable) ?? "30000", CultureInfo.InvariantCulture);
+        string clusterId = Get(ClusterIdVariable) ?? "parallelgen";
+        string? redis = Get(RedisVariable);
+        s_description = $"{Environment.MachineName} {address}:{siloPort} (process {Environment.ProcessId})";
+
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.UseOrleans(silo =>
+        {
+            if (redis is null)
+            {
+                int primary = int.Parse(Get(PrimaryPortVariable) ?? siloPort.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+                silo.UseLocalhostClustering(siloPort, gatewayPort, new IPEndPoint(address, primary), clusterId, clusterId);
+            }
+            else
+            {
+                silo.UseRedisClustering(redis);
+                silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, clusterId));
+            }
+
+            silo.Configure<EndpointOptions>(o =>
+            {
+                o.AdvertisedIPAddress = address;
+                o.SiloPort = siloPort;
+                o.GatewayPort = gatewayPort;
+                o.SiloListeningEndpoint = new IPEndPoint(address, siloPort);
+                o.GatewayListeningEndpoint = new IPEndPoint(address, gatewayPort);
+            });
+            ClusterSettings.ConfigureSilo(silo);
+        });
+
+        using IHost host = builder.Build();
+        using var stop = new CancellationTokenSource();
+        StartParentWatch(stop);
+        host.RunAsync(stop.Token).GetAwaiter().GetResult();
+        return 0;
+    }
+
+    /// <summary>A silo of a <see cref="LocalCluster"/> never outlives the program that started it.</summary>
+    private static void StartParentWatch(CancellationTokenSource stop)
+    {
+        if (!int.TryParse(Get(ParentVariable), NumberStyles.Integer, CultureInfo.InvariantCulture, out int parent))
+        {
+            return;
+        }
+
+        var thread = new Thread(() =>
+        {
+            while (true)
+            {
+                Thread.Sleep(500);
+                try
+                {
+                    using Process process = Process.GetProcessById(parent);
+                    if (process.HasExited)
+                    {
+                        break;
+                    }
+                }
+                catch (ArgumentException)
+                {
+                    break;
+                }
+            }
+
+            Environment.Exit(0); // the parent is gone: no graceful shutdown to wait for
+        })
+        { IsBackground = true, Name = "ParallelGen silo parent watch" };
+        thread.Start();
+    }
+
+    private static string? Get(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
+}
