@@ -100,8 +100,13 @@ internal sealed class ClusterBackend : IParallelBackend
                     byte[] reply;
                     try
                     {
+                        string silo = await target.LocateAsync(key, lifecycle.StopToken).ConfigureAwait(false);
+                        CancellationToken lost = target.SiloLostToken(silo);
+                        using var both = CancellationTokenSource.CreateLinkedTokenSource(lifecycle.StopToken, lost);
                         reply = await target.Client.GetGrain<ISlotGrain>(key)
-                            .RunBatch(_method.MethodId, _assembly, items, lifecycle.StopToken).ConfigureAwait(false);
+                            .RunBatch(_method.MethodId, _assembly, items, both.Token)
+                            .WaitAsync(both.Token).ConfigureAwait(false);
+                        target.RecordSiloProcess(PeekProcess(reply), silo);
                     }
                     catch (Exception) when (lifecycle.StopToken.IsCancellationRequested)
                     {
@@ -120,7 +125,7 @@ internal sealed class ClusterBackend : IParallelBackend
                         key += workers * (attempt + 1L) + 1_000_000L; // another slot grain, placed on a live silo
                         try
                         {
-                            await Task.Delay(TimeSpan.FromMilliseconds(250 * (attempt + 1)), lifecycle.StopToken).ConfigureAwait(false);
+                            await Task.Delay(TimeSpan.FromMilliseconds(100 * (attempt + 1)), lifecycle.StopToken).ConfigureAwait(false);
                         }
                         catch (OperationCanceledException)
                         {
@@ -138,6 +143,13 @@ internal sealed class ClusterBackend : IParallelBackend
                     break;
                 }
             }
+        }
+
+        private static int PeekProcess(byte[] reply)
+        {
+            var reader = new MessagePackReader(reply);
+            reader.ReadInt32();
+            return reader.ReadInt32();
         }
 
         private byte[] WriteItems(int start, int count)

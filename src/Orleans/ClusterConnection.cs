@@ -63,7 +63,7 @@ public sealed class ClusterConnection : ClusterTarget, IAsyncDisposable
             var connection = new ClusterConnection(host, slotsPerSilo > 0 ? slotsPerSilo : Environment.ProcessorCount);
             await connection.WaitForSilosAsync(minimumSilos, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
             await connection.RefreshAsync().ConfigureAwait(false);
-            connection._refresh.Change(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
+            connection._refresh.Change(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
             connection.BecomeDefault();
             return connection;
         }
@@ -103,6 +103,7 @@ public sealed class ClusterConnection : ClusterTarget, IAsyncDisposable
         try
         {
             _silos = (await Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).ConfigureAwait(false)).Count;
+            await CheckMembershipAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using global::Orleans;
@@ -20,6 +21,10 @@ public abstract class ClusterTarget
     private static readonly AsyncLocal<ClusterTarget?> s_scope = new();
     private static volatile ClusterTarget? s_default;
     private readonly ConcurrentDictionary<int, long> _itemsBySilo = new();
+    private readonly ConcurrentDictionary<long, string> _slotSilos = new();
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> _siloLost = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _deadSilos = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<int, string> _siloByProcess = new();
     private int _maxRetries = 3;
 
     static ClusterTarget() => ParallelBackendRegistry.Register(Backend.Cluster, ClusterBackend.Instance);
@@ -77,6 +82,83 @@ public abstract class ClusterTarget
         options?.BackendInstance as ClusterTarget ?? Current;
 
     internal void CountItems(int siloProcessId, int items) => _itemsBySilo.AddOrUpdate(siloProcessId, items, (_, n) => n + items);
+
+    /// <summary>The silo slot <paramref name="key"/> lives on (activating it there), cached until that silo dies.</summary>
+    internal async Task<string> LocateAsync(long key, CancellationToken cancellationToken)
+    {
+        if (_slotSilos.TryGetValue(key, out string? silo))
+        {
+            return silo;
+        }
+
+        string location = await Client.GetGrain<ISlotGrain>(key).Locate().WaitAsync(LocateTimeout, cancellationToken).ConfigureAwait(false);
+        int space = location.IndexOf(' ', StringComparison.Ordinal);
+        silo = location[(space + 1)..];
+        RecordSiloProcess(int.Parse(location.AsSpan(0, space), System.Globalization.CultureInfo.InvariantCulture), silo);
+        _slotSilos[key] = silo;
+        return silo;
+    }
+
+    /// <summary>How long finding (activating) a slot may take before its silo is taken for lost.</summary>
+    private static readonly TimeSpan LocateTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Cancelled once <paramref name="silo"/> is known to be dead (already cancelled if it is).</summary>
+    internal CancellationToken SiloLostToken(string silo) =>
+        _deadSilos.ContainsKey(silo) ? new CancellationToken(true) : _siloLost.GetOrAdd(silo, _ => new CancellationTokenSource()).Token;
+
+    /// <summary>Records the silo a process id answered from (the silo's address, from a batch's reply).</summary>
+    internal void RecordSiloProcess(int processId, string silo) => _siloByProcess.TryAdd(processId, silo);
+
+    /// <summary>
+    /// The silo at <paramref name="silo"/> is gone: its in-flight batches are abandoned (and run again elsewhere), and
+    /// its slots are found again.
+    /// </summary>
+    private protected void MarkSiloDead(string silo)
+    {
+        _deadSilos.TryAdd(silo, 0);
+        foreach (var slot in _slotSilos)
+        {
+            if (slot.Value == silo)
+            {
+                _slotSilos.TryRemove(slot.Key, out _);
+            }
+        }
+
+        if (_siloLost.TryRemove(silo, out CancellationTokenSource? lost))
+        {
+            lost.Cancel();
+        }
+    }
+
+    /// <summary>A silo process of this machine exited.</summary>
+    private protected void MarkSiloProcessDead(int processId)
+    {
+        if (_siloByProcess.TryGetValue(processId, out string? silo))
+        {
+            MarkSiloDead(silo);
+        }
+    }
+
+    /// <summary>Compares the known silos with the active ones in the membership table; those gone are dead.</summary>
+    private protected async Task CheckMembershipAsync()
+    {
+        try
+        {
+            var active = await Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).ConfigureAwait(false);
+            var names = new HashSet<string>(active.Keys.Select(a => a.ToString()), StringComparer.Ordinal);
+            foreach (string silo in _siloLost.Keys)
+            {
+                if (!names.Contains(silo))
+                {
+                    MarkSiloDead(silo);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // the membership could not be read now: the next check tries again
+        }
+    }
 
     private protected void BecomeDefault() => s_default = this;
 

@@ -38,6 +38,16 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
     {
         _clientHost = clientHost;
         _silos = silos;
+        foreach (Silo silo in silos)
+        {
+            silo.Process.EnableRaisingEvents = true;
+            int pid = silo.Process.Id;
+            silo.Process.Exited += (_, _) => MarkSiloProcessDead(pid);
+            if (silo.Process.HasExited)
+            {
+                MarkSiloProcessDead(pid);
+            }
+        }
     }
 
     /// <summary>The process ids of the live silos, in start order.</summary>
@@ -88,7 +98,7 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
             client = builder.Build();
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(StartTimeout);
-            await ConnectAsync(client, silos, timeout.Token).ConfigureAwait(false);
+            await ConnectAsync(client, silos, [.. Enumerable.Range(0, count).Select(i => ports[2 * i + 1])], timeout.Token).ConfigureAwait(false);
             var cluster = new LocalCluster(client, [.. silos]);
             await cluster.WaitForSilosAsync(count, StartTimeout, cancellationToken).ConfigureAwait(false);
             cluster.BecomeDefault();
@@ -106,27 +116,36 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
         }
     }
 
-    /// <summary>Connects, retrying while the silos start; a silo that exits makes the start fail with its output.</summary>
-    private static async Task ConnectAsync(IHost client, List<Silo> silos, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until every silo accepts connections on its gateway port (Orleans opens it once the silo has joined),
+    /// then connects; a silo that exits makes the start fail with its output.
+    /// </summary>
+    private static async Task ConnectAsync(IHost client, List<Silo> silos, int[] gatewayPorts, CancellationToken cancellationToken)
     {
-        while (true)
+        for (int i = 0; i < silos.Count; i++)
         {
-            if (silos.FirstOrDefault(s => s.Process.HasExited) is { } dead)
+            while (true)
             {
-                throw new InvalidOperationException(
-                    $"Silo {dead.Index} (process {dead.Process.Id}) exited with code {dead.Process.ExitCode} while starting:{Environment.NewLine}{dead.Output}");
-            }
+                if (silos.FirstOrDefault(s => s.Process.HasExited) is { } dead)
+                {
+                    throw new InvalidOperationException(
+                        $"Silo {dead.Index} (process {dead.Process.Id}) exited with code {dead.Process.ExitCode} while starting:{Environment.NewLine}{dead.Output}");
+                }
 
-            try
-            {
-                await client.StartAsync(cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+                using var probe = new TcpClient();
+                try
+                {
+                    await probe.ConnectAsync(IPAddress.Loopback, gatewayPorts[i], cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+                catch (SocketException)
+                {
+                    await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
+
+        await client.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Kills silo <paramref name="index"/> (SIGKILL, in start order): fault drills and tests.</summary>
@@ -139,6 +158,7 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
         Silo silo = _silos[index];
         silo.Kill();
         await silo.Process.WaitForExitAsync().ConfigureAwait(false);
+        MarkSiloProcessDead(silo.Process.Id);
     }
 
     /// <summary>Disconnects the client and kills every silo; the default cluster is then none (or another one).</summary>

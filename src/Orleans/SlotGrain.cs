@@ -22,14 +22,19 @@ internal interface ISlotGrain : IGrainWithIntegerKey
     /// the first exception with its position in the batch. User exceptions never escape as Orleans exceptions.
     /// </summary>
     Task<byte[]> RunBatch(string methodId, string assemblyName, byte[] items, CancellationToken cancellationToken);
+
+    /// <summary>Where this slot lives: "processId address" of its silo (activates the slot).</summary>
+    Task<string> Locate();
 }
 
 /// <summary>The silo side of a slot: the batch runs on a thread-pool thread, off the grain's scheduler.</summary>
 [SlotPlacement]
-internal sealed class SlotGrain : Grain, ISlotGrain
+internal sealed class SlotGrain(ILocalSiloDetails silo) : Grain, ISlotGrain
 {
     public Task<byte[]> RunBatch(string methodId, string assemblyName, byte[] items, CancellationToken cancellationToken) =>
         Task.Run(() => SiloExecutor.Run(methodId, assemblyName, items, cancellationToken), CancellationToken.None);
+
+    public Task<string> Locate() => Task.FromResult(System.FormattableString.Invariant($"{Environment.ProcessId} {silo.SiloAddress}"));
 }
 
 /// <summary>Places slot grains round robin over the active silos, by their integer key.</summary>

@@ -16,9 +16,11 @@ public class RemoteBackendKindTests
     {
         Assert.False(BackendKind.Threads.IsRemote);
         Assert.True(BackendKind.Processes.IsRemote);
-        Assert.True(BackendKind.FromValue(2).IsRemote);
+        Assert.True(BackendKind.FromValue(7).IsRemote);
         Assert.Equal(BackendKind.Processes, BackendKind.FromValue(1));
-        Assert.Equal("(Backend)2", BackendKind.FromValue(2).DisplayName);
+        Assert.Equal("(Backend)7", BackendKind.FromValue(7).DisplayName);
+        Assert.Equal("Backend.Cluster", BackendKind.FromValue(2).DisplayName);
+        Assert.Equal("global::ParallelGen.Backend.Cluster", BackendKind.FromValue(2).Expression);
         Assert.Equal("global::ParallelGen.Backend.Processes", BackendKind.Processes.Expression);
     }
 
@@ -30,7 +32,7 @@ public class RemoteBackendKindTests
         {
             static int s_calls;
 
-            [Parallelize(Backend = (Backend)2)]
+            [Parallelize(Backend = (Backend)7)]
             public static int Read(Stream {|#0:input|}) => {|#1:s_calls|}++;
 
             [Parallelize(Backend = Backend.Threads)]
@@ -46,10 +48,10 @@ public class RemoteBackendKindTests
     public Task An_unnamed_backend_value_gets_the_remote_target_rules() => UsageVerify.VerifyAnalyzerAsync(TestSources.Usings + """
         public partial class Work
         {
-            [Parallelize(Backend = (Backend)2)]
+            [Parallelize(Backend = (Backend)7)]
             public int {|#0:Square|}(int x) => x * x;
         }
         """,
         new DiagnosticResult(DiagnosticDescriptors.InvalidParallelizeTarget).WithLocation(0)
-            .WithArguments("Square", "(Backend)2 runs the method in another process, which has no instance to call it on; make the method static"));
+            .WithArguments("Square", "(Backend)7 runs the method in another process, which has no instance to call it on; make the method static"));
 }
