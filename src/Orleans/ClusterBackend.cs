@@ -55,9 +55,12 @@ internal sealed class ClusterBackend : IParallelBackend
     private static ClusterTarget RequireTarget<TItem, TResult>(ParallelCall<TItem, TResult> call)
     {
         call.RequireRemote();
-        return ClusterTarget.For(call.Options) ?? throw new ClusterUnavailableException(
+        ClusterTarget target = ClusterTarget.For(call.Options) ?? throw new ClusterUnavailableException(
             "Backend.Cluster needs a cluster: start one with `await LocalCluster.StartAsync(silos)`, connect to one with " +
             "`await ClusterConnection.ConnectRedisAsync(redis)`, or pass one in ParallelizeOptions.BackendInstance.");
+        return target.Unavailable is { } reason
+            ? throw new ClusterUnavailableException($"Backend.Cluster cannot run the call: {reason}.")
+            : target;
     }
 
     private static async Task RunLoops<TItem, TResult>(ParallelCall<TItem, TResult> call, ClusterTarget target, CallLifecycle lifecycle)

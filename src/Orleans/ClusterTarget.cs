@@ -41,6 +41,9 @@ public abstract class ClusterTarget
     /// <summary>How many batches one silo runs at once (default: the silo's CPU count).</summary>
     public int SlotsPerSilo { get; }
 
+    /// <summary>Why no call can run now (every silo known to be gone), or <see langword="null"/>.</summary>
+    internal virtual string? Unavailable => null;
+
     /// <summary>The number of silos calls spread over now.</summary>
     public abstract int SiloCount { get; }
 

@@ -54,6 +54,10 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
     public IReadOnlyList<int> SiloProcessIds => [.. _silos.Where(s => !s.Killed && !s.Process.HasExited).Select(s => s.Process.Id)];
 
     /// <inheritdoc/>
+    internal override string? Unavailable =>
+        SiloProcessIds.Count == 0 ? $"every silo of the LocalCluster ({_silos.Length}) has exited or was killed" : null;
+
+    /// <inheritdoc/>
     public override int SiloCount => Math.Max(1, _silos.Count(s => !s.Killed && !s.Process.HasExited));
 
     /// <summary>How long starting the silos and connecting may take (default 60 s).</summary>
@@ -88,17 +92,30 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
                 silos.Add(Silo.Start(spec, i, ports[2 * i], ports[2 * i + 1], primaryPort: ports[0], clusterId));
             }
 
-            HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-            builder.Logging.ClearProviders();
-            builder.UseOrleansClient(c =>
-            {
-                c.UseLocalhostClustering([.. Enumerable.Range(0, count).Select(i => ports[2 * i + 1])], clusterId, clusterId);
-                ClusterSettings.ConfigureClient(c);
-            });
-            client = builder.Build();
+            int[] gateways = [.. Enumerable.Range(0, count).Select(i => ports[2 * i + 1])];
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(StartTimeout);
-            await ConnectAsync(client, silos, [.. Enumerable.Range(0, count).Select(i => ports[2 * i + 1])], timeout.Token).ConfigureAwait(false);
+            await WaitForGatewaysAsync(silos, gateways, timeout.Token).ConfigureAwait(false);
+
+            // A client whose first connection races the silos' start can stay stuck fetching the cluster manifest:
+            // each attempt gets a fresh client and a bounded time.
+            for (int attempt = 1; ; attempt++)
+            {
+                client = BuildClient(gateways, clusterId);
+                using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
+                attemptTimeout.CancelAfter(TimeSpan.FromSeconds(15));
+                try
+                {
+                    await client.StartAsync(attemptTimeout.Token).ConfigureAwait(false);
+                    break;
+                }
+                catch (OperationCanceledException) when (!timeout.IsCancellationRequested && attempt < 4)
+                {
+                    client.Dispose();
+                    client = null;
+                }
+            }
+
             var cluster = new LocalCluster(client, [.. silos]);
             await cluster.WaitForSilosAsync(count, StartTimeout, cancellationToken).ConfigureAwait(false);
             cluster.BecomeDefault();
@@ -116,11 +133,23 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
         }
     }
 
+    private static IHost BuildClient(int[] gateways, string clusterId)
+    {
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.UseOrleansClient(c =>
+        {
+            c.UseLocalhostClustering(gateways, clusterId, clusterId);
+            ClusterSettings.ConfigureClient(c);
+        });
+        return builder.Build();
+    }
+
     /// <summary>
-    /// Waits until every silo accepts connections on its gateway port (Orleans opens it once the silo has joined),
-    /// then connects; a silo that exits makes the start fail with its output.
+    /// Waits until every silo accepts connections on its gateway port (Orleans opens it once the silo has joined);
+    /// a silo that exits makes the start fail with its output.
     /// </summary>
-    private static async Task ConnectAsync(IHost client, List<Silo> silos, int[] gatewayPorts, CancellationToken cancellationToken)
+    private static async Task WaitForGatewaysAsync(List<Silo> silos, int[] gatewayPorts, CancellationToken cancellationToken)
     {
         for (int i = 0; i < silos.Count; i++)
         {
@@ -144,8 +173,6 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
                 }
             }
         }
-
-        await client.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Kills silo <paramref name="index"/> (SIGKILL, in start order): fault drills and tests.</summary>

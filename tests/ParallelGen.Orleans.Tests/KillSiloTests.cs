@@ -42,7 +42,7 @@ public sealed class KillSiloTests
         var ex = await Assert.ThrowsAsync<ClusterUnavailableException>(() =>
             ClusterTargets.WhereAmIParallelAsync([(1, 0)], new ParallelizeOptions { BackendInstance = cluster })
                 .WaitAsync(TimeSpan.FromSeconds(60)));
-        Assert.Contains("failed on the cluster", ex.Message);
+        Assert.Contains("every silo of the LocalCluster (2) has exited", ex.Message);
 
         await cluster.DisposeAsync();
         foreach (int pid in pids)
