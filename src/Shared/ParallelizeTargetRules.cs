@@ -188,12 +188,54 @@ internal static class ParallelizeTargetRules
                 $"BatchSize = {batchSize} is negative; use 0 for automatic batching or a positive number of items"));
         }
 
-        if (backend.IsRemote)
+        if (UndefinedBackend(attribute) is { } undefined)
+        {
+            problems.Add(undefined);
+        }
+        else if (backend.IsRemote)
         {
             RemoteTargetRules.Validate(method, backend, problems);
         }
 
         return problems;
+    }
+
+    /// <summary>
+    /// A <c>Backend</c> argument that is not a member of the referenced <c>Backend</c> enum (e.g. <c>(Backend)(-1)</c>):
+    /// no backend can ever be registered for it at compile time. A member added to the enum later (as
+    /// <c>Backend.Cluster</c> was) is accepted with no change here, and gets the remote rules through
+    /// <see cref="BackendKind.IsRemote"/>.
+    /// </summary>
+    private static TargetProblem? UndefinedBackend(AttributeData attribute)
+    {
+        foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+        {
+            if (argument.Key != "Backend" || argument.Value.Kind != TypedConstantKind.Enum ||
+                argument.Value.Value is not int value || argument.Value.Type is not INamedTypeSymbol { TypeKind: TypeKind.Enum } enumType)
+            {
+                continue;
+            }
+
+            var names = new List<string>();
+            bool defined = false;
+            foreach (ISymbol member in enumType.GetMembers())
+            {
+                if (member is IFieldSymbol { HasConstantValue: true, ConstantValue: int constant } field)
+                {
+                    names.Add("Backend." + field.Name);
+                    defined |= constant == value;
+                }
+            }
+
+            if (!defined)
+            {
+                return new TargetProblem(
+                    TargetProblemKind.UndefinedBackend,
+                    $"Backend = (Backend){value.ToString(System.Globalization.CultureInfo.InvariantCulture)} is not a member of the Backend enum; use {string.Join(", ", names)}");
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

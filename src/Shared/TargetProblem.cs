@@ -25,6 +25,7 @@ internal enum TargetProblemKind
     DynamicType,
     VarArgs,
     JobsOutOfRange,
+    UndefinedBackend,
 }
 
 /// <summary>One reason a <c>[Parallelize]</c> method is rejected, with a message that says what to change.</summary>

@@ -25,14 +25,14 @@ public class RemoteBackendKindTests
     }
 
     [Fact]
-    public Task An_unnamed_backend_value_gets_the_serialization_and_static_state_checks() => ProcessVerify.VerifyAnalyzerAsync(TestSources.Usings + """
+    public Task Another_remote_backend_value_gets_the_serialization_and_static_state_checks() => ProcessVerify.VerifyAnalyzerAsync(TestSources.Usings + """
         using System.IO;
 
         public static partial class Work
         {
             static int s_calls;
 
-            [Parallelize(Backend = (Backend)7)]
+            [Parallelize(Backend = Backend.Cluster)]
             public static int Read(Stream {|#0:input|}) => {|#1:s_calls|}++;
 
             [Parallelize(Backend = Backend.Threads)]
@@ -45,13 +45,13 @@ public class RemoteBackendKindTests
             .WithArguments("Work.s_calls", "writes to it are not seen by the caller or other workers", ""));
 
     [Fact]
-    public Task An_unnamed_backend_value_gets_the_remote_target_rules() => UsageVerify.VerifyAnalyzerAsync(TestSources.Usings + """
+    public Task Another_remote_backend_value_gets_the_remote_target_rules() => UsageVerify.VerifyAnalyzerAsync(TestSources.Usings + """
         public partial class Work
         {
-            [Parallelize(Backend = (Backend)7)]
+            [Parallelize(Backend = Backend.Cluster)]
             public int {|#0:Square|}(int x) => x * x;
         }
         """,
         new DiagnosticResult(DiagnosticDescriptors.InvalidParallelizeTarget).WithLocation(0)
-            .WithArguments("Square", "(Backend)7 runs the method in another process, which has no instance to call it on; make the method static"));
+            .WithArguments("Square", "Backend.Cluster runs the method in another process, which has no instance to call it on; make the method static"));
 }

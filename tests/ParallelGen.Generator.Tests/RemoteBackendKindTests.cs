@@ -2,7 +2,7 @@ using Microsoft.CodeAnalysis;
 
 namespace ParallelGen.Generator.Tests;
 
-/// <summary>The generator asks one question of the backend, "is it remote?", so an unnamed remote value is handled like Backend.Processes.</summary>
+/// <summary>The generator asks one question of the backend, "is it remote?", so another remote value (Backend.Cluster) is handled like Backend.Processes with no backend-specific code.</summary>
 public class RemoteBackendKindTests
 {
     [Fact]
@@ -15,7 +15,7 @@ public class RemoteBackendKindTests
             public static partial class Work
             {
                 /// <summary>Squares.</summary>
-                [Parallelize(Backend = (Backend)7)]
+                [Parallelize(Backend = Backend.Cluster)]
                 public static int Square(int x) => x * x;
 
                 /// <summary>Cubes.</summary>
@@ -27,8 +27,8 @@ public class RemoteBackendKindTests
         Assert.Empty(diagnostics.Problems());
         string square = result.GeneratedSources.Single(s => s.HintName.Contains("Square", StringComparison.Ordinal)).SourceText.ToString();
         string cube = result.GeneratedSources.Single(s => s.HintName.Contains("Cube", StringComparison.Ordinal)).SourceText.ToString();
-        Assert.Contains("(global::ParallelGen.Backend)7", square);
-        Assert.Contains("outside this process ((Backend)7)", square);
+        Assert.Contains("global::ParallelGen.Backend.Cluster", square);
+        Assert.Contains("outside this process (Backend.Cluster)", square);
         Assert.Contains("global::ParallelGen.Generated.IRemoteBody", square);
         Assert.DoesNotContain("global::ParallelGen.Generated.IRemoteBody", cube);
         Assert.Contains("\"M:Demo.Work.Square(System.Int32)\"", square);
