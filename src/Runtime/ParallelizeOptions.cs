@@ -35,7 +35,7 @@ public sealed class ParallelizeOptions
     /// <summary>
     /// joblib's <c>verbose</c>: 0 (the default) prints nothing; 1 to 9 print progress lines at growing intervals;
     /// 10 and more print a line for every finished batch. Lines look like
-    /// <c>[Parallel(jobs=8)]: Done 6 out of 10 | elapsed: 0.3s remaining: 0.2s</c>.
+    /// <c>[Parallel(jobs=8)]: Done   6 out of  10 | elapsed: 0.3s remaining: 0.2s</c>.
     /// </summary>
     public int Verbose { get; init; }
 

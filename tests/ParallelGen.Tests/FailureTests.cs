@@ -160,4 +160,21 @@ public class FailureTests : IDisposable
         Assert.Contains("of 1000 items had completed", ex.Message);
         Assert.True(Volatile.Read(ref started) < 1000);
     }
+
+    [Fact]
+    public async Task With_a_timeout_a_bodys_own_OperationCanceledException_is_reported_as_itself()
+    {
+        // CPython's test_map_timeout_from_callable: the body's exception, not a TimeoutException.
+        var own = new OperationCanceledException("the body's own");
+        Probe.Body = x => x == 7 ? throw own : x;
+
+        var ex = Assert.Throws<OperationCanceledException>(() =>
+            Probe.TwoParallel(Enumerable.Range(0, 20), new ParallelizeOptions { Timeout = TimeSpan.FromSeconds(30) }));
+
+        Assert.Same(own, ex);
+        Assert.Equal(7, ex.GetParallelItemIndex());
+        var asyncEx = await Assert.ThrowsAsync<OperationCanceledException>(() =>
+            Probe.TwoParallelAsync(Enumerable.Range(0, 20), new ParallelizeOptions { Timeout = TimeSpan.FromSeconds(30) }));
+        Assert.Same(own, asyncEx);
+    }
 }

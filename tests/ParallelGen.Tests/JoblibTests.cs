@@ -34,7 +34,7 @@ public class JoblibTests
 
         Assert.All(met, Assert.True);
         Assert.Equal(4, jobs.Jobs);
-        Assert.Contains("[Parallel(jobs=4)]: Done 4 out of 4", log.ToString());
+        Assert.Contains("[Parallel(jobs=4)]: Done   4 out of   4", log.ToString());
     }
 
     [Fact]

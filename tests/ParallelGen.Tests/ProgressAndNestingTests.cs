@@ -1,3 +1,4 @@
+using ParallelGen.Internal;
 using System.Text.RegularExpressions;
 
 namespace ParallelGen.Tests;
@@ -31,7 +32,16 @@ public partial class ProgressAndNestingTests : IDisposable
         string[] lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Equal(10, lines.Length); // verbose >= 10: a line per finished batch (batch size 1 here)
         Assert.All(lines, l => Assert.Matches(VerboseLine(), l));
-        Assert.StartsWith("[Parallel(jobs=2)]: Done 10 out of 10 | elapsed: ", lines[^1]);
+        Assert.StartsWith("[Parallel(jobs=2)]: Done  10 out of  10 | elapsed: ", lines[^1]);
+    }
+
+    [Fact]
+    public void Verbose_counts_are_padded_like_joblib()
+    {
+        Assert.StartsWith("[Parallel(jobs=8)]: Done   1 out of 100 | elapsed: 0.0s", ProgressTracker.Format(8, 1, 100, TimeSpan.Zero, TimeSpan.Zero));
+        Assert.StartsWith("[Parallel(jobs=8)]: Done 100 out of 100 |", ProgressTracker.Format(8, 100, 100, TimeSpan.Zero, TimeSpan.Zero));
+        Assert.StartsWith("[Parallel(jobs=2)]: Done   4 out of   4 |", ProgressTracker.Format(2, 4, 4, TimeSpan.Zero, TimeSpan.Zero));
+        Assert.StartsWith("[Parallel(jobs=2)]: Done   12 out of 5000 |", ProgressTracker.Format(2, 12, 5000, TimeSpan.Zero, TimeSpan.Zero));
     }
 
     [Fact]
@@ -81,6 +91,6 @@ public partial class ProgressAndNestingTests : IDisposable
         Assert.Equal(8, ParallelRunner.GetWorkerCount(new ParallelDefaults(Jobs: 8), null, 100));
     }
 
-    [GeneratedRegex(@"^\[Parallel\(jobs=\d+\)\]: Done \d+ out of \d+ \| elapsed: \d+\.\ds remaining: \d+\.\ds$")]
+    [GeneratedRegex(@"^\[Parallel\(jobs=\d+\)\]: Done +\d+ out of +\d+ \| elapsed: \d+\.\ds remaining: \d+\.\ds$")]
     private static partial Regex VerboseLine();
 }

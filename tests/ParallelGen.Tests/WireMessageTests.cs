@@ -183,4 +183,14 @@ public class BatchingAndOutcomeTests
 
         Assert.Null(Outcome.GetFailure(null, -1, CancellationToken.None, stopped: false, TimeSpan.FromSeconds(1), completed: 10, total: 10));
     }
+
+    [Fact]
+    public void An_OperationCanceledException_thrown_before_the_stop_is_the_bodys_own()
+    {
+        var own = new OperationCanceledException("own");
+        Assert.Same(own, Outcome.GetFailure(own, 2, CancellationToken.None, stopped: true, TimeSpan.FromSeconds(1), 1, 10, errorBeforeStop: true));
+        Assert.Equal(2, own.GetParallelItemIndex());
+        Assert.IsType<TimeoutException>(
+            Outcome.GetFailure(new OperationCanceledException(), 2, CancellationToken.None, stopped: true, TimeSpan.FromSeconds(1), 1, 10, errorBeforeStop: false));
+    }
 }

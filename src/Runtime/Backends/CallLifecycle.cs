@@ -27,6 +27,7 @@ public sealed class CallLifecycle
     private int _completed;
     private Exception? _error;
     private int _errorIndex = -1;
+    private bool _errorBeforeStop;
     private Action? _onStop;
     private int _finished;
 
@@ -128,14 +129,22 @@ public sealed class CallLifecycle
         }
     }
 
-    /// <summary>Records a failure (the first one wins, with the index of its item) and stops the call.</summary>
+    /// <summary>
+    /// Records a failure (the first one wins, with the index of its item) and stops the call. An
+    /// <see cref="OperationCanceledException"/> recorded before the call was stopped is the body's own and is reported
+    /// as itself; one recorded after is taken as the body observing the stop.
+    /// </summary>
     /// <param name="index">The failed item's position in the input, or -1 when no item is to blame.</param>
     /// <param name="exception">What was thrown.</param>
     public void Fail(int index, Exception exception)
     {
+        // Read before the exchange: an exception thrown before any stop signal is the body's own, even an
+        // OperationCanceledException (it is then reported as itself, never as the timeout).
+        bool beforeStop = !_stopSource.IsCancellationRequested;
         if (Interlocked.CompareExchange(ref _error, exception, null) is null)
         {
             _errorIndex = index;
+            _errorBeforeStop = beforeStop;
             if (Telemetry.ItemsFailed.Enabled && index >= 0)
             {
                 Telemetry.ItemsFailed.Add(1, new TagList { { "exception.type", exception.GetType().FullName } });
@@ -171,7 +180,7 @@ public sealed class CallLifecycle
 
         // Decided before the token source is disposed: a timeout is recognised by its cancellation.
         Exception? failure = Outcome.GetFailure(
-            _error, _errorIndex, _userToken, _stopSource.IsCancellationRequested, _timeout, Completed, _count);
+            _error, _errorIndex, _userToken, _stopSource.IsCancellationRequested, _timeout, Completed, _count, _errorBeforeStop);
         _stopRegistration.Dispose();
         _stopSource.Dispose();
         RecordFinish(failure);

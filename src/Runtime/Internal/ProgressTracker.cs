@@ -81,9 +81,17 @@ internal sealed class ProgressTracker
         return true;
     }
 
-    /// <summary>Formats one verbose line the way joblib does.</summary>
-    internal static string Format(int jobs, int done, int total, TimeSpan elapsed, TimeSpan remaining) =>
-        string.Create(
+    /// <summary>
+    /// Formats one verbose line the way joblib does: both counts right-aligned to the width of the total (at least 3,
+    /// joblib's <c>%3i</c>), so the lines of one call line up (<c>Done   1 out of 100</c> … <c>Done 100 out of 100</c>).
+    /// </summary>
+    internal static string Format(int jobs, int done, int total, TimeSpan elapsed, TimeSpan remaining)
+    {
+        int width = Math.Max(3, total.ToString(CultureInfo.InvariantCulture).Length);
+        string counts = string.Create(
+            CultureInfo.InvariantCulture, $"{done.ToString(CultureInfo.InvariantCulture).PadLeft(width)} out of {total.ToString(CultureInfo.InvariantCulture).PadLeft(width)}");
+        return string.Create(
             CultureInfo.InvariantCulture,
-            $"[Parallel(jobs={jobs})]: Done {done} out of {total} | elapsed: {elapsed.TotalSeconds:0.0}s remaining: {remaining.TotalSeconds:0.0}s");
+            $"[Parallel(jobs={jobs})]: Done {counts} | elapsed: {elapsed.TotalSeconds:0.0}s remaining: {remaining.TotalSeconds:0.0}s");
+    }
 }
