@@ -38,7 +38,7 @@ public static class ParallelRunner
         IEnumerable<TItem> items, TFunc func, ParallelDefaults defaults, ParallelizeOptions? options = null, CancellationToken cancellationToken = default)
         where TFunc : struct, IParallelFunc<TItem, TResult>
     {
-        TItem[] array = Prepare(items, defaults, options, cancellationToken, out RunSettings settings);
+        TItem[] array = Prepare(items, defaults, ref options, cancellationToken, out RunSettings settings);
         if (array.Length == 0)
         {
             return [];
@@ -61,7 +61,7 @@ public static class ParallelRunner
         IEnumerable<TItem> items, TAction action, ParallelDefaults defaults, ParallelizeOptions? options = null, CancellationToken cancellationToken = default)
         where TAction : struct, IParallelAction<TItem>
     {
-        TItem[] array = Prepare(items, defaults, options, cancellationToken, out RunSettings settings);
+        TItem[] array = Prepare(items, defaults, ref options, cancellationToken, out RunSettings settings);
         if (array.Length == 0)
         {
             return;
@@ -88,7 +88,7 @@ public static class ParallelRunner
         IEnumerable<TItem> items, TFunc func, ParallelDefaults defaults, ParallelizeOptions? options = null, CancellationToken cancellationToken = default)
         where TFunc : struct, IParallelFunc<TItem, TResult>
     {
-        if (!TryPrepare(items, defaults, options, cancellationToken, out TItem[] array, out RunSettings settings))
+        if (!TryPrepare(items, defaults, ref options, cancellationToken, out TItem[] array, out RunSettings settings))
         {
             return Task.FromCanceled<TResult[]>(cancellationToken);
         }
@@ -119,7 +119,7 @@ public static class ParallelRunner
         IEnumerable<TItem> items, TAction action, ParallelDefaults defaults, ParallelizeOptions? options = null, CancellationToken cancellationToken = default)
         where TAction : struct, IParallelAction<TItem>
     {
-        if (!TryPrepare(items, defaults, options, cancellationToken, out TItem[] array, out RunSettings settings))
+        if (!TryPrepare(items, defaults, ref options, cancellationToken, out TItem[] array, out RunSettings settings))
         {
             return Task.FromCanceled(cancellationToken);
         }
@@ -150,7 +150,7 @@ public static class ParallelRunner
         IEnumerable<TItem> items, TFunc func, ParallelDefaults defaults, ParallelizeOptions? options = null, CancellationToken cancellationToken = default)
         where TFunc : struct, IAsyncParallelFunc<TItem, TResult>
     {
-        if (!TryPrepare(items, defaults, options, cancellationToken, out TItem[] array, out RunSettings settings))
+        if (!TryPrepare(items, defaults, ref options, cancellationToken, out TItem[] array, out RunSettings settings))
         {
             return Task.FromCanceled<TResult[]>(cancellationToken);
         }
@@ -179,7 +179,7 @@ public static class ParallelRunner
         IEnumerable<TItem> items, TAction action, ParallelDefaults defaults, ParallelizeOptions? options = null, CancellationToken cancellationToken = default)
         where TAction : struct, IAsyncParallelAction<TItem>
     {
-        if (!TryPrepare(items, defaults, options, cancellationToken, out TItem[] array, out RunSettings settings))
+        if (!TryPrepare(items, defaults, ref options, cancellationToken, out TItem[] array, out RunSettings settings))
         {
             return Task.FromCanceled(cancellationToken);
         }
@@ -203,14 +203,14 @@ public static class ParallelRunner
     /// <returns>The number of concurrent workers.</returns>
     public static int GetWorkerCount(ParallelDefaults defaults, ParallelizeOptions? options, int itemCount)
     {
-        RunSettings settings = RunSettings.Resolve(defaults, options);
+        RunSettings settings = RunSettings.Resolve(defaults, ParallelConfig.Apply(defaults, options));
         return WorkerCount(BackendFor(settings), settings, itemCount);
     }
 
     private static TItem[] Prepare<TItem>(
-        IEnumerable<TItem> items, ParallelDefaults defaults, ParallelizeOptions? options, CancellationToken cancellationToken, out RunSettings settings)
+        IEnumerable<TItem> items, ParallelDefaults defaults, ref ParallelizeOptions? options, CancellationToken cancellationToken, out RunSettings settings)
     {
-        if (!TryPrepare(items, defaults, options, cancellationToken, out TItem[] array, out settings))
+        if (!TryPrepare(items, defaults, ref options, cancellationToken, out TItem[] array, out settings))
         {
             throw new OperationCanceledException(cancellationToken);
         }
@@ -218,11 +218,15 @@ public static class ParallelRunner
         return array;
     }
 
-    /// <summary>Validates the arguments and buffers the items; false when the token is already cancelled.</summary>
+    /// <summary>
+    /// Applies the enclosing <see cref="ParallelConfig"/> scope to <paramref name="options"/>, validates the arguments
+    /// and buffers the items; false when the token is already cancelled.
+    /// </summary>
     private static bool TryPrepare<TItem>(
-        IEnumerable<TItem> items, ParallelDefaults defaults, ParallelizeOptions? options, CancellationToken cancellationToken, out TItem[] array, out RunSettings settings)
+        IEnumerable<TItem> items, ParallelDefaults defaults, ref ParallelizeOptions? options, CancellationToken cancellationToken, out TItem[] array, out RunSettings settings)
     {
         ArgumentNullException.ThrowIfNull(items);
+        options = ParallelConfig.Apply(defaults, options);
         settings = RunSettings.Resolve(defaults, options);
         if (cancellationToken.IsCancellationRequested)
         {

@@ -37,4 +37,11 @@ public sealed class ParallelizeAttribute : Attribute
     /// batches while much work remains, single items towards the end so that no worker straggles.
     /// </summary>
     public int BatchSize { get; set; }
+
+    /// <summary>
+    /// The values above that an enclosing <see cref="ParallelConfig"/> scope may not change, e.g.
+    /// <c>[Parallelize(Jobs = 1, Pinned = ParallelSetting.Jobs)]</c> for a method that must run sequentially. Per-call
+    /// <see cref="ParallelizeOptions"/> still win. <see cref="ParallelSetting.None"/> (the default) lets scopes apply.
+    /// </summary>
+    public ParallelSetting Pinned { get; set; }
 }

@@ -61,7 +61,8 @@ internal static class SourceEmitter
         string modifiers = m.Accessibility + (m.IsStatic ? " static" : "");
         string itemType = ItemType(m);
         string body = m.IsStatic ? $"new {m.BodyTypeName}()" : $"new {m.BodyTypeName}(this)";
-        string defaults = $"new global::ParallelGen.ParallelDefaults({m.Jobs}, {(m.BackendNameShadowed ? ShadowedBackendText(m.Backend) : m.Backend.Expression)}, {m.BatchSize})";
+        string pinned = m.Pinned == 0 ? "" : $", (global::ParallelGen.ParallelSetting){m.Pinned}";
+        string defaults = $"new global::ParallelGen.ParallelDefaults({m.Jobs}, {(m.BackendNameShadowed ? ShadowedBackendText(m.Backend) : m.Backend.Expression)}, {m.BatchSize}{pinned})";
         bool countOnly = m.ItemParameters.Count == 0;
         string itemsParameter = countOnly ? "int count" : $"global::System.Collections.Generic.IEnumerable<{itemType}> items";
         string itemsArgument = countOnly ? "global::System.Linq.Enumerable.Range(0, count)" : "items";

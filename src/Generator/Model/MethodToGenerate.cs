@@ -53,6 +53,7 @@ internal sealed record MethodToGenerate(
     int Jobs,
     ParallelGen.Shared.BackendKind Backend,
     int BatchSize,
+    int Pinned,
     string DocumentationId,
     string DisplayName,
     string HintName,

@@ -88,6 +88,7 @@ internal static class MethodParser
             Jobs: jobs,
             Backend: backend,
             BatchSize: batchSize,
+            Pinned: ReadPinned(attribute),
             DocumentationId: documentationId,
             DisplayName: method.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat),
             HintName: HintName(containing, method.Name, hash),
@@ -255,6 +256,20 @@ internal static class MethodParser
         }
 
         return null;
+    }
+
+    /// <summary>The attribute's <c>Pinned</c> flags (a ParallelSetting value), 0 when absent.</summary>
+    private static int ReadPinned(AttributeData attribute)
+    {
+        foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+        {
+            if (argument.Key == "Pinned" && argument.Value.Kind != TypedConstantKind.Error && argument.Value.Value is int pinned)
+            {
+                return pinned;
+            }
+        }
+
+        return 0;
     }
 
     private static (ReturnKind Kind, string ResultType, bool ValueTask) ClassifyReturn(IMethodSymbol method)

@@ -43,8 +43,26 @@ internal readonly record struct RunSettings(int Jobs, int BatchSize, TimeSpan? T
             nameof(ParallelizeOptions.Jobs), jobs,
             "Jobs = 0 is not a number of workers: use a positive count, -1 for all CPUs, or -2 for all CPUs but one."),
         > 0 => jobs,
-        _ => Math.Max(1, Environment.ProcessorCount + 1 + jobs),
+        _ => Math.Max(1, CpuCount + 1 + jobs),
     };
+
+    /// <summary>The environment variable that caps the CPU count used for negative Jobs.</summary>
+    internal const string MaxCpusVariable = "PARALLELGEN_MAX_CPUS";
+
+    /// <summary>
+    /// The CPUs negative Jobs count from: <see cref="Environment.ProcessorCount"/> (on .NET: the process affinity mask
+    /// and the cgroup CPU quota, rounded up, or DOTNET_PROCESSOR_COUNT when set), capped by PARALLELGEN_MAX_CPUS when
+    /// that holds a positive integer.
+    /// </summary>
+    internal static int CpuCount => CapCpus(Environment.ProcessorCount, Environment.GetEnvironmentVariable(MaxCpusVariable));
+
+    /// <summary><paramref name="cpus"/> capped by <paramref name="cap"/> when it is a positive integer (anything else is ignored).</summary>
+    internal static int CapCpus(int cpus, string? cap) =>
+        cap is not null
+        && int.TryParse(cap.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int max)
+        && max > 0
+            ? Math.Min(cpus, max)
+            : cpus;
 }
 
 /// <summary>How backends with their own capacity (a cluster) read a resolved Jobs value.</summary>
