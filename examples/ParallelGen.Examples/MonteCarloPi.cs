@@ -11,12 +11,16 @@ namespace ParallelGen.Examples;
 /// </summary>
 internal static partial class MonteCarlo
 {
+    /// <summary>The seed of the whole estimate; every chunk's generator is derived from it and the chunk's index.</summary>
+    private const long RootSeed = 20_240_601;
+
     /// <summary>Darts per call; set by the scenario.</summary>
     internal static int SamplesPerChunk = 1_000_000;
 
     /// <summary>
-    /// Throws <see cref="SamplesPerChunk"/> darts and counts those inside the quarter circle. Each call creates its own
-    /// <see cref="Random"/>, seeded from the chunk (task) index: reproducible, and no state shared between threads.
+    /// Throws <see cref="SamplesPerChunk"/> darts and counts those inside the quarter circle. Each call takes its own
+    /// generator, <see cref="ParallelRandom.For"/>(root seed, chunk index): independent streams, no state shared between
+    /// threads, and the same estimate for any jobs, batch size or backend.
     /// (A shared <c>Random</c> would be PG0001, a constant seed PG0002; see Pitfalls.cs.)
     /// </summary>
     [Parallelize]
@@ -31,7 +35,7 @@ internal static partial class MonteCarlo
 
     private static long Count(int chunk, int samples)
     {
-        var random = new Random(20_240_601 + chunk);
+        ParallelRandom random = ParallelRandom.For(RootSeed, chunk);
         long inside = 0;
         for (int i = 0; i < samples; i++)
         {
@@ -68,7 +72,7 @@ internal sealed class MonteCarloPiScenario : IScenario
         int[] jobValues = JobValues(cores);
         int[] chunkIndices = Enumerable.Range(0, chunks).ToArray();
 
-        Tour.Say($"[Parallelize] static long CountInside(int chunk)  // {MonteCarlo.SamplesPerChunk:N0} darts, new Random(seed + chunk)");
+        Tour.Say($"[Parallelize] static long CountInside(int chunk)  // {MonteCarlo.SamplesPerChunk:N0} darts, ParallelRandom.For(seed, chunk)");
         Tour.Code("long[] inside = MonteCarlo.CountInsideParallel(chunks, new ParallelizeOptions { Jobs = jobs });");
         Tour.Say($"{chunks} chunks = {(long)chunks * MonteCarlo.SamplesPerChunk:N0} darts per run; best of {Repeats} round-robin runs per jobs value;");
         Tour.Say($"this machine has {cores} logical CPU(s); jobs go up to {jobValues[^1]} to show the plateau.");
