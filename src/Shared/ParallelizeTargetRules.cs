@@ -270,40 +270,7 @@ internal static class ParallelizeTargetRules
     }
 
     /// <summary>Whether <paramref name="type"/> is or mentions <c>dynamic</c> (walked with a stack: types can nest deeply).</summary>
-    private static bool ContainsDynamic(ITypeSymbol type)
-    {
-        var pending = new Stack<ITypeSymbol>();
-        pending.Push(type);
-        while (pending.Count > 0)
-        {
-            ITypeSymbol current = pending.Pop();
-            switch (current)
-            {
-                case { TypeKind: TypeKind.Dynamic }:
-                    return true;
-                case IArrayTypeSymbol array:
-                    pending.Push(array.ElementType);
-                    break;
-                case IPointerTypeSymbol pointer:
-                    pending.Push(pointer.PointedAtType);
-                    break;
-                case INamedTypeSymbol named:
-                    foreach (ITypeSymbol argument in named.TypeArguments)
-                    {
-                        pending.Push(argument);
-                    }
-
-                    if (named.ContainingType is { } outer)
-                    {
-                        pending.Push(outer);
-                    }
-
-                    break;
-            }
-        }
-
-        return false;
-    }
+    private static bool ContainsDynamic(ITypeSymbol type) => TypeTree.Any(type, static t => t.TypeKind == TypeKind.Dynamic);
 
     /// <summary>The containing type and its enclosing types that lack the 'partial' modifier, innermost first.</summary>
     public static List<string> TypesMissingPartial(INamedTypeSymbol type, CancellationToken cancellationToken)

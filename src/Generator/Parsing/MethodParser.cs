@@ -131,47 +131,14 @@ internal static class MethodParser
     /// and every type parameter it mentions is one of the method's containing types (not the placeholder of an unbound
     /// generic type such as <c>List&lt;&gt;</c>).
     /// </summary>
-    private static bool IsWellFormed(ITypeSymbol type, IMethodSymbol method)
-    {
-        var pending = new Stack<ITypeSymbol>();
-        pending.Push(type);
-        while (pending.Count > 0)
+    private static bool IsWellFormed(ITypeSymbol type, IMethodSymbol method) =>
+        !TypeTree.Any(type, t => t switch
         {
-            ITypeSymbol current = pending.Pop();
-            switch (current)
-            {
-                case { TypeKind: TypeKind.Error }:
-                    return false;
-                case ITypeParameterSymbol parameter:
-                    if (!IsInScope(parameter, method.ContainingType))
-                    {
-                        return false;
-                    }
-
-                    break;
-                case IArrayTypeSymbol array:
-                    pending.Push(array.ElementType);
-                    break;
-                case IPointerTypeSymbol pointer:
-                    pending.Push(pointer.PointedAtType);
-                    break;
-                case INamedTypeSymbol named:
-                    if (named.IsUnboundGenericType)
-                    {
-                        return false;
-                    }
-
-                    foreach (ITypeSymbol argument in named.TypeArguments)
-                    {
-                        pending.Push(argument);
-                    }
-
-                    break;
-            }
-        }
-
-        return true;
-    }
+            { TypeKind: TypeKind.Error } => true,
+            ITypeParameterSymbol parameter => !IsInScope(parameter, method.ContainingType),
+            INamedTypeSymbol { IsUnboundGenericType: true } => true,
+            _ => false,
+        });
 
     private static bool IsInScope(ITypeParameterSymbol parameter, INamedTypeSymbol? containing)
     {
