@@ -232,32 +232,22 @@ internal static class SharedState
 
                     return;
 
-                case IFieldReferenceOperation field:
-                    members = members.Insert(0, field.Field.OriginalDefinition);
-                    if (field.Field.IsStatic || field.Instance is null or IInstanceReferenceOperation)
-                    {
-                        paths.Add(new AccessPath(members));
-                        return;
-                    }
-
-                    reference = field.Instance;
-                    continue;
-
                 case IPropertyReferenceOperation { Property.IsIndexer: true } indexer:
                     // list[i], map[key]: some element of the collection, so the collection as a whole.
                     members = ImmutableArray<ISymbol>.Empty;
                     reference = indexer.Instance;
                     continue;
 
-                case IPropertyReferenceOperation property:
-                    members = members.Insert(0, property.Property.OriginalDefinition);
-                    if (property.Property.IsStatic || property.Instance is null or IInstanceReferenceOperation)
+                case IMemberReferenceOperation { Member: IFieldSymbol or IPropertySymbol } access:
+                    // A field or (non-indexer) property: one more step of the path, up to a static member or 'this'.
+                    members = members.Insert(0, access.Member.OriginalDefinition);
+                    if (access.Member.IsStatic || access.Instance is null or IInstanceReferenceOperation)
                     {
                         paths.Add(new AccessPath(members));
                         return;
                     }
 
-                    reference = property.Instance;
+                    reference = access.Instance;
                     continue;
 
                 case IArrayElementReferenceOperation element:
