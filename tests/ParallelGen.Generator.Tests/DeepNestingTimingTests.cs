@@ -1,10 +1,8 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
-using System.Runtime.ExceptionServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
-using ParallelGen.Analyzers;
 using Xunit.Abstractions;
 
 namespace ParallelGen.Generator.Tests;
@@ -34,7 +32,7 @@ public class DeepNestingTimingTests(ITestOutputHelper output)
     {
         const int depth = 1400;
         // The compiler's own recursion needs a large stack for such input (csc's main thread has 8 MB).
-        (TimeSpan compiler, TimeSpan generator, TimeSpan analyzers, int analyzerExceptions) = OnLargeStack(() => Measure(Source(depth)));
+        (TimeSpan compiler, TimeSpan generator, TimeSpan analyzers, int analyzerExceptions) = HostileHarness.OnStack(() => Measure(Source(depth)), 8 * 1024 * 1024);
 
         output.WriteLine($"depth {depth}: compiler {compiler.TotalMilliseconds:F0} ms, generator {generator.TotalMilliseconds:F0} ms, analyzers {analyzers.TotalMilliseconds:F0} ms");
         Assert.Equal(0, analyzerExceptions);
@@ -61,8 +59,7 @@ public class DeepNestingTimingTests(ITestOutputHelper output)
         TimeSpan generator = driver.GetTimingInfo().GeneratorTimes.Single().ElapsedTime;
 
         int exceptions = 0;
-        DiagnosticAnalyzer[] analyzers =
-            [new ParallelizeUsageAnalyzer(), new ProcessBackendAnalyzer(), new RacyWriteAnalyzer(), new SharedCollectionAnalyzer(), new SharedRandomAnalyzer()];
+        DiagnosticAnalyzer[] analyzers = HostileHarness.CreateAnalyzers();
         var withAnalyzers = output.WithAnalyzers(
             [.. analyzers],
             new CompilationWithAnalyzersOptions(new AnalyzerOptions([]), (_, _, _) => Interlocked.Increment(ref exceptions), concurrentAnalysis: false, logAnalyzerExecutionTime: true));
@@ -74,28 +71,5 @@ public class DeepNestingTimingTests(ITestOutputHelper output)
         }
 
         return (compiler, generator, analyzerTime, exceptions);
-    }
-
-    private static T OnLargeStack<T>(Func<T> work)
-    {
-        T result = default!;
-        ExceptionDispatchInfo? failure = null;
-        var thread = new Thread(
-            () =>
-            {
-                try
-                {
-                    result = work();
-                }
-                catch (Exception ex)
-                {
-                    failure = ExceptionDispatchInfo.Capture(ex);
-                }
-            },
-            8 * 1024 * 1024);
-        thread.Start();
-        thread.Join();
-        failure?.Throw();
-        return result;
     }
 }

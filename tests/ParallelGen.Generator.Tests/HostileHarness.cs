@@ -51,7 +51,8 @@ internal static class HostileHarness
             string.Join(" | ", GeneratorFailures.Concat(AnalyzerFailures).Concat(GeneratedErrors.Select(d => d.ToString())));
     }
 
-    private static DiagnosticAnalyzer[] CreateAnalyzers() =>
+    /// <summary>A fresh instance of every ParallelGen analyzer.</summary>
+    public static DiagnosticAnalyzer[] CreateAnalyzers() =>
     [
         new ParallelizeUsageAnalyzer(),
         new ProcessBackendAnalyzer(),
@@ -65,7 +66,10 @@ internal static class HostileHarness
         OnBoundedStack(() => RunHere(source, parseOptions ?? GeneratorHarness.ParseOptions));
 
     /// <summary>Runs <paramref name="work"/> on a new thread with a <see cref="StackSize"/> stack; rethrows its exception.</summary>
-    public static T OnBoundedStack<T>(Func<T> work)
+    public static T OnBoundedStack<T>(Func<T> work) => OnStack(work, StackSize);
+
+    /// <summary>Runs <paramref name="work"/> on a new thread with a <paramref name="stackSize"/>-byte stack; rethrows its exception.</summary>
+    public static T OnStack<T>(Func<T> work, int stackSize)
     {
         T result = default!;
         ExceptionDispatchInfo? failure = null;
@@ -81,7 +85,7 @@ internal static class HostileHarness
                     failure = ExceptionDispatchInfo.Capture(ex);
                 }
             },
-            StackSize);
+            stackSize);
         thread.Start();
         thread.Join();
         failure?.Throw();
