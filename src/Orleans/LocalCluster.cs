@@ -16,6 +16,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ParallelGen.Backends.Processes;
+using ParallelGen.Internal;
 
 namespace ParallelGen.Orleans;
 
@@ -247,7 +248,7 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
     private sealed class Silo
     {
         private const int OutputLines = 40;
-        private readonly Queue<string> _output = new();
+        private readonly LineTail _output = new(OutputLines);
 
         private Silo(int index, Process process)
         {
@@ -261,16 +262,7 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
 
         internal bool Killed { get; private set; }
 
-        internal string Output
-        {
-            get
-            {
-                lock (_output)
-                {
-                    return string.Join(Environment.NewLine, _output);
-                }
-            }
-        }
+        internal string Output => _output.ToString();
 
         internal static Silo Start(LaunchSpec spec, int index, int siloPort, int gatewayPort, int primaryPort, string clusterId)
         {
@@ -323,21 +315,6 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
             }
         }
 
-        private void Add(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-
-            lock (_output)
-            {
-                _output.Enqueue(line);
-                if (_output.Count > OutputLines)
-                {
-                    _output.Dequeue();
-                }
-            }
-        }
+        private void Add(string? line) => _output.Add(line);
     }
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Threading;
+using ParallelGen.Internal;
 
 namespace ParallelGen.Backends.Processes;
 
@@ -11,7 +12,7 @@ internal sealed partial class WorkerProcess : IDisposable
 {
     private const int StderrTailLines = 30;
     private readonly Process _process;
-    private readonly Queue<string> _stderrTail = new();
+    private readonly LineTail _stderrTail = new(StderrTailLines);
     private string? _killReason;
     private int _disposed;
     private int _stopRequested;
@@ -60,16 +61,7 @@ internal sealed partial class WorkerProcess : IDisposable
         }
     }
 
-    internal string StandardErrorTail
-    {
-        get
-        {
-            lock (_stderrTail)
-            {
-                return string.Join(Environment.NewLine, _stderrTail);
-            }
-        }
-    }
+    internal string StandardErrorTail => _stderrTail.ToString();
 
     /// <summary>Starts a worker and waits for its hello.</summary>
     internal static WorkerProcess Start(LaunchSpec spec, int number, TimeSpan startTimeout)
@@ -275,15 +267,7 @@ internal sealed partial class WorkerProcess : IDisposable
             return;
         }
 
-        lock (_stderrTail)
-        {
-            _stderrTail.Enqueue(line);
-            if (_stderrTail.Count > StderrTailLines)
-            {
-                _stderrTail.Dequeue();
-            }
-        }
-
+        _stderrTail.Add(line);
         Console.Error.WriteLine($"[worker {Number}] {line}");
     }
 
