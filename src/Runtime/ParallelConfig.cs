@@ -131,6 +131,8 @@ public sealed class ParallelConfig
             ItemTimeout = call.ItemTimeout,
             MaxTasksPerWorker = call.MaxTasksPerWorker,
             WorkerMemoryLimit = call.WorkerMemoryLimit,
+            SharedMemoryThreshold = call.SharedMemoryThreshold,
+            BackendInstance = call.BackendInstance,
         };
     }
 

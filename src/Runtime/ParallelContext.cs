@@ -4,10 +4,12 @@ using System.Threading;
 namespace ParallelGen;
 
 /// <summary>
-/// Tells whether the current code runs inside a parallel body. ParallelGen uses it for joblib's nesting rule: a
-/// parallel call made from inside a parallel body runs sequentially instead of oversubscribing the machine.
+/// Tells whether the current code runs inside a parallel body, and which item it runs
+/// (<see cref="ItemIndex"/>). ParallelGen uses it for its nesting rule: a parallel call made from inside a parallel
+/// body may use the cores its parent call leaves idle — at most <c>max(1, cpus / outer workers)</c> workers — so the
+/// total stays within the CPU count (see <see cref="NestedWorkerLimit"/>).
 /// </summary>
-public static class ParallelContext
+public static partial class ParallelContext
 {
     [ThreadStatic] private static int t_depth;
     private static readonly AsyncLocal<bool> s_insideAsyncBody = new();
@@ -17,7 +19,7 @@ public static class ParallelContext
 
     /// <summary>
     /// For backends that run bodies on threads of this process: marks the current thread as executing a parallel body
-    /// until the scope is disposed, so that calls made by the body run sequentially.
+    /// until the scope is disposed, so that calls made by the body follow the nesting rule.
     /// </summary>
     /// <returns>The scope; dispose it on the same thread.</returns>
     [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Advanced)]
@@ -29,7 +31,13 @@ public static class ParallelContext
 
     internal static void EnterThread() => t_depth++;
 
-    internal static void ExitThread() => t_depth--;
+    internal static void ExitThread()
+    {
+        if (--t_depth == 0)
+        {
+            t_itemIndex = 0; // a pooled worker thread keeps no stale index between calls
+        }
+    }
 
     /// <summary>Marks the current async flow (and everything it starts) as being inside a parallel body.</summary>
     internal static void MarkAsyncFlow() => s_insideAsyncBody.Value = true;

@@ -15,7 +15,7 @@ namespace ParallelGen;
 /// number of workers and keeps joblib's promises: results in input order; the first exception stops dispatch and
 /// is rethrown with its original type (its item index in <see cref="ParallelExceptionExtensions.GetParallelItemIndex"/>);
 /// cancellation stops promptly with <see cref="OperationCanceledException"/>; a call made from inside a parallel body
-/// runs sequentially.
+/// runs on threads with at most the cores its parent leaves idle (<see cref="ParallelContext.NestedWorkerLimit"/>).
 /// </summary>
 /// <remarks>
 /// Generated code calls these methods; hand-written code can too, with its own struct implementing
@@ -194,8 +194,8 @@ public static class ParallelRunner
     }
 
     /// <summary>
-    /// How many workers a call with these values would use for <paramref name="itemCount"/> items right here (1 inside
-    /// a parallel body).
+    /// How many workers a call with these values would use for <paramref name="itemCount"/> items right here (inside a
+    /// parallel body, at most <see cref="ParallelContext.NestedWorkerLimit"/>).
     /// </summary>
     /// <param name="defaults">The <see cref="ParallelizeAttribute"/> values.</param>
     /// <param name="options">Per-call overrides, or <see langword="null"/>.</param>
@@ -239,8 +239,8 @@ public static class ParallelRunner
     }
 
     /// <summary>
-    /// The one core every entry point funnels into: picks the backend (a call inside a parallel body runs sequentially
-    /// on the thread backend, so nothing oversubscribes or respawns), its worker count, and the method's remote
+    /// The one core every entry point funnels into: picks the backend (a call inside a parallel body runs on the thread
+    /// backend with the cores its parent leaves idle, so nothing oversubscribes or respawns), its worker count, and the method's remote
     /// identity, then runs the call blocking (<paramref name="blocking"/>, returns a completed task) or as a task.
     /// </summary>
     private static Task Dispatch<TItem, TResult, TBody, TUserBody>(
@@ -249,8 +249,10 @@ public static class ParallelRunner
         where TBody : struct, IParallelCallBody
     {
         IParallelBackend backend = BackendFor(settings);
+        int workers = WorkerCount(backend, settings, items.Length);
+        using ParallelContext.CallScope nesting = ParallelContext.EnterCall(workers); // the share the bodies' own calls get
         var call = new ParallelCall<TItem, TResult>(
-            items, results, settings, WorkerCount(backend, settings, items.Length), options, RemoteOf(userBody), cancellationToken)
+            items, results, settings, workers, options, RemoteOf(userBody), cancellationToken)
         {
             // Only for a listening tracer: the generated body's type names the method (__ParallelGen_Name_HASH).
             MethodName = Diagnostics.Telemetry.Source.HasListeners() ? MethodNameOf(typeof(TUserBody)) : null,
@@ -284,8 +286,14 @@ public static class ParallelRunner
         return ParallelContext.IsInParallelBody ? ThreadsBackend.Instance : requested;
     }
 
+    /// <summary>
+    /// The backend's count; inside a parallel body at most the cores the enclosing call leaves idle
+    /// (<see cref="ParallelContext.NestedWorkerLimit"/>), so nested calls never oversubscribe the CPUs.
+    /// </summary>
     private static int WorkerCount(IParallelBackend backend, RunSettings settings, int itemCount) =>
-        ParallelContext.IsInParallelBody ? 1 : backend.GetWorkerCount(settings.Jobs, itemCount);
+        ParallelContext.IsInParallelBody
+            ? Math.Min(backend.GetWorkerCount(settings.Jobs, itemCount), ParallelContext.NestedWorkerLimit)
+            : backend.GetWorkerCount(settings.Jobs, itemCount);
 
     /// <summary>
     /// How workers outside this process find the method: the identity the generated body of a remote-backend method

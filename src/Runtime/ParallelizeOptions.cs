@@ -65,6 +65,16 @@ public sealed class ParallelizeOptions
     /// </summary>
     public long? WorkerMemoryLimit { get; init; }
 
+    /// <summary>
+    /// Process backend (joblib's <c>max_nbytes</c>): an argument that is an array of a primitive type (<c>double[]</c>,
+    /// <c>int[]</c>, <c>byte[]</c>, …) of at least this many bytes is written once per call to a memory-mapped file
+    /// (in /dev/shm when it exists) and crosses to workers as the file's name; each worker copies it out of the shared
+    /// pages instead of decoding it from every batch. The files are deleted when the call ends. <see langword="null"/>
+    /// uses <see cref="SharedArray.DefaultThreshold"/> (1 MiB); a negative value turns automatic sharing off. The thread
+    /// backend passes arrays as they are. For no copy at all, pass a <see cref="SharedArray{T}"/>.
+    /// </summary>
+    public long? SharedMemoryThreshold { get; init; }
+
     /// <summary>Where verbose lines go; <see cref="Console.Error"/> when <see langword="null"/> (like joblib's stderr).</summary>
     public TextWriter? VerboseWriter { get; init; }
 

@@ -15,8 +15,11 @@ internal struct MapBody<TItem, TResult, TFunc>(TItem[] items, TResult[] results,
 
     public readonly bool IsAsync => false;
 
-    public void Execute(int index, CancellationToken cancellationToken) =>
+    public void Execute(int index, CancellationToken cancellationToken)
+    {
+        ParallelContext.SetItemIndex(index);
         results[index] = _func.Invoke(items[index], cancellationToken);
+    }
 
     public ValueTask ExecuteAsync(int index, CancellationToken cancellationToken)
     {
@@ -32,8 +35,11 @@ internal struct ForEachBody<TItem, TAction>(TItem[] items, TAction action) : IPa
 
     public readonly bool IsAsync => false;
 
-    public void Execute(int index, CancellationToken cancellationToken) =>
+    public void Execute(int index, CancellationToken cancellationToken)
+    {
+        ParallelContext.SetItemIndex(index);
         _action.Invoke(items[index], cancellationToken);
+    }
 
     public ValueTask ExecuteAsync(int index, CancellationToken cancellationToken)
     {
@@ -52,8 +58,11 @@ internal struct AsyncMapBody<TItem, TResult, TFunc>(TItem[] items, TResult[] res
     public void Execute(int index, CancellationToken cancellationToken) =>
         ExecuteAsync(index, cancellationToken).AsTask().GetAwaiter().GetResult();
 
-    public async ValueTask ExecuteAsync(int index, CancellationToken cancellationToken) =>
+    public async ValueTask ExecuteAsync(int index, CancellationToken cancellationToken)
+    {
+        ParallelContext.SetAsyncItemIndex(index); // scoped to this async method: flows into the body's awaits
         results[index] = await _func.InvokeAsync(items[index], cancellationToken).ConfigureAwait(false);
+    }
 }
 
 internal struct AsyncForEachBody<TItem, TAction>(TItem[] items, TAction action) : IParallelCallBody
@@ -66,7 +75,10 @@ internal struct AsyncForEachBody<TItem, TAction>(TItem[] items, TAction action) 
     public void Execute(int index, CancellationToken cancellationToken) =>
         ExecuteAsync(index, cancellationToken).AsTask().GetAwaiter().GetResult();
 
-    public ValueTask ExecuteAsync(int index, CancellationToken cancellationToken) =>
-        _action.InvokeAsync(items[index], cancellationToken);
+    public async ValueTask ExecuteAsync(int index, CancellationToken cancellationToken)
+    {
+        ParallelContext.SetAsyncItemIndex(index); // scoped to this async method: flows into the body's awaits
+        await _action.InvokeAsync(items[index], cancellationToken).ConfigureAwait(false);
+    }
 }
 #pragma warning restore IDE0044

@@ -32,8 +32,15 @@ internal sealed class BatchInvoker<TItem, TResult, TFunc>(TFunc func) : IBatchIn
         IMessagePackFormatter<TResult> results = options.Resolver.GetFormatterWithVerify<TResult>();
         int count = reader.ReadArrayHeader();
         writer.WriteArrayHeader(count);
+        int start = RemoteBatch.Start;
+        using SharedMemory.SharedViews.BatchScope views = SharedMemory.SharedViews.BeginBatch(); // shared arrays mapped for this batch
         for (index = 0; index < count; index++)
         {
+            if (start >= 0)
+            {
+                RemoteBatch.SetItemIndex(start + index);
+            }
+
             TItem item = items.Deserialize(ref reader, options);
             cancellationToken.ThrowIfCancellationRequested();
             results.Serialize(ref writer, _func.Invoke(item, cancellationToken), options);

@@ -55,7 +55,8 @@ internal static class RemoteSerializer
         private static class Cache<T>
         {
             internal static readonly IMessagePackFormatter<T>? Formatter =
-                (IMessagePackFormatter<T>?)(WideIntegerFormatter.For(typeof(T)) ?? FrozenCollectionFormatter.For(typeof(T)))
+                (IMessagePackFormatter<T>?)(WideIntegerFormatter.For(typeof(T)) ?? FrozenCollectionFormatter.For(typeof(T))
+                    ?? SharedMemory.SharedMemoryFormatters.For(typeof(T))) // hook: SharedArray<T> handles, large primitive arrays
                 ?? BuiltinResolver.Instance.GetFormatter<T>() ?? Contractless();
 
             private static IMessagePackFormatter<T>? Contractless() =>

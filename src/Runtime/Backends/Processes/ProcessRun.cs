@@ -8,6 +8,7 @@ using ParallelGen.Diagnostics;
 using ParallelGen.Backends;
 using ParallelGen.Internal;
 using ParallelGen.Remote;
+using ParallelGen.SharedMemory;
 
 namespace ParallelGen.Backends.Processes;
 
@@ -27,6 +28,8 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
     private readonly ParallelizeOptions? _options;
     private readonly HashSet<WorkerProcess> _busy = [];
     private readonly bool _cooperative;
+    private readonly int _workers;
+    private readonly ArraySharing? _sharing;
 
     private long _next;
 
@@ -48,6 +51,8 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
         _spin = 2 * call.Workers <= Environment.ProcessorCount;
         _sizer = new BatchSizer(call.BatchSize, call.Workers);
         _options = call.Options;
+        _workers = call.Workers;
+        _sharing = ArraySharing.For(call.Options);
     }
 
     protected override void Work() => Dispatch();
@@ -198,8 +203,16 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
     {
         FrameBuffer frame = worker.Frame;
         using Activity? activity = StartBatchActivity(worker, start, count);
-        WireMessages.WriteCall(
-            frame, new CallHeader(_methodId, _options?.WorkerMemoryLimit is not null, _spin, activity is null ? null : activity.Id), _items, start, count);
+        using (ArraySharing.Enter(_sharing)) // large primitive arrays go once to shared memory, then as a file name
+        {
+            WireMessages.WriteCall(
+                frame,
+                new CallHeader(_methodId, _options?.WorkerMemoryLimit is not null, _spin, activity is null ? null : activity.Id, start, _workers),
+                _items,
+                start,
+                count);
+        }
+
         if (Telemetry.BytesSent.Enabled)
         {
             Telemetry.BytesSent.Add(frame.Count);
@@ -365,5 +378,7 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
         {
             _busy.Clear();
         }
+
+        _sharing?.Dispose(); // the call's shared files go with it
     }
 }

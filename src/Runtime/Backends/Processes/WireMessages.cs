@@ -11,7 +11,9 @@ namespace ParallelGen.Backends.Processes;
 /// <param name="MeasureMemory">Whether the worker reports its working set after the batch (a memory ceiling is set).</param>
 /// <param name="Spin">Whether the worker polls briefly for the next call (the parent says cores are free).</param>
 /// <param name="TraceParent">The W3C traceparent of the parent's batch activity, so the worker's activity is its child; null when nobody traces.</param>
-internal readonly record struct CallHeader(string MethodId, bool MeasureMemory, bool Spin, string? TraceParent = null);
+/// <param name="Start">The batch's first item index in the call's input (<see cref="ParallelContext.ItemIndex"/>); -1 when not known.</param>
+/// <param name="Workers">How many workers the parent's call runs (nested calls in the worker get cpus / workers); 0 when not known.</param>
+internal readonly record struct CallHeader(string MethodId, bool MeasureMemory, bool Spin, string? TraceParent = null, int Start = -1, int Workers = 0);
 
 /// <summary>
 /// Every message between a parent and a worker process, each written and read here, side by side (like CPython's
@@ -48,6 +50,8 @@ internal static class WireMessages
         writer.Write(header.MeasureMemory);
         writer.Write(header.Spin);
         writer.Write(header.TraceParent); // W3C traceparent of the batch's activity, or nil when nobody traces
+        writer.Write(header.Start);
+        writer.Write(header.Workers);
         writer.WriteArrayHeader(count);
         IMessagePackFormatter<TItem> formatter = options.Resolver.GetFormatterWithVerify<TItem>();
         for (int i = start; i < start + count; i++)
@@ -65,7 +69,9 @@ internal static class WireMessages
         bool measureMemory = reader.ReadBoolean();
         bool spin = reader.ReadBoolean();
         string? traceParent = reader.TryReadNil() ? null : reader.ReadString();
-        return new CallHeader(methodId, measureMemory, spin, traceParent);
+        int start = reader.ReadInt32();
+        int workers = reader.ReadInt32();
+        return new CallHeader(methodId, measureMemory, spin, traceParent, start, workers);
     }
 
     /// <summary>

@@ -169,6 +169,8 @@ internal static class WorkerServer
             }
 
             channel.Spin = header.Spin; // poll briefly for the next call when the parent says cores are free
+            RemoteBatch.Start = header.Start; // ParallelContext.ItemIndex = Start + the item's position in the batch
+            ParallelContext.SetWorkerShare(header.Workers); // nested calls: cpus / the parent call's workers
             using Activity? activity = StartWorkerActivity(header.TraceParent);
             FrameChannel.BeginFrame(frame);
             var writer = new MessagePackWriter(frame);
