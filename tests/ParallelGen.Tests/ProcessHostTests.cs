@@ -115,6 +115,36 @@ public class ProcessHostTests
         File.Delete(log + ".done");
     }
 
+    [Fact]
+    public void Shared_memory_files_of_a_SIGKILLed_parent_are_swept_and_its_workers_exit()
+    {
+        // Issue 10 §3: the parent holds a SharedArray and a call with an automatically shared array when it is killed;
+        // nothing of it runs to delete the files, so the sweep (run by the next process that shares an array) must.
+        string log = Path.GetTempFileName();
+        using Process parent = Start(Path.Combine(HostDirectory, OperatingSystem.IsWindows() ? "ProcessHost.exe" : "ProcessHost"), ["shared-orphan", log]);
+        string? files = null, workersLine = null;
+        for (string? line = parent.StandardOutput.ReadLine(); line is not null && workersLine is null; line = workersLine is null ? parent.StandardOutput.ReadLine() : null)
+        {
+            files = line.StartsWith("FILES ", StringComparison.Ordinal) ? line["FILES ".Length..] : files;
+            workersLine = line.StartsWith("WORKERS ", StringComparison.Ordinal) ? line["WORKERS ".Length..] : null;
+        }
+
+        Assert.NotNull(files);
+        Assert.NotNull(workersLine);
+        string[] paths = files.Split(',');
+        Assert.Equal(2, paths.Length); // the SharedArray's file and the call's
+        Assert.All(paths, p => Assert.True(File.Exists(p)));
+
+        parent.Kill(); // SIGKILL
+        Assert.True(parent.WaitForExit(TimeSpan.FromSeconds(20)));
+        AssertAllExit(workersLine.Split(',').Select(int.Parse).ToArray(), "outlived the SIGKILLed parent");
+        Assert.All(paths, p => Assert.True(File.Exists(p))); // nobody deleted them yet
+
+        Assert.True(ParallelGen.SharedMemory.SharedMemoryFiles.SweepOrphans() >= 2);
+        Assert.All(paths, p => Assert.False(File.Exists(p)));
+        File.Delete(log);
+    }
+
     /// <summary>Starts the host in a mode where two workers are busy with endless calls, and reads their pids.</summary>
     private static (Process Parent, int[] Workers) StartBusyParent()
     {

@@ -45,6 +45,26 @@ switch (mode)
         busy.Wait();
         return 0;
 
+    case "shared-orphan":
+        // Hold a SharedArray and a call whose large array argument was shared automatically, report the files, and
+        // wait to be killed (SIGKILL: nothing of ours runs to delete them).
+        SharedArray<double> held = SharedArray.Create<double>(new double[1000]);
+        double[] big = new double[200_000];
+        Task<int[]> hanging = Work.HangWithParallelAsync(Enumerable.Range(0, 2).Select(i => (big, i)), new ParallelizeOptions { BatchSize = 1 });
+        string prefix = $"parallelgen-{Environment.ProcessId}-";
+        string folder = Path.GetDirectoryName(held.FilePath)!;
+        while (ProcessBackend.WorkerProcessIds.Count < 2 || Directory.GetFiles(folder, prefix + "*").Length < 2)
+        {
+            Thread.Sleep(20);
+        }
+
+        Thread.Sleep(200); // both workers have their item
+        Console.WriteLine($"FILES {string.Join(',', Directory.GetFiles(folder, prefix + "*"))}");
+        Console.WriteLine($"WORKERS {string.Join(',', ProcessBackend.WorkerProcessIds)}");
+        hanging.Wait();
+        GC.KeepAlive(held);
+        return 0;
+
     case "executor-exit":
         // Calls accepted just before Main returns, one after Shutdown(wait: false): none may be lost.
         var executor = new ParallelExecutor(maxWorkers: 1);
@@ -71,6 +91,13 @@ public static partial class Work
 
     [Parallelize(Jobs = 2, Backend = Backend.Processes)]
     public static long Square(long x) => x * x;
+
+    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    public static int HangWith(double[] data, int x)
+    {
+        Thread.Sleep(Timeout.Infinite);
+        return x + data.Length;
+    }
 
     [Parallelize(Jobs = 2, Backend = Backend.Processes)]
     public static int Hang(int x)

@@ -160,6 +160,13 @@ internal sealed class Serializability
         }
 
         string ns = named.ContainingNamespace?.ToDisplayString() ?? string.Empty;
+
+        // ParallelGen's own handle types: a SharedArray<T> crosses as the name of its memory-mapped file.
+        if (ns == "ParallelGen" && named.MetadataName == "SharedArray`1")
+        {
+            return null;
+        }
+
         // Framework types the process serializer round-trips (tests/ParallelGen.Tests/SerializerTests.cs checks each one).
         if (ns == "System" && named.MetadataName is "DateTimeOffset" or "TimeSpan" or "Guid" or "DateOnly" or "TimeOnly" or "Half" or
                 "Int128" or "UInt128" or "Uri" or "Version" or "Tuple`1" or "Tuple`2" or "Tuple`3" or "Tuple`4" or "Tuple`5" or "Tuple`6" or "Tuple`7" or

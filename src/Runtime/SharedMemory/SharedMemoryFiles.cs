@@ -168,11 +168,6 @@ internal static class SharedMemoryFiles
 
     private static bool IsAlive(int pid, long started)
     {
-        if (pid == Environment.ProcessId)
-        {
-            return true;
-        }
-
         try
         {
             using Process process = Process.GetProcessById(pid);

@@ -73,17 +73,54 @@ public static partial class ContractTargets
         }
     }
 
-    /// <summary>1 when a parallel call made inside the body ran sequentially, inside a parallel body, on this thread.</summary>
+    // The counters are process-wide on purpose (updated with Interlocked; each process counts its own inner bodies).
+#pragma warning disable PG0003, PG0007
+    private static int s_innerActive;
+    private static int s_innerMax;
+    private static int s_innerArrived;
+
+    /// <summary>
+    /// Inside the body: runs an inner call on <c>4 × expected</c> items with every CPU asked for, and returns how many
+    /// inner bodies ran at once in this process (-1 when the body was not inside a parallel body). The first
+    /// <paramref name="expected"/> inner items wait (up to 30 s) until that many have arrived, so a nesting limit
+    /// below or above it shows in the count.
+    /// </summary>
     [Parallelize(Jobs = 2, Backend = Backend.Processes)]
-    public static int Outer(int x)
+    public static int Outer(int expected)
     {
-        int me = Environment.CurrentManagedThreadId;
-        bool inside = ParallelContext.IsInParallelBody;
-        int[] threads = InnerParallel(Enumerable.Range(0, 4));
-        return inside && threads.All(t => t == me) ? 1 : 0;
+        if (!ParallelContext.IsInParallelBody)
+        {
+            return -1;
+        }
+
+        (s_innerActive, s_innerMax, s_innerArrived) = (0, 0, 0);
+        _ = InnerParallel(Enumerable.Range(0, 4 * expected).Select(i => (i, expected)));
+        return Volatile.Read(ref s_innerMax);
     }
 
-    /// <summary>The thread an inner call ran on (-1 when it was not inside a parallel body).</summary>
-    [Parallelize(Jobs = 4)]
-    public static int Inner(int x) => ParallelContext.IsInParallelBody ? Environment.CurrentManagedThreadId : -1;
+    /// <summary>An inner body that counts the inner bodies inside at once (see <see cref="Outer"/>).</summary>
+    [Parallelize(Jobs = -1)]
+    public static int Inner(int x, int expected)
+    {
+        int now = Interlocked.Increment(ref s_innerActive);
+        int max;
+        while ((max = Volatile.Read(ref s_innerMax)) < now && Interlocked.CompareExchange(ref s_innerMax, now, max) != max)
+        {
+        }
+
+        try
+        {
+            if (Interlocked.Increment(ref s_innerArrived) <= expected)
+            {
+                SpinWait.SpinUntil(() => Volatile.Read(ref s_innerArrived) >= expected, TimeSpan.FromSeconds(30));
+            }
+
+            return x;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref s_innerActive);
+        }
+    }
+#pragma warning restore PG0003, PG0007
 }
