@@ -24,6 +24,8 @@ if (args.Length > 0)
             return ProcessBench.NoopMessagePack(args.Length > 1 ? args[1] : "contractless");
         case SerializerBench.FirstUseSwitch:
             return SerializerBench.FirstUse(args[1]);
+        case SharedArrayBench.ChildSwitch:
+            return SharedArrayBench.Child(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
     }
 }
 
@@ -74,6 +76,11 @@ if (pg is not null)
 if (o.Serializers)
 {
     SerializerBench.Print(SerializerBench.Run(o));
+}
+
+if (o.Shared)
+{
+    SharedArrayBench.Run(o.SharedCalls);
 }
 
 Console.WriteLine();
@@ -185,6 +192,12 @@ internal sealed class Options
     private static readonly Option<bool> s_process = new("--process") { Description = "The process backend against the contract (also what --python compares with)." };
     private static readonly Option<bool> s_python = new("--python") { Description = "Run benchmarks/python/bench_joblib.py with /usr/bin/python3 (needs --process for ratios)." };
     private static readonly Option<bool> s_serializers = new("--serializers") { Description = "MessagePack contractless vs System.Text.Json vs MemoryPack." };
+    private static readonly Option<bool> s_shared = new("--shared") { Description = "Large data: 100 calls reading a 100 MB double[], copied vs shared (about 30 s; only when asked)." };
+    private static readonly Option<int> s_sharedCalls = new("--shared-calls")
+    {
+        Description = "How many calls the large-data section makes per variant.",
+        DefaultValueFactory = _ => SharedArrayBench.DefaultCalls,
+    };
     private static readonly Option<bool> s_long = new("--long") { Description = "More repetitions, and 10,000,000 trivial tasks (and loky on 100,000)." };
     private static readonly Option<bool> s_quick = new("--quick") { Description = "Fewer repetitions (a smoke run)." };
     private static readonly Option<string> s_artifacts = new("--artifacts")
@@ -203,6 +216,10 @@ internal sealed class Options
 
     internal bool Serializers { get; private init; }
 
+    internal bool Shared { get; private init; }
+
+    internal int SharedCalls { get; private init; } = SharedArrayBench.DefaultCalls;
+
     internal bool Long { get; private init; }
 
     internal bool Quick { get; private init; }
@@ -216,12 +233,15 @@ internal sealed class Options
     internal static Options From(ParseResult parsed)
     {
         bool process = parsed.GetValue(s_process), python = parsed.GetValue(s_python), serializers = parsed.GetValue(s_serializers);
-        bool all = !process && !python && !serializers;
+        bool shared = parsed.GetValue(s_shared);
+        bool all = !process && !python && !serializers && !shared;
         return new Options
         {
             Process = process || all,
             Python = python || all,
             Serializers = serializers || all,
+            Shared = shared,
+            SharedCalls = parsed.GetValue(s_sharedCalls),
             Long = parsed.GetValue(s_long),
             Quick = parsed.GetValue(s_quick),
             Artifacts = parsed.GetValue(s_artifacts) ?? Path.Combine("artifacts", "benchmarks"),
@@ -234,7 +254,7 @@ internal sealed class Options
             "The process backend's performance contract, side by side with Python (joblib/loky, ProcessPoolExecutor), " +
             "and the serializer comparison. Without a section switch (--process, --python, --serializers) all three run.")
         {
-            s_process, s_python, s_serializers, s_long, s_quick, s_artifacts,
+            s_process, s_python, s_serializers, s_shared, s_sharedCalls, s_long, s_quick, s_artifacts,
         };
         command.Validators.Add(result =>
         {

@@ -26,8 +26,12 @@ public class PG0002CodeFixTests
         }
         """, Diagnostic(0, 42));
 
+    /// <summary>
+    /// In a [Parallelize] method the index is the item's position, ParallelContext.ItemIndex: an int parameter may be
+    /// anything (a dart count the same for every item would seed every task alike).
+    /// </summary>
     [Fact]
-    public Task Parallelize_method_uses_its_integer_item() => Verify.VerifyCodeFixAsync(Usings + """
+    public Task Parallelize_method_uses_the_item_index() => Verify.VerifyCodeFixAsync(Usings + """
         static partial class C
         {
             const int Seed = 7;
@@ -47,11 +51,34 @@ public class PG0002CodeFixTests
             [Parallelize]
             public static double Sample(int chunk)
             {
-                Random random = ParallelRandom.For(Seed, chunk);
+                Random random = ParallelRandom.For(Seed, ParallelContext.ItemIndex);
                 return random.NextDouble();
             }
         }
         """, Diagnostic(0, 7));
+
+    [Fact]
+    public Task Parallelize_method_without_an_integer_parameter_uses_the_item_index() => Verify.VerifyCodeFixAsync(Usings + """
+        static partial class C
+        {
+            [Parallelize]
+            public static double Sample(string name)
+            {
+                var random = {|#0:new Random(42)|};
+                return random.NextDouble();
+            }
+        }
+        """, Usings + """
+        static partial class C
+        {
+            [Parallelize]
+            public static double Sample(string name)
+            {
+                var random = ParallelRandom.For(42, ParallelContext.ItemIndex);
+                return random.NextDouble();
+            }
+        }
+        """, Diagnostic(0, 42));
 
     [Fact]
     public Task No_fix_without_an_integer_index() => Verify.VerifyCodeFixAsync(Usings + """
