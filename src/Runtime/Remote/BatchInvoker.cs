@@ -65,8 +65,11 @@ internal struct AwaitedFuncAdapter<TItem, TResult, TFunc>(TFunc func) : IParalle
 {
     private TFunc _func = func;
 
-    public TResult Invoke(TItem item, CancellationToken cancellationToken) =>
-        _func.InvokeAsync(item, cancellationToken).AsTask().GetAwaiter().GetResult();
+    public TResult Invoke(TItem item, CancellationToken cancellationToken)
+    {
+        RemoteBatch.FlowItemIndex();
+        return _func.InvokeAsync(item, cancellationToken).AsTask().GetAwaiter().GetResult();
+    }
 }
 
 internal struct AwaitedActionAdapter<TItem, TAction>(TAction action) : IParallelFunc<TItem, Nil>
@@ -76,6 +79,7 @@ internal struct AwaitedActionAdapter<TItem, TAction>(TAction action) : IParallel
 
     public Nil Invoke(TItem item, CancellationToken cancellationToken)
     {
+        RemoteBatch.FlowItemIndex();
         _action.InvokeAsync(item, cancellationToken).AsTask().GetAwaiter().GetResult();
         return Nil.Default;
     }

@@ -17,10 +17,18 @@ internal static class RemoteBatch
         set => t_startPlusOne = value + 1;
     }
 
-    /// <summary>Both the thread's and the async flow's index: an async method's continuations run on other threads.</summary>
-    internal static void SetItemIndex(int index)
+    /// <summary>The thread's index (the async adapters below carry it into the async flow of the methods that await).</summary>
+    internal static void SetItemIndex(int index) => ParallelContext.SetItemIndex(index);
+
+    /// <summary>
+    /// For an async method: its continuations run on other threads, so the index set on this thread goes into the
+    /// async flow too (an async-local write costs an allocation, hence only here).
+    /// </summary>
+    internal static void FlowItemIndex()
     {
-        ParallelContext.SetItemIndex(index);
-        ParallelContext.SetAsyncItemIndex(index);
+        if (ParallelContext.TryGetItemIndex(out int index))
+        {
+            ParallelContext.SetAsyncItemIndex(index);
+        }
     }
 }
