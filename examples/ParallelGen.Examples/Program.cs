@@ -29,6 +29,7 @@ internal static class Program
         new NestingScenario(),
         new ProcessesScenario(),
         new ObservabilityScenario(),
+        new ClusterScenario(),
     ];
 
     private static int Main(string[] args)

@@ -1,0 +1,189 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ParallelGen.Orleans;
+using ParallelGen.ProcessBenchmarks;
+
+namespace ParallelGen.ClusterBenchmarks;
+
+/// <summary>What the ParallelGen side measured (µs unless the name says otherwise).</summary>
+internal sealed class ClusterResults
+{
+    internal List<double> StartToFirstResult { get; } = [];
+
+    internal Sample? OneTinyCall { get; set; }
+
+    internal Dictionary<int, Sample> PerTaskAuto { get; } = [];
+
+    internal Sample? BigArgumentMBps { get; set; }
+
+    /// <summary>Kill to call finished, or null when it did not finish within the bound.</summary>
+    internal double? KillToFinish { get; set; }
+
+    internal string KillNote { get; set; } = "";
+
+    internal Dictionary<int, long> ItemsBySilo { get; set; } = [];
+}
+
+/// <summary>The ParallelGen side: <c>LocalCluster.StartAsync(3)</c> and the calls over it.</summary>
+internal static class ClusterBench
+{
+    private const int Silos = 3;
+
+    internal static async Task<ClusterResults> RunAsync(Options o)
+    {
+        var r = new ClusterResults();
+
+        // 1. LocalCluster.StartAsync(3) to the first result. The first start of this program also loads and JITs the
+        //    Orleans client; the harness reports every start.
+        LocalCluster cluster = await StartToFirstResultAsync(r).ConfigureAwait(false);
+        try
+        {
+            Console.WriteLine($"  start to first result: {Fmt.Us(r.StartToFirstResult[0])} (silos {string.Join(", ", cluster.SiloProcessIds)}, " +
+                $"{cluster.Capacity} slots)");
+
+            // 2. One tiny call, batch 1, the whole call path (a fresh call each time).
+            var batch1 = new ParallelizeOptions { BatchSize = 1 };
+            int[] one = [0];
+            for (int i = 0; i < 50; i++)
+            {
+                one[0] = i;
+                Check(OnCluster.IncParallel(one, batch1)[0] == i + 1);
+            }
+
+            var calls = new List<double>();
+            for (int i = 0; i < o.Scale(400); i++)
+            {
+                one[0] = i;
+                long t = Stopwatch.GetTimestamp();
+                int[] result = OnCluster.IncParallel(one, batch1);
+                calls.Add(Stopwatch.GetElapsedTime(t).TotalMicroseconds);
+                Check(result[0] == i + 1);
+            }
+
+            r.OneTinyCall = new Sample(calls);
+            Console.WriteLine($"  one tiny call, batch 1: {r.OneTinyCall}");
+
+            // 3. Trivial tasks, automatic batching, per task.
+            foreach (int n in o.Quick ? new[] { 100_000 } : [10_000, 100_000, 1_000_000])
+            {
+                int[] input = Enumerable.Range(0, n).ToArray();
+                OnCluster.IncParallel(input.AsSpan(0, Math.Min(n, 10_000)).ToArray()); // warm
+                var per = new List<double>();
+                for (int rep = 0; rep < (n >= 1_000_000 ? 2 : o.Repeats(5)); rep++)
+                {
+                    long t = Stopwatch.GetTimestamp();
+                    int[] result = OnCluster.IncParallel(input);
+                    per.Add(Stopwatch.GetElapsedTime(t).TotalMicroseconds / n);
+                    Check(result[^1] == n);
+                }
+
+                r.PerTaskAuto[n] = new Sample(per);
+                Console.WriteLine($"  trivial tasks, auto batching, {n:N0} tasks, per task: {r.PerTaskAuto[n]}");
+            }
+
+            // 4. A 10 MB argument per item (6 items: 2 per silo), MB/s end to end.
+            const int Items = 6, Size = 10 * 1024 * 1024;
+            var rates = new List<double>();
+            for (int rep = 0; rep < o.Repeats(3); rep++)
+            {
+                byte[][] payloads = [.. Enumerable.Range(0, Items).Select(k => CreateFilled(Size, (byte)(rep * Items + k)))];
+                long t = Stopwatch.GetTimestamp();
+                int[] lengths = OnCluster.LengthParallel(payloads);
+                double seconds = Stopwatch.GetElapsedTime(t).TotalSeconds;
+                Check(lengths.All(l => l == Size));
+                rates.Add(Items * (double)Size / 1e6 / seconds);
+            }
+
+            r.BigArgumentMBps = new Sample(rates);
+            Console.WriteLine($"  10 MB argument per item ({Items} items), MB/s: median {rates.Order().ElementAt(rates.Count / 2):0}, all {string.Join(", ", rates.Select(x => x.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))}");
+            r.ItemsBySilo = new Dictionary<int, long>(cluster.ItemsBySiloProcess);
+
+            // 5. A silo killed mid-run (last: it leaves this cluster with 2 silos).
+            await KillDrillAsync(cluster, r, o).ConfigureAwait(false);
+        }
+        finally
+        {
+            await cluster.DisposeAsync().ConfigureAwait(false);
+        }
+
+        // More starts (each a fresh cluster; this program is warm now).
+        for (int i = 1; i < o.Repeats(3); i++)
+        {
+            await using LocalCluster again = await StartToFirstResultAsync(r).ConfigureAwait(false);
+            Console.WriteLine($"  start to first result (again): {Fmt.Us(r.StartToFirstResult[^1])}");
+        }
+
+        return r;
+    }
+
+    private static async Task<LocalCluster> StartToFirstResultAsync(ClusterResults r)
+    {
+        long t = Stopwatch.GetTimestamp();
+        LocalCluster cluster = await LocalCluster.StartAsync(Silos).ConfigureAwait(false);
+        int[] first = await OnCluster.IncParallelAsync([41]).ConfigureAwait(false);
+        r.StartToFirstResult.Add(Stopwatch.GetElapsedTime(t).TotalMicroseconds);
+        Check(first[0] == 42);
+        return cluster;
+    }
+
+    private static async Task KillDrillAsync(LocalCluster cluster, ClusterResults r, Options o)
+    {
+        const int Items = 60, SleepMs = 100;
+        using var cancel = new CancellationTokenSource();
+        var options = new ParallelizeOptions { BackendInstance = cluster };
+        Task<(int Pid, int Item)[]> run = OnCluster.WhereParallelAsync(Enumerable.Range(0, Items).Select(i => (i, SleepMs)), options, cancel.Token);
+        await Task.Delay(400).ConfigureAwait(false);
+        int victim = cluster.SiloProcessIds[Silos - 1];
+        long killed = Stopwatch.GetTimestamp();
+        await cluster.KillSiloAsync(Silos - 1).ConfigureAwait(false);
+        try
+        {
+            (int Pid, int Item)[] results = await run.WaitAsync(o.KillTimeout).ConfigureAwait(false);
+            r.KillToFinish = Stopwatch.GetElapsedTime(killed).TotalMicroseconds;
+            bool correct = results.Select(x => x.Item).SequenceEqual(Enumerable.Range(0, Items));
+            int onVictim = results.Count(x => x.Pid == victim);
+            r.KillNote = correct
+                ? $"every result correct; {onVictim} of {Items} items had finished on the killed silo before the kill"
+                : "RESULTS WRONG";
+        }
+        catch (TimeoutException)
+        {
+            r.KillNote = $"did not finish within {o.KillTimeout.TotalSeconds:0} s of the kill (cancelled)";
+            await cancel.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await run.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or TimeoutException)
+            {
+                // cancelled, or still stuck: the cluster is disposed next either way
+            }
+        }
+        catch (Exception ex)
+        {
+            r.KillNote = $"failed after {Fmt.Us(Stopwatch.GetElapsedTime(killed).TotalMicroseconds)}: {ex.GetType().Name}: {ex.Message}";
+        }
+
+        Console.WriteLine($"  silo killed mid-run ({Items} items x {SleepMs} ms, batch 1): kill to finished " +
+            $"{(r.KillToFinish is { } k ? Fmt.Us(k) : "n/a")}; {r.KillNote}");
+    }
+
+    private static byte[] CreateFilled(int size, byte value)
+    {
+        byte[] data = GC.AllocateUninitializedArray<byte>(size);
+        Array.Fill(data, value);
+        return data;
+    }
+
+    private static void Check(bool condition)
+    {
+        if (!condition)
+        {
+            throw new InvalidOperationException("a cluster call returned a wrong result");
+        }
+    }
+}

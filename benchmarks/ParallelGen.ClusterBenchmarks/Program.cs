@@ -1,0 +1,136 @@
+using System;
+using System.CommandLine;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using ParallelGen.ClusterBenchmarks;
+using ParallelGen.ProcessBenchmarks;
+
+// The silos are this program started again by LocalCluster (the ParallelGen.Orleans startup hook runs them before
+// Main, which never runs there).
+ParseResult parsed = Options.Command.Parse(args);
+if (parsed.Errors.Count > 0 || parsed.Action is not null)
+{
+    return parsed.Invoke(); // --help, --version, or the errors with the usage
+}
+
+Options o = Options.From(parsed);
+var total = System.Diagnostics.Stopwatch.StartNew();
+PrintMachine();
+
+Console.WriteLine();
+Console.WriteLine("ParallelGen Backend.Cluster, LocalCluster of 3 silos on 127.0.0.1 (Release):");
+ClusterResults pg = await ClusterBench.RunAsync(o);
+
+JsonElement? dask = null;
+if (o.Dask)
+{
+    Console.WriteLine();
+    Console.WriteLine($"Dask ({DaskBench.Python} benchmarks/python/bench_dask.py, LocalCluster of 3 worker processes x 2 threads) ...");
+    dask = DaskBench.Run(o);
+}
+
+PrintTable(pg, dask);
+Console.WriteLine();
+Console.WriteLine($"Harness time: {total.Elapsed.TotalSeconds:0.0} s. Load average now: {LoadAverage()}");
+return 0;
+
+static void PrintMachine()
+{
+    string cpu = File.Exists("/proc/cpuinfo")
+        ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "?"
+        : "?";
+    Console.WriteLine($"Machine: {Environment.ProcessorCount} CPUs ({cpu}), {RuntimeInformation.OSDescription}, .NET {Environment.Version}, load average {LoadAverage()}");
+}
+
+static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
+
+// The contract and, when Dask ran, its figure and the ratio ParallelGen ÷ Dask (below 1× = ParallelGen faster; for
+// MB/s, above 1× = ParallelGen faster).
+static void PrintTable(ClusterResults r, JsonElement? dask)
+{
+    Console.WriteLine();
+    if (dask is { } d)
+    {
+        Console.WriteLine($"Against the contract, side by side with Dask {DaskBench.Text(d, "distributed")} (Python {DaskBench.Text(d, "python")}, " +
+            $"joblib {DaskBench.Text(d, "joblib")}); medians; ratio = ParallelGen ÷ Dask");
+    }
+    else
+    {
+        Console.WriteLine("Against the contract (medians):");
+    }
+
+    Console.WriteLine($"  {"measure",-52} {"ParallelGen",11} {"target",10} {"",6} {"Dask",11} {"ratio",7}  Dask side");
+    double start = new Sample(r.StartToFirstResult).Median;
+    Row("one tiny call, batch 1, whole call path", r.OneTinyCall!.Median, "≤ 300 µs", r.OneTinyCall.Median <= 300, "submit_result", "client.submit().result()");
+    foreach (var (n, s) in r.PerTaskAuto.OrderBy(p => p.Key))
+    {
+        Row($"trivial task, auto batching, {n:N0} tasks, per task", s.Median, "≤ 5 µs", s.Median <= 5, "map_per_task",
+            $"client.map, {Tasks("map_tasks")} tasks");
+        Row("", s.Median, "", null, "joblib_dask_per_task", $"joblib dask backend, {Tasks("joblib_tasks")} tasks");
+    }
+
+    Row($"LocalCluster.StartAsync(3) to first result (n={r.StartToFirstResult.Count})", start, "≤ 1.5 s", start <= 1_500_000,
+        "start_first_result", "LocalCluster(3 workers) + Client + first result");
+    Row("a silo killed mid-run: kill to call finished", r.KillToFinish ?? double.NaN, "≤ 5 s", r.KillToFinish <= 5_000_000,
+        "kill_to_finish", "worker SIGKILLed, 60 x 100 ms tasks");
+    Console.WriteLine($"    ({r.KillNote})");
+    double mbps = r.BigArgumentMBps!.Median;
+    double daskMbps = dask is { } dd ? DaskBench.Median(dd, "big_argument_mb_per_s") : double.NaN;
+    Console.WriteLine($"  {"10 MB argument per item, MB/s",-52} {mbps,11:0} {"≥ 200",10} {(mbps >= 200 ? "MET" : "MISSED"),6} " +
+        $"{(double.IsNaN(daskMbps) ? "n/a" : daskMbps.ToString("0", System.Globalization.CultureInfo.InvariantCulture)),11} {Ratio(mbps, daskMbps),7}  client.map(len, 10 MB bytes)");
+    Console.WriteLine($"  items per silo process over the run: {string.Join(", ", r.ItemsBySilo.Select(p => $"{p.Key}: {p.Value:N0}"))}");
+
+    string Tasks(string key) => dask is { } x ? DaskBench.Text(x, key) : "?";
+
+    void Row(string what, double ours, string target, bool? met, string key, string daskWhat)
+    {
+        double theirs = dask is { } x ? DaskBench.Median(x, key) : double.NaN;
+        string verdict = met is null ? "" : met.Value ? "MET" : "MISSED";
+        string oursText = what.Length == 0 ? "" : Fmt.Us(ours);
+        Console.WriteLine($"  {what,-52} {oursText,11} {target,10} {verdict,6} {Fmt.Us(theirs),11} {Ratio(ours, theirs),7}  {(dask is null ? "" : daskWhat)}");
+    }
+
+    static string Ratio(double ours, double theirs) =>
+        double.IsNaN(ours) || double.IsNaN(theirs) || theirs <= 0
+            ? "n/a"
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{ours / theirs:0.00}×");
+}
+
+/// <summary>Command-line switches (System.CommandLine: --help, validation).</summary>
+internal sealed class Options
+{
+    private static readonly Option<bool> s_quick = new("--quick") { Description = "Fewer repetitions and tasks (a smoke run)." };
+    private static readonly Option<bool> s_noDask = new("--no-dask") { Description = "Skip the Dask comparison." };
+    private static readonly Option<int> s_killTimeout = new("--kill-timeout")
+    {
+        Description = "Seconds the fault drill waits for the call after the kill before it prints \"did not finish\".",
+        DefaultValueFactory = _ => 20,
+    };
+
+    /// <summary>The harness's command line.</summary>
+    internal static RootCommand Command { get; } = new(
+        "Backend.Cluster's performance contract on a LocalCluster of 3 silos, side by side with Dask's LocalCluster " +
+        "when /usr/bin/python3 has distributed (about 1-2 minutes).")
+    {
+        s_quick, s_noDask, s_killTimeout,
+    };
+
+    internal bool Quick { get; private init; }
+
+    internal bool Dask { get; private init; }
+
+    internal TimeSpan KillTimeout { get; private init; }
+
+    internal int Scale(int n) => Quick ? Math.Max(1, n / 4) : n;
+
+    internal int Repeats(int n) => Quick ? Math.Max(1, n / 3) : n;
+
+    internal static Options From(ParseResult parsed) => new()
+    {
+        Quick = parsed.GetValue(s_quick),
+        Dask = !parsed.GetValue(s_noDask),
+        KillTimeout = TimeSpan.FromSeconds(Math.Max(1, parsed.GetValue(s_killTimeout))),
+    };
+}
