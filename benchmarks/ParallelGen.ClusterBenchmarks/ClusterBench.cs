@@ -20,6 +20,13 @@ internal sealed class ClusterResults
 
     internal Sample? BigArgumentMBps { get; set; }
 
+    /// <summary>CPU time the driver and the silos spent in the measurements (a loaded machine shows in wall time, not here).</summary>
+    internal string OneTinyCallCpu { get; set; } = "";
+
+    internal string BigArgumentCpu { get; set; } = "";
+
+    internal string IdleCpu { get; set; } = "";
+
     /// <summary>Kill to call finished, or null when it did not finish within the bound.</summary>
     internal double? KillToFinish { get; set; }
 
@@ -45,6 +52,11 @@ internal static class ClusterBench
             Console.WriteLine($"  start to first result: {Fmt.Us(r.StartToFirstResult[0])} (silos {string.Join(", ", cluster.SiloProcessIds)}, " +
                 $"{cluster.Capacity} slots)");
 
+            Cpu idle = Cpu.Start(cluster);
+            await Task.Delay(2000).ConfigureAwait(false);
+            r.IdleCpu = idle.Stop(1, "over 2 s idle");
+            Console.WriteLine($"  {r.IdleCpu}");
+
             // 2. One tiny call, batch 1, the whole call path (a fresh call each time).
             var batch1 = new ParallelizeOptions { BatchSize = 1 };
             int[] one = [0];
@@ -55,6 +67,7 @@ internal static class ClusterBench
             }
 
             var calls = new List<double>();
+            Cpu callCpu = Cpu.Start(cluster);
             for (int i = 0; i < o.Scale(400); i++)
             {
                 one[0] = i;
@@ -65,7 +78,8 @@ internal static class ClusterBench
             }
 
             r.OneTinyCall = new Sample(calls);
-            Console.WriteLine($"  one tiny call, batch 1: {r.OneTinyCall}");
+            r.OneTinyCallCpu = callCpu.Stop(calls.Count, "per call");
+            Console.WriteLine($"  one tiny call, batch 1: {r.OneTinyCall}; {r.OneTinyCallCpu}");
 
             // 3. Trivial tasks, automatic batching, per task.
             foreach (int n in o.Quick ? new[] { 100_000 } : [10_000, 100_000, 1_000_000])
@@ -85,21 +99,34 @@ internal static class ClusterBench
                 Console.WriteLine($"  trivial tasks, auto batching, {n:N0} tasks, per task: {r.PerTaskAuto[n]}");
             }
 
-            // 4. A 10 MB argument per item (6 items: 2 per silo), MB/s end to end.
-            const int Items = 6, Size = 10 * 1024 * 1024;
-            var rates = new List<double>();
-            for (int rep = 0; rep < o.Repeats(3); rep++)
+            // 4. A 10 MB argument per item (6 items: 2 per silo), MB/s end to end; 1 MB too, to see whether the cost
+            //    grows faster than the size.
+            foreach (int megabytes in new[] { 1, 10 })
             {
-                byte[][] payloads = [.. Enumerable.Range(0, Items).Select(k => CreateFilled(Size, (byte)(rep * Items + k)))];
-                long t = Stopwatch.GetTimestamp();
-                int[] lengths = OnCluster.LengthParallel(payloads);
-                double seconds = Stopwatch.GetElapsedTime(t).TotalSeconds;
-                Check(lengths.All(l => l == Size));
-                rates.Add(Items * (double)Size / 1e6 / seconds);
+                int items = megabytes == 1 ? 30 : 6, size = megabytes * 1024 * 1024;
+                var rates = new List<double>();
+                Cpu bigCpu = Cpu.Start(cluster);
+                for (int rep = 0; rep < o.Repeats(3); rep++)
+                {
+                    byte[][] payloads = [.. Enumerable.Range(0, items).Select(k => CreateFilled(size, (byte)(rep * items + k)))];
+                    long t = Stopwatch.GetTimestamp();
+                    int[] lengths = OnCluster.LengthParallel(payloads);
+                    double seconds = Stopwatch.GetElapsedTime(t).TotalSeconds;
+                    Check(lengths.All(l => l == size));
+                    rates.Add(items * (double)size / 1e6 / seconds);
+                }
+
+                var sample = new Sample(rates);
+                string cpu = bigCpu.Stop();
+                if (megabytes == 10)
+                {
+                    (r.BigArgumentMBps, r.BigArgumentCpu) = (sample, cpu);
+                }
+
+                Console.WriteLine($"  {megabytes} MB argument per item ({items} items), MB/s: median {sample.Median:0}, all " +
+                    $"{string.Join(", ", rates.Select(x => x.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))}; {cpu}");
             }
 
-            r.BigArgumentMBps = new Sample(rates);
-            Console.WriteLine($"  10 MB argument per item ({Items} items), MB/s: median {rates.Order().ElementAt(rates.Count / 2):0}, all {string.Join(", ", rates.Select(x => x.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))}");
             r.ItemsBySilo = new Dictionary<int, long>(cluster.ItemsBySiloProcess);
 
             // 5. A silo killed mid-run (last: it leaves this cluster with 2 silos).
@@ -184,6 +211,49 @@ internal static class ClusterBench
         if (!condition)
         {
             throw new InvalidOperationException("a cluster call returned a wrong result");
+        }
+    }
+}
+
+/// <summary>CPU time of this process and the silo processes over a measurement.</summary>
+internal sealed class Cpu
+{
+    private readonly Process[] _silos;
+    private readonly TimeSpan _driver;
+    private readonly TimeSpan[] _silo;
+
+    private Cpu(Process[] silos)
+    {
+        _silos = silos;
+        _driver = Process.GetCurrentProcess().TotalProcessorTime;
+        _silo = [.. silos.Select(Time)];
+    }
+
+    internal static Cpu Start(LocalCluster cluster) => new([.. cluster.SiloProcessIds.Select(Process.GetProcessById)]);
+
+    /// <summary>"CPU: driver … , silos …" over the measurement, divided by <paramref name="per"/>.</summary>
+    internal string Stop(int per = 1, string unit = "in all")
+    {
+        double driver = (Process.GetCurrentProcess().TotalProcessorTime - _driver).TotalMicroseconds / per;
+        double silos = _silos.Select((p, i) => (Time(p) - _silo[i]).TotalMicroseconds).Sum() / per;
+        foreach (Process p in _silos)
+        {
+            p.Dispose();
+        }
+
+        return $"CPU {unit}: driver {Fmt.Us(driver)}, silos {Fmt.Us(silos)}";
+    }
+
+    private static TimeSpan Time(Process p)
+    {
+        try
+        {
+            p.Refresh();
+            return p.TotalProcessorTime;
+        }
+        catch (InvalidOperationException)
+        {
+            return TimeSpan.Zero;
         }
     }
 }

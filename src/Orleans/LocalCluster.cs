@@ -96,7 +96,7 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
             int[] gateways = [.. Enumerable.Range(0, count).Select(i => ports[2 * i + 1])];
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(StartTimeout);
-            await WaitForGatewaysAsync(silos, gateways, timeout.Token).ConfigureAwait(false);
+            await WaitForSilosReadyAsync(silos, timeout.Token).ConfigureAwait(false);
 
             // A client whose first connection races the silos' start can stay stuck fetching the cluster manifest:
             // each attempt gets a fresh client and a bounded time.
@@ -147,31 +147,19 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until every silo accepts connections on its gateway port (Orleans opens it once the silo has joined);
-    /// a silo that exits makes the start fail with its output.
+    /// Waits until every silo has written <see cref="SiloHost.ReadyLine"/> (its host has started: it joined the
+    /// cluster and its gateway is open); a silo that exits makes the start fail with its output.
     /// </summary>
-    private static async Task WaitForGatewaysAsync(List<Silo> silos, int[] gatewayPorts, CancellationToken cancellationToken)
+    private static async Task WaitForSilosReadyAsync(List<Silo> silos, CancellationToken cancellationToken)
     {
-        for (int i = 0; i < silos.Count; i++)
+        foreach (Silo silo in silos)
         {
-            while (true)
+            Task exited = silo.Process.WaitForExitAsync(cancellationToken);
+            if (await Task.WhenAny(silo.Ready, exited).ConfigureAwait(false) != silo.Ready)
             {
-                if (silos.FirstOrDefault(s => s.Process.HasExited) is { } dead)
-                {
-                    throw new InvalidOperationException(
-                        $"Silo {dead.Index} (process {dead.Process.Id}) exited with code {dead.Process.ExitCode} while starting:{Environment.NewLine}{dead.Output}");
-                }
-
-                using var probe = new TcpClient();
-                try
-                {
-                    await probe.ConnectAsync(IPAddress.Loopback, gatewayPorts[i], cancellationToken).ConfigureAwait(false);
-                    break;
-                }
-                catch (SocketException)
-                {
-                    await Task.Delay(50, cancellationToken).ConfigureAwait(false);
-                }
+                cancellationToken.ThrowIfCancellationRequested();
+                throw new InvalidOperationException(
+                    $"Silo {silo.Index} (process {silo.Process.Id}) exited with code {silo.Process.ExitCode} while starting:{Environment.NewLine}{silo.Output}");
             }
         }
     }
@@ -249,6 +237,7 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
     {
         private const int OutputLines = 40;
         private readonly LineTail _output = new(OutputLines);
+        private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         private Silo(int index, Process process)
         {
@@ -263,6 +252,9 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
         internal bool Killed { get; private set; }
 
         internal string Output => _output.ToString();
+
+        /// <summary>Completes when the silo has written <see cref="SiloHost.ReadyLine"/>.</summary>
+        internal Task Ready => _ready.Task;
 
         internal static Silo Start(LaunchSpec spec, int index, int siloPort, int gatewayPort, int primaryPort, string clusterId)
         {
@@ -315,6 +307,14 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
             }
         }
 
-        private void Add(string? line) => _output.Add(line);
+        private void Add(string? line)
+        {
+            if (line is not null && line.StartsWith(SiloHost.ReadyLine, StringComparison.Ordinal))
+            {
+                _ready.TrySetResult();
+            }
+
+            _output.Add(line);
+        }
     }
 }

@@ -32,6 +32,12 @@ internal static class SiloHost
     internal const string SlotsVariable = "PARALLELGEN_SILO_SLOTS";
     internal const string ParentVariable = "PARALLELGEN_SILO_PARENT_PID";
 
+    /// <summary>
+    /// The line a silo writes to its standard output once it has started (joined the cluster, gateway open): a
+    /// <see cref="LocalCluster"/> connects its client when every silo has written it.
+    /// </summary>
+    internal const string ReadyLine = "ParallelGen silo ready";
+
     private static string s_description = "";
 
     /// <summary>How error messages name this silo: host, address, port and process id.</summary>
@@ -106,7 +112,10 @@ internal static class SiloHost
         using IHost host = builder.Build();
         using var stop = new CancellationTokenSource();
         StartParentWatch(stop);
-        host.RunAsync(stop.Token).GetAwaiter().GetResult();
+        host.StartAsync(stop.Token).GetAwaiter().GetResult();
+        Console.Out.WriteLine($"{ReadyLine}: {s_description}");
+        Console.Out.Flush();
+        host.WaitForShutdownAsync(stop.Token).GetAwaiter().GetResult();
         return 0;
     }
 
