@@ -34,6 +34,9 @@ internal sealed class ClusterScenario : IScenario
         (int, int)[] items = Enumerable.Range(0, chunks).Select(c => (c, samples)).ToArray();
 
         Tour.Code("[Parallelize(Backend = Backend.Cluster)] static long CountInsideOnCluster(int chunk, int samples)");
+        // A silo costs about 2 CPU-seconds to start; on a heavily loaded machine (CI shares its cores) starting 3 can take
+        // close to a minute, the default bound: the tour allows more rather than fail on load.
+        LocalCluster.StartTimeout = TimeSpan.FromMinutes(3);
         Tour.Code($"await using LocalCluster cluster = await LocalCluster.StartAsync(silos: {Silos});");
         var (cluster, started) = Tour.Time(() => LocalCluster.StartAsync(Silos).GetAwaiter().GetResult());
         try
