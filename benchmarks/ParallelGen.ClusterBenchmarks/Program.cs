@@ -95,7 +95,7 @@ static void PrintTable(ClusterResults r, JsonElement? dask)
     static string Ratio(double ours, double theirs) =>
         double.IsNaN(ours) || double.IsNaN(theirs) || theirs <= 0
             ? "n/a"
-            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{ours / theirs:0.00##}×");
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{ours / theirs:G3}×");
 }
 
 /// <summary>Command-line switches (System.CommandLine: --help, validation).</summary>
