@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Buffers;
 using System.Runtime.ExceptionServices;
 using System.Threading;
@@ -67,7 +68,7 @@ internal sealed class ClusterBackend : IParallelBackend
     {
         int workers = Math.Max(1, Math.Min(call.Count, BackendJobs.Resolve(call.Jobs, target.Capacity)));
         int batchSize = call.BatchSize > 0 ? call.BatchSize : Math.Max(1, call.Count / (workers * 4));
-        var state = new RunState<TItem, TResult>(call, target, lifecycle, workers, batchSize);
+        var state = new RunState<TItem, TResult>(call, target, lifecycle, batchSize);
         var loops = new Task[workers];
         for (int i = 0; i < workers; i++)
         {
@@ -78,19 +79,26 @@ internal sealed class ClusterBackend : IParallelBackend
     }
 
     private sealed class RunState<TItem, TResult>(
-        ParallelCall<TItem, TResult> call, ClusterTarget target, CallLifecycle lifecycle, int workers, int batchSize)
+        ParallelCall<TItem, TResult> call, ClusterTarget target, CallLifecycle lifecycle, int batchSize)
     {
         private readonly RemoteMethod _method = call.RequireRemote();
         private readonly string _assembly = call.RequireRemote().Assembly.FullName!;
+        private readonly int _maxRetries = call.Options?.Retries is > 0 and var retries ? retries : target.MaxRetries;
+        private readonly TimeSpan? _itemTimeout = call.Options?.ItemTimeout;
+
+        // A batch's id: this call's random high half and the batch's index. A slot grain runs a batch id once and answers
+        // every request for it (ClusterTarget.ResendAfterLoss), so sending it again after a fault never runs it twice there.
+        private readonly long _callId = (long)Random.Shared.Next(1, int.MaxValue) << 32;
         private int _nextBatch = -1;
 
         internal async Task LoopAsync(int slot)
         {
             await Task.Yield();
-            long key = slot;
+            long key = target.ResolveSlot(slot);
             while (!lifecycle.IsStopping)
             {
-                int start = checked(Interlocked.Increment(ref _nextBatch) * batchSize);
+                int batch = Interlocked.Increment(ref _nextBatch);
+                int start = checked(batch * batchSize);
                 if (start >= call.Count)
                 {
                     return;
@@ -98,37 +106,47 @@ internal sealed class ClusterBackend : IParallelBackend
 
                 int count = Math.Min(batchSize, call.Count - start);
                 byte[] items = WriteItems(start, count);
+                DateTime? deadline = _itemTimeout is { } itemTimeout ? DateTime.UtcNow + itemTimeout * count : null;
+                long batchId = _callId | (uint)batch;
                 for (int attempt = 0; ; attempt++)
                 {
+                    if (target.Unavailable is { } reason)
+                    {
+                        lifecycle.Fail(-1, new ClusterUnavailableException(
+                            $"Backend.Cluster lost the cluster while running the call: {reason}; {(count == 1 ? $"item {start}" : $"items {start} to {start + count - 1}")} did not finish."));
+                        return;
+                    }
+
                     byte[] reply;
                     try
                     {
-                        string silo = await target.LocateAsync(key, lifecycle.StopToken).ConfigureAwait(false);
-                        CancellationToken lost = target.SiloLostToken(silo);
-                        using var both = CancellationTokenSource.CreateLinkedTokenSource(lifecycle.StopToken, lost);
-                        reply = await target.Client.GetGrain<ISlotGrain>(key)
-                            .RunBatch(_method.MethodId, _assembly, items, both.Token)
-                            .WaitAsync(both.Token).ConfigureAwait(false);
-                        target.RecordSiloProcess(PeekProcess(reply), silo);
+                        reply = await RunOnSlotAsync(key, batchId, items, deadline).ConfigureAwait(false);
                     }
                     catch (Exception) when (lifecycle.StopToken.IsCancellationRequested)
                     {
                         return; // the call was cancelled, timed out or failed elsewhere: the lifecycle has the outcome
                     }
+                    catch (TimeoutException) when (deadline is { } end && DateTime.UtcNow >= end)
+                    {
+                        string what = count == 1 ? $"item {start}" : $"items {start} to {start + count - 1}";
+                        lifecycle.Fail(start, new TimeoutException(
+                            $"{what} did not finish within the item timeout of {_itemTimeout} on the cluster; the silo's run was cancelled."));
+                        return;
+                    }
                     catch (Exception ex)
                     {
                         // Not a user exception (those come back as values): the silo died, is unreachable or did not answer.
-                        if (attempt >= target.MaxRetries)
+                        if (attempt >= _maxRetries)
                         {
                             lifecycle.Fail(-1, new ClusterUnavailableException(
-                                $"A batch of {count} items (from item {start}) failed on the cluster {attempt + 1} times; the last failure: {ex.Message}", ex));
+                                $"A batch of {count} items (from item {start}) failed on the cluster {attempt + 1} times (retries: {_maxRetries}); the last failure: {ex.Message}", ex));
                             return;
                         }
 
-                        key += workers * (attempt + 1L) + 1_000_000L; // another slot grain, placed on a live silo
+                        key = target.RetrySlot(key); // a slot on a live silo
                         try
                         {
-                            await Task.Delay(TimeSpan.FromMilliseconds(100 * (attempt + 1)), lifecycle.StopToken).ConfigureAwait(false);
+                            await Task.Delay(TimeSpan.FromMilliseconds(20 * (attempt + 1)), lifecycle.StopToken).ConfigureAwait(false);
                         }
                         catch (OperationCanceledException)
                         {
@@ -148,12 +166,127 @@ internal sealed class ClusterBackend : IParallelBackend
             }
         }
 
-        private static int PeekProcess(byte[] reply)
+        /// <summary>
+        /// Runs one batch on slot <paramref name="key"/>. Throws <see cref="SiloLostException"/> as soon as the slot's silo
+        /// is known to be dead, <see cref="TimeoutException"/> past <paramref name="deadline"/>, or the grain call's failure.
+        /// A request or reply can be lost on its way without its slot's silo dying (through a gateway silo that died, or a
+        /// dropped connection): when any silo is lost, and every <see cref="ClusterTarget.PollInterval"/> of waiting, the
+        /// driver asks the slot how the batch is doing and sends it again if the slot does not have it, or has finished
+        /// it (the reply was lost). The slot answers a repeated request from its one run; it never runs a batch twice.
+        /// </summary>
+        private async Task<byte[]> RunOnSlotAsync(long key, long batchId, byte[] items, DateTime? deadline)
         {
-            var reader = new MessagePackReader(reply);
-            reader.ReadInt32();
-            return reader.ReadInt32();
+            string silo = await LocateAsync(key, deadline).ConfigureAwait(false);
+            CancellationToken siloLost = target.SiloLostToken(silo);
+            ISlotGrain grain = target.Client.GetGrain<ISlotGrain>(key);
+            var requests = new List<Task<byte[]>>(2) { Send(grain, batchId, items) };
+            Exception? lastFailure = null;
+            while (true)
+            {
+                CancellationToken anyLoss = target.AnyLossToken;
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(lifecycle.StopToken, siloLost, anyLoss);
+                TimeSpan limit = ClusterTarget.PollInterval;
+                if (deadline is { } end && end - DateTime.UtcNow < limit)
+                {
+                    limit = Max(end - DateTime.UtcNow, TimeSpan.Zero);
+                }
+
+                wait.CancelAfter(limit);
+                Task<byte[]> done;
+                try
+                {
+                    done = await Task.WhenAny(requests).WaitAsync(wait.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    lifecycle.StopToken.ThrowIfCancellationRequested();
+                    if (siloLost.IsCancellationRequested)
+                    {
+                        throw new SiloLostException($"The silo {silo} running the batch was lost.");
+                    }
+
+                    if (deadline is { } limitAt && DateTime.UtcNow >= limitAt)
+                    {
+                        throw new TimeoutException("The batch passed its item timeout.");
+                    }
+
+                    if (await AskAgainAsync(grain, batchId, siloLost).ConfigureAwait(false))
+                    {
+                        requests.Add(Send(grain, batchId, items));
+                    }
+
+                    continue;
+                }
+
+                if (done.IsCompletedSuccessfully)
+                {
+                    return done.Result;
+                }
+
+                lastFailure = done.Exception?.GetBaseException() ?? lastFailure;
+                requests.Remove(done);
+                if (requests.Count == 0)
+                {
+                    ExceptionDispatchInfo.Throw(lastFailure ?? new InvalidOperationException("The slot grain call failed."));
+                }
+            }
         }
+
+        /// <summary>
+        /// Whether the batch must be sent again: the slot does not have it (the request was lost) or has finished it (the
+        /// reply was lost). An unanswered question (through a lost gateway) asks again at the next poll.
+        /// </summary>
+        private async Task<bool> AskAgainAsync(ISlotGrain grain, long batchId, CancellationToken siloLost)
+        {
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(lifecycle.StopToken, siloLost);
+            wait.CancelAfter(ClusterTarget.PollInterval);
+            try
+            {
+                return await grain.Status(batchId).WaitAsync(wait.Token).ConfigureAwait(false) != SlotBatchStatus.Running;
+            }
+            catch (Exception) when (!lifecycle.StopToken.IsCancellationRequested)
+            {
+                return false;
+            }
+        }
+
+        private Task<byte[]> Send(ISlotGrain grain, long batchId, byte[] items)
+        {
+            target.ApplyPlacementHint();
+            return grain.RunBatch(batchId, _method.MethodId, _assembly, items, lifecycle.StopToken);
+        }
+
+        /// <summary>Finds the slot's silo; a silo lost meanwhile (it may have been the one) moves to another slot.</summary>
+        private async Task<string> LocateAsync(long key, DateTime? deadline)
+        {
+            if (target.KnownSilo(key) is { } known)
+            {
+                return known;
+            }
+
+            CancellationToken anyLoss = target.AnyLossToken;
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(lifecycle.StopToken, anyLoss);
+            if (deadline is { } end)
+            {
+                wait.CancelAfter(Max(end - DateTime.UtcNow, TimeSpan.Zero));
+            }
+
+            try
+            {
+                return await target.LocateAsync(key, wait.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!lifecycle.StopToken.IsCancellationRequested)
+            {
+                if (deadline is { } limit && DateTime.UtcNow >= limit)
+                {
+                    throw new TimeoutException("The batch passed its item timeout.");
+                }
+
+                throw new SiloLostException("A silo was lost while the slot was being placed.");
+            }
+        }
+
+        private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
         private byte[] WriteItems(int start, int count)
         {

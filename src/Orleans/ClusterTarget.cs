@@ -24,7 +24,13 @@ public abstract class ClusterTarget
     private readonly ConcurrentDictionary<long, string> _slotSilos = new();
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _siloLost = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _deadSilos = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<int, string> _siloByProcess = new();
+    private readonly ConcurrentDictionary<string, byte> _deadPrefixes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<long, byte> _lostSlots = new();
+    private readonly ConcurrentDictionary<long, long> _replacements = new();
+    private CancellationTokenSource _anyLoss = new();
+    private volatile string? _deadHint;
+    private long _nextFreshSlot = 1L << 40;
+    private int _retryRound;
     private int _maxRetries = 3;
 
     static ClusterTarget() => ParallelBackendRegistry.Register(Backend.Cluster, ClusterBackend.Instance);
@@ -94,52 +100,140 @@ public abstract class ClusterTarget
             return silo;
         }
 
+        ApplyPlacementHint();
         string location = await Client.GetGrain<ISlotGrain>(key).Locate().WaitAsync(LocateTimeout, cancellationToken).ConfigureAwait(false);
         int space = location.IndexOf(' ', StringComparison.Ordinal);
         silo = location[(space + 1)..];
-        RecordSiloProcess(int.Parse(location.AsSpan(0, space), System.Globalization.CultureInfo.InvariantCulture), silo);
+        if (IsDead(silo))
+        {
+            throw new SiloLostException($"The slot {key} was placed on the lost silo {silo}.");
+        }
+
         _slotSilos[key] = silo;
         return silo;
     }
 
+    /// <summary>The silo slot <paramref name="key"/> is known to live on, or <see langword="null"/>.</summary>
+    internal string? KnownSilo(long key) => _slotSilos.TryGetValue(key, out string? silo) ? silo : null;
+
     /// <summary>How long finding (activating) a slot may take before its silo is taken for lost.</summary>
-    private static readonly TimeSpan LocateTimeout = TimeSpan.FromSeconds(10);
-
-    /// <summary>Cancelled once <paramref name="silo"/> is known to be dead (already cancelled if it is).</summary>
-    internal CancellationToken SiloLostToken(string silo) =>
-        _deadSilos.ContainsKey(silo) ? new CancellationToken(true) : _siloLost.GetOrAdd(silo, _ => new CancellationTokenSource()).Token;
-
-    /// <summary>Records the silo a process id answered from (the silo's address, from a batch's reply).</summary>
-    internal void RecordSiloProcess(int processId, string silo) => _siloByProcess.TryAdd(processId, silo);
+    private static readonly TimeSpan LocateTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// The silo at <paramref name="silo"/> is gone: its in-flight batches are abandoned (and run again elsewhere), and
-    /// its slots are found again.
+    /// How often the driver asks a slot about a batch it has waited for without an answer (a request or reply lost on
+    /// the way is sent again then); also the longest such a question may take.
     /// </summary>
-    private protected void MarkSiloDead(string silo)
+    internal static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>Cancelled at the next loss of any silo (a fresh token after each loss).</summary>
+    internal CancellationToken AnyLossToken => Volatile.Read(ref _anyLoss).Token;
+
+    /// <summary>Cancelled once <paramref name="silo"/> is known to be dead (already cancelled if it is).</summary>
+    internal CancellationToken SiloLostToken(string silo)
     {
-        _deadSilos.TryAdd(silo, 0);
+        if (IsDead(silo))
+        {
+            return new CancellationToken(true);
+        }
+
+        CancellationToken token = _siloLost.GetOrAdd(silo, _ => new CancellationTokenSource()).Token;
+        return IsDead(silo) ? new CancellationToken(true) : token; // lost between the check and the add
+    }
+
+    /// <summary>
+    /// The slot a call's dispatch loop <paramref name="slot"/> starts on: the slot itself, or, if its silo was lost, the
+    /// slot that replaced it (placed on a live silo when first used; the same replacement for every later call).
+    /// </summary>
+    internal long ResolveSlot(long slot)
+    {
+        long key = slot;
+        while (_lostSlots.ContainsKey(key))
+        {
+            key = _replacements.GetOrAdd(key, _ => Interlocked.Increment(ref _nextFreshSlot));
+        }
+
+        return key;
+    }
+
+    /// <summary>
+    /// Where a batch goes after a failure on slot <paramref name="failed"/>: a slot already active on a live silo
+    /// (no placement needed while the cluster's membership catches up), round robin; else a fresh slot.
+    /// </summary>
+    internal long RetrySlot(long failed)
+    {
+        long[] live = [.. _slotSilos.Where(s => s.Key != failed && !IsDead(s.Value)).Select(s => s.Key).Order()];
+        return live.Length > 0
+            ? live[(int)((uint)Interlocked.Increment(ref _retryRound) % (uint)live.Length)]
+            : ResolveSlot(Interlocked.Increment(ref _nextFreshSlot));
+    }
+
+    /// <summary>
+    /// Tells the placement of a slot activated by the next grain call in this async flow which silos are lost (the
+    /// silos' membership may not know yet): <see cref="SlotPlacementDirector"/> skips them.
+    /// </summary>
+    internal void ApplyPlacementHint()
+    {
+        if (_deadHint is { } hint)
+        {
+            RequestContext.Set(SlotPlacementDirector.LostSilosKey, hint);
+        }
+    }
+
+    private bool IsDead(string silo)
+    {
+        if (_deadSilos.ContainsKey(silo))
+        {
+            return true;
+        }
+
+        foreach (string prefix in _deadPrefixes.Keys)
+        {
+            if (silo.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                _deadSilos.TryAdd(silo, 0);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The silo at <paramref name="silo"/> is gone: its in-flight batches are abandoned (and run again elsewhere), its
+    /// slots are replaced, and every other in-flight batch is asked for again (its reply may have been routed through it).
+    /// </summary>
+    private protected void MarkSiloDead(string silo) => MarkDead(silo, isPrefix: false);
+
+    /// <summary>Every silo whose address starts with <paramref name="prefix"/> (e.g. <c>S127.0.0.1:port:</c>) is gone.</summary>
+    private protected void MarkSiloEndpointDead(string prefix) => MarkDead(prefix, isPrefix: true);
+
+    private void MarkDead(string silo, bool isPrefix)
+    {
+        bool added = isPrefix ? _deadPrefixes.TryAdd(silo, 0) : _deadSilos.TryAdd(silo, 0);
+        if (!added)
+        {
+            return;
+        }
+
+        _deadHint = string.Join(";", _deadSilos.Keys.Concat(_deadPrefixes.Keys).Order(StringComparer.Ordinal));
         foreach (var slot in _slotSilos)
         {
-            if (slot.Value == silo)
+            if (IsDead(slot.Value))
             {
+                _lostSlots.TryAdd(slot.Key, 0);
                 _slotSilos.TryRemove(slot.Key, out _);
             }
         }
 
-        if (_siloLost.TryRemove(silo, out CancellationTokenSource? lost))
+        foreach (var lost in _siloLost)
         {
-            lost.Cancel();
+            if (IsDead(lost.Key) && _siloLost.TryRemove(lost.Key, out CancellationTokenSource? source))
+            {
+                source.Cancel();
+            }
         }
-    }
 
-    /// <summary>A silo process of this machine exited.</summary>
-    private protected void MarkSiloProcessDead(int processId)
-    {
-        if (_siloByProcess.TryGetValue(processId, out string? silo))
-        {
-            MarkSiloDead(silo);
-        }
+        Interlocked.Exchange(ref _anyLoss, new CancellationTokenSource()).Cancel();
     }
 
     /// <summary>Compares the known silos with the active ones in the membership table; those gone are dead.</summary>

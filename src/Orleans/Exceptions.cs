@@ -53,3 +53,21 @@ public sealed class ClusterUnavailableException : Exception
     {
     }
 }
+
+/// <summary>Inside the cluster backend: the silo a batch was sent to is gone (the batch is run again elsewhere).</summary>
+internal sealed class SiloLostException : Exception
+{
+    public SiloLostException()
+    {
+    }
+
+    public SiloLostException(string message)
+        : base(message)
+    {
+    }
+
+    public SiloLostException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

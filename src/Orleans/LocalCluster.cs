@@ -42,11 +42,11 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
         foreach (Silo silo in silos)
         {
             silo.Process.EnableRaisingEvents = true;
-            int pid = silo.Process.Id;
-            silo.Process.Exited += (_, _) => MarkSiloProcessDead(pid);
+            string address = silo.AddressPrefix;
+            silo.Process.Exited += (_, _) => MarkSiloEndpointDead(address);
             if (silo.Process.HasExited)
             {
-                MarkSiloProcessDead(pid);
+                MarkSiloEndpointDead(address);
             }
         }
     }
@@ -174,7 +174,7 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
         Silo silo = _silos[index];
         silo.Kill();
         await silo.Process.WaitForExitAsync().ConfigureAwait(false);
-        MarkSiloProcessDead(silo.Process.Id);
+        MarkSiloEndpointDead(silo.AddressPrefix);
     }
 
     /// <summary>Disconnects the client and kills every silo; the default cluster is then none (or another one).</summary>
@@ -239,11 +239,15 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
         private readonly LineTail _output = new(OutputLines);
         private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        private Silo(int index, Process process)
+        private Silo(int index, Process process, int siloPort)
         {
             Index = index;
             Process = process;
+            AddressPrefix = $"S127.0.0.1:{siloPort.ToString(CultureInfo.InvariantCulture)}:";
         }
+
+        /// <summary>How its Orleans silo address starts (<c>S127.0.0.1:port:</c>; the generation follows).</summary>
+        internal string AddressPrefix { get; }
 
         internal int Index { get; }
 
@@ -286,7 +290,7 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
             info.Environment.Remove(SiloHost.RedisVariable);
 
             Process process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start '{spec.FileName}' as a silo.");
-            var silo = new Silo(index, process);
+            var silo = new Silo(index, process, siloPort);
             process.OutputDataReceived += (_, e) => silo.Add(e.Data);
             process.ErrorDataReceived += (_, e) => silo.Add(e.Data);
             process.BeginOutputReadLine();

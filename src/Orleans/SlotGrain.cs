@@ -1,8 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using global::Orleans;
+using global::Orleans.Concurrency;
 using global::Orleans.Placement;
 using global::Orleans.Runtime;
 using global::Orleans.Runtime.Placement;
@@ -10,7 +12,7 @@ using global::Orleans.Runtime.Placement;
 namespace ParallelGen.Orleans;
 
 /// <summary>
-/// One slot of the cluster's capacity: runs one batch at a time (an ordinary, non-reentrant grain). Slot <c>k</c> is
+/// One slot of the cluster's capacity: runs one batch at a time. Slot <c>k</c> is
 /// placed on the <c>k mod n</c>-th of the <c>n</c> active silos (<see cref="SlotPlacementDirector"/>), so that a call's
 /// slots spread over every silo; stateless workers would stay on the silo that receives the call (orleans#9383).
 /// </summary>
@@ -20,21 +22,81 @@ internal interface ISlotGrain : IGrainWithIntegerKey
     /// Runs a batch of the method <paramref name="methodId"/> (declared in <paramref name="assemblyName"/>) over the
     /// MessagePack-serialized <paramref name="items"/>, and returns a <see cref="SlotReply"/> payload: the results, or
     /// the first exception with its position in the batch. User exceptions never escape as Orleans exceptions.
+    /// A request for a <paramref name="batchId"/> this slot runs or ran recently gets that run's reply (the driver asks
+    /// again when a silo its reply may have been routed through is lost); it does not run the batch again.
     /// </summary>
-    Task<byte[]> RunBatch(string methodId, string assemblyName, byte[] items, CancellationToken cancellationToken);
+    Task<byte[]> RunBatch(long batchId, string methodId, string assemblyName, byte[] items, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// What this slot knows of <paramref name="batchId"/>: <see cref="SlotBatchStatus.Unknown"/> (never received, or
+    /// its reply is no longer kept), <see cref="SlotBatchStatus.Running"/> or <see cref="SlotBatchStatus.Done"/>.
+    /// </summary>
+    Task<int> Status(long batchId);
 
     /// <summary>Where this slot lives: "processId address" of its silo (activates the slot).</summary>
     Task<string> Locate();
 }
 
-/// <summary>The silo side of a slot: the batch runs on a thread-pool thread, off the grain's scheduler.</summary>
+/// <summary>
+/// The silo side of a slot: batches run one at a time, on a thread-pool thread, off the grain's scheduler. The grain is
+/// reentrant so that <see cref="ISlotGrain.Locate"/> and repeated requests for a running batch answer at once.
+/// </summary>
 [SlotPlacement]
+[Reentrant]
 internal sealed class SlotGrain(ILocalSiloDetails silo) : Grain, ISlotGrain
 {
-    public Task<byte[]> RunBatch(string methodId, string assemblyName, byte[] items, CancellationToken cancellationToken) =>
-        Task.Run(() => SiloExecutor.Run(methodId, assemblyName, items, cancellationToken), CancellationToken.None);
+    /// <summary>How many finished batches' replies a slot keeps for repeated requests.</summary>
+    private const int KeptReplies = 4;
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<long, Task<byte[]>> _batches = [];
+    private readonly Queue<long> _order = new();
+
+    public Task<byte[]> RunBatch(long batchId, string methodId, string assemblyName, byte[] items, CancellationToken cancellationToken)
+    {
+        if (_batches.TryGetValue(batchId, out Task<byte[]>? run))
+        {
+            return run;
+        }
+
+        run = RunAsync(methodId, assemblyName, items, cancellationToken);
+        _batches[batchId] = run;
+        _order.Enqueue(batchId);
+        while (_order.Count > KeptReplies && _batches[_order.Peek()].IsCompleted)
+        {
+            _batches.Remove(_order.Dequeue());
+        }
+
+        return run;
+    }
+
+    private async Task<byte[]> RunAsync(string methodId, string assemblyName, byte[] items, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(true);
+        try
+        {
+            return await Task.Run(() => SiloExecutor.Run(methodId, assemblyName, items, cancellationToken), CancellationToken.None).ConfigureAwait(true);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public Task<int> Status(long batchId) => Task.FromResult(
+        !_batches.TryGetValue(batchId, out Task<byte[]>? run) ? SlotBatchStatus.Unknown
+        : run.IsCompleted ? SlotBatchStatus.Done
+        : SlotBatchStatus.Running);
 
     public Task<string> Locate() => Task.FromResult(System.FormattableString.Invariant($"{Environment.ProcessId} {silo.SiloAddress}"));
+}
+
+/// <summary>The answers of <see cref="ISlotGrain.Status"/>.</summary>
+internal static class SlotBatchStatus
+{
+    internal const int Unknown = 0;
+    internal const int Running = 1;
+    internal const int Done = 2;
 }
 
 /// <summary>Places slot grains round robin over the active silos, by their integer key.</summary>
@@ -54,12 +116,23 @@ internal sealed class SlotPlacementAttribute : PlacementAttribute
     }
 }
 
-/// <summary>Slot <c>k</c> goes to the <c>k mod n</c>-th active silo, in address order.</summary>
+/// <summary>
+/// Slot <c>k</c> goes to the <c>k mod n</c>-th active silo, in address order, leaving out the silos the driver knows
+/// are lost (its request context's <see cref="LostSilosKey"/>: the membership may not have caught up yet).
+/// </summary>
 internal sealed class SlotPlacementDirector : IPlacementDirector
 {
+    /// <summary>The request context key of the lost silos: addresses or address prefixes, separated by ';'.</summary>
+    internal const string LostSilosKey = "parallelgen.lost-silos";
+
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
-        SiloAddress[] silos = [.. context.GetCompatibleSilos(target).OrderBy(s => s.ToString(), StringComparer.Ordinal)];
+        SiloAddress[] compatible = [.. context.GetCompatibleSilos(target).OrderBy(s => s.ToString(), StringComparer.Ordinal)];
+        string[] lost = target.RequestContextData?.TryGetValue(LostSilosKey, out object? hint) == true && hint is string text
+            ? text.Split(';', StringSplitOptions.RemoveEmptyEntries)
+            : [];
+        SiloAddress[] live = [.. compatible.Where(s => !lost.Any(l => s.ToString().StartsWith(l, StringComparison.Ordinal)))];
+        SiloAddress[] silos = live.Length > 0 ? live : compatible;
         long key = target.GrainIdentity.GetIntegerKey();
         return Task.FromResult(silos[(int)(Math.Abs(key) % silos.Length)]);
     }

@@ -42,14 +42,17 @@ public sealed class ParallelizeOptions
     /// <summary>
     /// Process backend: how many times items lost with a crashed worker are re-run on a fresh worker before the call
     /// fails with <see cref="WorkerCrashedException"/>. 0 (the default) re-runs nothing. Items that threw an
-    /// exception are never re-run.
+    /// exception are never re-run. Cluster backend: when above 0, how many times a batch whose silo died or did not
+    /// answer is re-run on another silo (instead of the cluster's <c>MaxRetries</c>).
     /// </summary>
     public int Retries { get; init; }
 
     /// <summary>
     /// Process backend: the longest one item may run. A worker stuck past it (times the batch's item count) is killed
     /// and the call throws <see cref="TimeoutException"/> naming the item(s). Threads cannot be killed, so the thread
-    /// backend ignores it; use <see cref="Timeout"/> and a cancellation token there.
+    /// backend ignores it; use <see cref="Timeout"/> and a cancellation token there. Cluster backend: a batch not
+    /// answered within it (times its item count) fails the call with <see cref="TimeoutException"/> naming the item(s),
+    /// and its run on the silo is cancelled through the method's <see cref="System.Threading.CancellationToken"/>.
     /// </summary>
     public TimeSpan? ItemTimeout { get; init; }
 

@@ -10,4 +10,13 @@ public static partial class ClusterTargets
         Thread.Sleep(sleepMilliseconds);
         return (Environment.ProcessId, item);
     }
+
+    /// <summary>Waits <paramref name="milliseconds"/> or until cancelled (then throws), and returns the item.</summary>
+    [Parallelize(Backend = Backend.Cluster, BatchSize = 1)]
+    public static int Nap(int item, int milliseconds, CancellationToken cancellationToken)
+    {
+        cancellationToken.WaitHandle.WaitOne(milliseconds);
+        cancellationToken.ThrowIfCancellationRequested();
+        return item;
+    }
 }

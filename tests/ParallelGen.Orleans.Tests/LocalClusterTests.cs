@@ -20,4 +20,19 @@ public sealed class LocalClusterTests(ClusterFixture fixture)
         Assert.Equal(cluster.SiloProcessIds.Order(), results.Select(r => r.Pid).Distinct().Order());
         Assert.DoesNotContain(Environment.ProcessId, results.Select(r => r.Pid));
     }
+
+    [Fact]
+    public void Item_timeout_fails_the_call_naming_the_item_and_cancels_its_run_on_the_silo()
+    {
+        var ex = Assert.Throws<TimeoutException>(() =>
+            ClusterTargets.NapParallel([(0, 0), (1, 120_000), (2, 0)], new ParallelizeOptions { ItemTimeout = TimeSpan.FromSeconds(5) }));
+
+        // A generous limit: items 0 and 2 must not time out even on a loaded machine.
+        Assert.Contains("item 1", ex.Message);
+        Assert.Contains("item timeout", ex.Message);
+        Assert.Equal(1, ex.GetParallelItemIndex());
+
+        // The silo's run was cancelled (the method observes its token): the cluster takes the next call.
+        Assert.Equal([5, 6], ClusterTargets.NapParallel([(5, 0), (6, 0)]));
+    }
 }
