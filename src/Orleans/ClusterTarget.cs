@@ -66,6 +66,20 @@ public abstract class ClusterTarget
         set => _maxRetries = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "MaxRetries cannot be negative.");
     }
 
+    /// <summary>
+    /// Orleans' response timeout for the clients of <see cref="LocalCluster"/>s and <see cref="ClusterConnection"/>s made
+    /// afterwards and the silos a <see cref="LocalCluster"/> starts afterwards (default 30 minutes): the last resort for
+    /// a batch whose answer never comes. It must exceed the longest batch; silos that die are noticed long before it
+    /// (their batches run again at once), and <see cref="ParallelizeOptions.ItemTimeout"/> bounds a call's batches.
+    /// </summary>
+    public static TimeSpan ResponseTimeout
+    {
+        get => s_responseTimeout;
+        set => s_responseTimeout = value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "ResponseTimeout must be positive.");
+    }
+
+    private static TimeSpan s_responseTimeout = ClusterSettings.DefaultResponseTimeout;
+
     /// <summary>Items completed per silo process id since this target was created (which silo did how much).</summary>
     public IReadOnlyDictionary<int, long> ItemsBySiloProcess => _itemsBySilo;
 

@@ -65,6 +65,28 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
     public static TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
+    /// How long a silo of a cluster started afterwards waits for another's answer to a membership probe (default 1 s).
+    /// A silo that misses <see cref="MissedProbesLimit"/> probes in a row is declared dead: the membership, and so the
+    /// placement of new slots, drops it. (A <see cref="LocalCluster"/> re-runs a killed silo's batches as soon as its
+    /// process exits, before that.) Raise both on a machine so loaded that live silos miss probes.
+    /// </summary>
+    public static TimeSpan ProbeTimeout
+    {
+        get => s_probeTimeout;
+        set => s_probeTimeout = value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "ProbeTimeout must be positive.");
+    }
+
+    /// <summary>How many probes in a row a silo may miss before it is declared dead (default 2); see <see cref="ProbeTimeout"/>.</summary>
+    public static int MissedProbesLimit
+    {
+        get => s_missedProbes;
+        set => s_missedProbes = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "MissedProbesLimit must be at least 1.");
+    }
+
+    private static TimeSpan s_probeTimeout = ClusterSettings.DefaultProbeTimeout;
+    private static int s_missedProbes = ClusterSettings.DefaultMissedProbesLimit;
+
+    /// <summary>
     /// Starts <paramref name="silos"/> silo processes of the calling program on 127.0.0.1 and connects a client. The
     /// silos load the calling assembly, so the <c>[Parallelize(Backend = Backend.Cluster)]</c> methods it declares
     /// (and those of assemblies it references, loaded on first use) run there.
@@ -288,6 +310,9 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
             info.Environment[SiloHost.ClusterIdVariable] = clusterId;
             info.Environment[SiloHost.ParentVariable] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
             info.Environment.Remove(SiloHost.RedisVariable);
+            info.Environment[ClusterSettings.ProbeTimeoutVariable] = ((long)ProbeTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+            info.Environment[ClusterSettings.MissedProbesVariable] = MissedProbesLimit.ToString(CultureInfo.InvariantCulture);
+            info.Environment[ClusterSettings.ResponseTimeoutVariable] = ((long)Math.Ceiling(ResponseTimeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
             Process process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start '{spec.FileName}' as a silo.");
             var silo = new Silo(index, process, siloPort);
