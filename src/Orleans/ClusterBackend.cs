@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Buffers;
 using System.Runtime.ExceptionServices;
 using System.Threading;
@@ -90,6 +91,8 @@ internal sealed class ClusterBackend : IParallelBackend
         // every request for it (ClusterTarget.ResendAfterLoss), so sending it again after a fault never runs it twice there.
         private readonly long _callId = (long)Random.Shared.Next(1, int.MaxValue) << 32;
         private int _nextBatch = -1;
+        private long _answeredTicks;
+        private int _answered;
 
         internal async Task LoopAsync(int slot)
         {
@@ -120,7 +123,7 @@ internal sealed class ClusterBackend : IParallelBackend
                     byte[] reply;
                     try
                     {
-                        reply = await RunOnSlotAsync(key, batchId, items, deadline).ConfigureAwait(false);
+                        reply = await RunOnSlotAsync(key, batchId, items, deadline, speculate: attempt < _maxRetries).ConfigureAwait(false);
                     }
                     catch (Exception) when (lifecycle.StopToken.IsCancellationRequested)
                     {
@@ -174,8 +177,9 @@ internal sealed class ClusterBackend : IParallelBackend
         /// driver asks the slot how the batch is doing and sends it again if the slot does not have it, or has finished
         /// it (the reply was lost). The slot answers a repeated request from its one run; it never runs a batch twice.
         /// </summary>
-        private async Task<byte[]> RunOnSlotAsync(long key, long batchId, byte[] items, DateTime? deadline)
+        private async Task<byte[]> RunOnSlotAsync(long key, long batchId, byte[] items, DateTime? deadline, bool speculate)
         {
+            long sent = Stopwatch.GetTimestamp();
             string silo = await LocateAsync(key, deadline).ConfigureAwait(false);
             CancellationToken siloLost = target.SiloLostToken(silo);
             ISlotGrain grain = target.Client.GetGrain<ISlotGrain>(key);
@@ -214,12 +218,19 @@ internal sealed class ClusterBackend : IParallelBackend
                     {
                         requests.Add(Send(grain, batchId, items));
                     }
+                    else if (speculate && Straggling(Stopwatch.GetElapsedTime(sent)))
+                    {
+                        throw new SiloLostException($"The batch has run for {Stopwatch.GetElapsedTime(sent)} on {silo} while every batch of the call was handed out: run again elsewhere.");
+                    }
+
 
                     continue;
                 }
 
                 if (done.IsCompletedSuccessfully)
                 {
+                    Interlocked.Add(ref _answeredTicks, Stopwatch.GetElapsedTime(sent).Ticks);
+                    Interlocked.Increment(ref _answered);
                     return done.Result;
                 }
 
@@ -230,6 +241,23 @@ internal sealed class ClusterBackend : IParallelBackend
                     ExceptionDispatchInfo.Throw(lastFailure ?? new InvalidOperationException("The slot grain call failed."));
                 }
             }
+        }
+
+        /// <summary>
+        /// A straggler at the call's tail: every batch is handed out and this one has run far longer than the batches
+        /// answered so far (10 times their mean, and at least 10 s). It is run again on another slot (at-least-once), in
+        /// case its silo is stuck; whichever answer comes first is used.
+        /// </summary>
+        private bool Straggling(TimeSpan elapsed)
+        {
+            int answered = Volatile.Read(ref _answered);
+            if (answered == 0 || (Volatile.Read(ref _nextBatch) + 1L) * batchSize < call.Count)
+            {
+                return false;
+            }
+
+            var mean = TimeSpan.FromTicks(Volatile.Read(ref _answeredTicks) / answered);
+            return elapsed > TimeSpan.FromSeconds(10) && elapsed > mean * 10;
         }
 
         /// <summary>
