@@ -82,6 +82,8 @@ internal sealed class ClusterBackend : IParallelBackend
     {
         private readonly RemoteMethod _method = call.RequireRemote();
         private readonly string _assembly = call.RequireRemote().Assembly.FullName!;
+        private readonly (IMessagePackFormatter<TItem> Items, IMessagePackFormatter<TResult> Results) _formatters =
+            RemoteSerializer.FormattersOf<TItem, TResult>(call.RequireRemote().MethodId);
         private int _nextBatch = -1;
 
         internal async Task LoopAsync(int slot)
@@ -158,7 +160,7 @@ internal sealed class ClusterBackend : IParallelBackend
         private byte[] WriteItems(int start, int count)
         {
             MessagePackSerializerOptions options = RemoteSerializer.Options;
-            IMessagePackFormatter<TItem> formatter = options.Resolver.GetFormatterWithVerify<TItem>();
+            IMessagePackFormatter<TItem> formatter = _formatters.Items;
             var buffer = new ArrayBufferWriter<byte>();
             var writer = new MessagePackWriter(buffer);
             writer.WriteArrayHeader(count);
@@ -195,7 +197,7 @@ internal sealed class ClusterBackend : IParallelBackend
 
             if (call.Results is { } results)
             {
-                IMessagePackFormatter<TResult> formatter = options.Resolver.GetFormatterWithVerify<TResult>();
+                IMessagePackFormatter<TResult> formatter = _formatters.Results;
                 for (int i = 0; i < count; i++)
                 {
                     results[start + i] = formatter.Deserialize(ref reader, options);
