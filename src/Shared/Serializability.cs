@@ -198,7 +198,7 @@ internal sealed class Serializability
             return "an abstract type needs polymorphic serialization; use a concrete type";
         }
 
-        return InaccessibleProblem(named) ?? MembersProblem(named);
+        return InaccessibleProblem(named) ?? ConstructorProblem(named) ?? MembersProblem(named);
     }
 
     /// <summary>
@@ -222,6 +222,21 @@ internal sealed class Serializability
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A class in source must have a constructor the generated reader can call (<see cref="WireShape.ChooseConstructor"/>):
+    /// a public one whose parameters all name public members.
+    /// </summary>
+    private static string? ConstructorProblem(INamedTypeSymbol type)
+    {
+        if (type.IsValueType || !type.Locations.Any(l => l.IsInSource) || WireShape.ChooseConstructor(type) is not null)
+        {
+            return null;
+        }
+
+        return $"the serializer generated for it cannot create a '{type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}': " +
+            "it needs a public constructor whose parameters (if any) are each named like a public field or property of the same type";
     }
 
     private static string AccessibilityText(Accessibility accessibility) => accessibility switch

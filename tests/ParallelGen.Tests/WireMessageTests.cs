@@ -24,7 +24,7 @@ public class WireMessageTests
     {
         const string traceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
         var call = new FrameBuffer();
-        WireMessages.WriteCall(call, new CallHeader("M:Demo.Length(System.String)", false, true, traceParent), new[] { "a" }, 0, 1, StringFormatter.Instance);
+        WireMessages.WriteCall(call, new CallHeader("M:Demo.Length(System.String)", false, true, traceParent), new[] { "a" }, 0, 1, NullableStringFormatter.Instance);
         var reader = new MessagePackReader(Payload(call));
         Assert.Equal(traceParent, WireMessages.ReadCallHeader(ref reader).TraceParent);
     }
@@ -34,7 +34,7 @@ public class WireMessageTests
     {
         string[] items = ["zero", "one", "two", "three", "four"];
         var call = new FrameBuffer();
-        WireMessages.WriteCall(call, new CallHeader("M:Demo.Length(System.String)", MeasureMemory: true, Spin: false), items, start: 1, count: 3, StringFormatter.Instance);
+        WireMessages.WriteCall(call, new CallHeader("M:Demo.Length(System.String)", MeasureMemory: true, Spin: false), items, start: 1, count: 3, NullableStringFormatter.Instance);
 
         // The worker's side: header, then the invoker reads the items and writes the results.
         var reader = new MessagePackReader(Payload(call));
