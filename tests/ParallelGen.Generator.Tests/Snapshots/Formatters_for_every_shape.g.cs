@@ -331,6 +331,7 @@ namespace Demo
                     {
                         result[i] = reader.ReadString();
                     }
+
                     reader.Depth--;
                     return result;
                 }
@@ -373,6 +374,7 @@ namespace Demo
                     {
                         result[i] = F24.Instance.Deserialize(ref reader, options);
                     }
+
                     reader.Depth--;
                     return result;
                 }
@@ -415,6 +417,7 @@ namespace Demo
                     {
                         result.Add(F0.Instance.Deserialize(ref reader, options));
                     }
+
                     reader.Depth--;
                     return result;
                 }
@@ -459,6 +462,7 @@ namespace Demo
                         string key = reader.ReadString();
                         result.Add(key, F25.Instance.Deserialize(ref reader, options));
                     }
+
                     reader.Depth--;
                     return result;
                 }
@@ -501,6 +505,7 @@ namespace Demo
                     {
                         result.Add(reader.ReadInt64());
                     }
+
                     reader.Depth--;
                     return result;
                 }
@@ -543,6 +548,7 @@ namespace Demo
                     {
                         result.Add((global::Demo.Color)reader.ReadByte());
                     }
+
                     reader.Depth--;
                     return result;
                 }
@@ -586,6 +592,7 @@ namespace Demo
                     {
                         result.Add(reader.ReadString());
                     }
+
                     reader.Depth--;
                     return result;
                 }
@@ -842,6 +849,7 @@ namespace Demo
                     {
                         result.Add(reader.ReadInt32());
                     }
+
                     reader.Depth--;
                     return result;
                 }
