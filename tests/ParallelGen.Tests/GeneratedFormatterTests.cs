@@ -126,7 +126,8 @@ public class GeneratedFormatterTests
     [Fact]
     public void A_changed_shape_is_an_error_not_garbage()
     {
-        var (items, _) = Formatters<Pixel, Pixel>(nameof(FormatterTargets.EchoPixel));
+        // An object as an array of members: a count that does not match is an error.
+        var (items, _) = Formatters<Everything, Everything>(nameof(FormatterTargets.EchoEverything));
         var buffer = new ArrayBufferWriter<byte>();
         var writer = new MessagePackWriter(buffer);
         writer.WriteArrayHeader(2);
@@ -138,7 +139,32 @@ public class GeneratedFormatterTests
             var reader = new MessagePackReader(buffer.WrittenMemory);
             return items.Deserialize(ref reader, RemoteSerializer.Options);
         });
-        Assert.Contains("4 values", error.Message, StringComparison.Ordinal);
+        Assert.Contains("values, but the data holds 2", error.Message, StringComparison.Ordinal);
+
+        // A packed object (primitives, enums and strings only): a block too short or too long is an error.
+        var (pixels, _) = Formatters<Pixel, Pixel>(nameof(FormatterTargets.EchoPixel));
+        foreach (int length in new[] { 3, 64 })
+        {
+            var block = new ArrayBufferWriter<byte>();
+            var blockWriter = new MessagePackWriter(block);
+            blockWriter.Write(new byte[length]);
+            blockWriter.Flush();
+            Assert.Throws<MessagePackSerializationException>(() =>
+            {
+                var reader = new MessagePackReader(block.WrittenMemory);
+                return pixels.Deserialize(ref reader, RemoteSerializer.Options);
+            });
+        }
+    }
+
+    [Fact]
+    public void Flat_objects_cross_packed_as_one_binary_block()
+    {
+        var (pixels, _) = Formatters<Pixel, Pixel>(nameof(FormatterTargets.EchoPixel));
+        var pixel = new Pixel { X = -1, Y = int.MaxValue, Tint = Tint.Blue, Note = "nöte 中" };
+        AssertSame(pixel, RoundTrip(pixels, pixel, out byte[] bytes));
+        Assert.Equal(0xc4, bytes[0]); // bin8: one binary block
+        AssertSame(new Pixel(), RoundTrip(pixels, new Pixel(), out _)); // a null string
     }
 
     [Fact]

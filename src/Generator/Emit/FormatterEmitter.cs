@@ -133,6 +133,7 @@ internal static class FormatterEmitter
             WireKind.Array or WireKind.List or WireKind.Set => $"{type}: nil or an array of its elements.",
             WireKind.Dictionary => $"{type}: nil or a map.",
             WireKind.Tuple => $"{type}: an array of its {node.Children.Count} elements.",
+            _ when IsPacked(formats, node) => $"{type}: {(node.IsValueType ? "" : "nil or ")}one binary block of its {node.Members.Count} members ({Xml(string.Join(", ", node.Members.Select(mb => mb.Name)))}), packed.",
             _ => $"{type}: {(node.IsValueType ? "" : "nil or ")}an array of its {node.Members.Count} members ({Xml(string.Join(", ", node.Members.Select(mb => mb.Name)))}).",
         };
     }
@@ -214,6 +215,12 @@ internal static class FormatterEmitter
 
                 break;
             default:
+                if (IsPacked(formats, node))
+                {
+                    EmitPackedWrite(w, formats, node);
+                    break;
+                }
+
                 w.Line($"writer.WriteArrayHeader({node.Members.Count});");
                 foreach (WireMember member in node.Members)
                 {
@@ -323,19 +330,83 @@ internal static class FormatterEmitter
         }
     }
 
-    private static void EmitObjectRead(CodeWriter w, WireFormats formats, WireNode node)
+    /// <summary>
+    /// Whether an object crosses packed: one binary block of its members (raw little-endian fixed-size values, strings as
+    /// UTF-16) instead of one MessagePack value per member; for objects whose members are all primitives and enums.
+    /// </summary>
+    private static bool IsPacked(WireFormats formats, WireNode node) =>
+        node.Kind == WireKind.Object && node.Members.Count > 0 &&
+        node.Members.All(m => formats.Nodes[m.Node].Kind is WireKind.Primitive or WireKind.Enum);
+
+    private static void EmitPackedWrite(CodeWriter w, WireFormats formats, WireNode node)
     {
-        w.Line($"{Format}.ReadArrayHeader(ref reader, {node.Members.Count}, {Literal(node.Type)});");
-        w.Line("options.Security.DepthStep(ref reader);");
-        var locals = new string[node.Members.Count];
-        for (int i = 0; i < node.Members.Count; i++)
+        int fixedSize = 0;
+        var strings = new List<string>();
+        foreach (WireMember member in node.Members)
         {
-            WireMember member = node.Members[i];
-            locals[i] = "m" + i.ToString(CultureInfo.InvariantCulture);
-            w.Line($"{formats.Nodes[member.Node].Type} {locals[i]} = {Read(formats, member.Node)};");
+            WireNode type = formats.Nodes[member.Node];
+            if (type.Primitive == "String")
+            {
+                strings.Add($" + {Format}.PackedSize(value.{member.Name})");
+            }
+            else
+            {
+                fixedSize += SizeOf(type.Primitive);
+            }
         }
 
-        w.Line("reader.Depth--;");
+        w.Line($"int size = {fixedSize.ToString(CultureInfo.InvariantCulture)}{string.Concat(strings)};");
+        w.Line($"global::System.Span<byte> packed = {Format}.BeginPacked(ref writer, size);");
+        w.Line("int at = 0;");
+        foreach (WireMember member in node.Members)
+        {
+            WireNode type = formats.Nodes[member.Node];
+            w.Line(type.Primitive == "String"
+                ? $"{Format}.Put(packed, ref at, value.{member.Name});"
+                : type.Kind == WireKind.Enum
+                    ? $"{Format}.Put<{PrimitiveKeyword(type.Primitive)}>(packed, ref at, ({PrimitiveKeyword(type.Primitive)})value.{member.Name});"
+                    : $"{Format}.Put<{PrimitiveKeyword(type.Primitive)}>(packed, ref at, value.{member.Name});");
+        }
+
+        w.Line($"{Format}.EndPacked(ref writer, size);");
+    }
+
+    private static void EmitObjectRead(CodeWriter w, WireFormats formats, WireNode node)
+    {
+        var locals = new string[node.Members.Count];
+        if (IsPacked(formats, node))
+        {
+            w.Line($"global::System.ReadOnlySpan<byte> packed = {Format}.ReadPacked(ref reader);");
+            w.Line("int at = 0;");
+            for (int i = 0; i < node.Members.Count; i++)
+            {
+                WireNode type = formats.Nodes[node.Members[i].Node];
+                locals[i] = "m" + i.ToString(CultureInfo.InvariantCulture);
+                string get = type.Primitive switch
+                {
+                    "String" => $"{Format}.GetString(packed, ref at)",
+                    "Boolean" => $"{Format}.GetBoolean(packed, ref at)",
+                    _ => $"{Format}.Get<{PrimitiveKeyword(type.Primitive)}>(packed, ref at)",
+                };
+                w.Line($"{type.Type} {locals[i]} = {(type.Kind == WireKind.Enum ? $"({type.Type}){get}" : get)};");
+            }
+
+            w.Line($"{Format}.EndPacked(packed, at, {Literal(node.Type)});");
+        }
+        else
+        {
+            w.Line($"{Format}.ReadArrayHeader(ref reader, {node.Members.Count}, {Literal(node.Type)});");
+            w.Line("options.Security.DepthStep(ref reader);");
+            for (int i = 0; i < node.Members.Count; i++)
+            {
+                WireMember member = node.Members[i];
+                locals[i] = "m" + i.ToString(CultureInfo.InvariantCulture);
+                w.Line($"{formats.Nodes[member.Node].Type} {locals[i]} = {Read(formats, member.Node)};");
+            }
+
+            w.Line("reader.Depth--;");
+        }
+
         var arguments = new string[node.ConstructorArguments];
         for (int i = 0; i < arguments.Length; i++)
         {
@@ -398,6 +469,23 @@ internal static class FormatterEmitter
         WireKind.Enum => $"({node.Type})reader.Read{node.Primitive}()",
         WireKind.Resolver => $"global::MessagePack.FormatterResolverExtensions.GetFormatterWithVerify<{node.Type}>(options.Resolver).Deserialize(ref reader, options)",
         _ => $"F{index.ToString(CultureInfo.InvariantCulture)}.Instance.Deserialize(ref reader, options)",
+    };
+
+    private static int SizeOf(string? primitive) => primitive switch
+    {
+        "Boolean" or "SByte" or "Byte" => 1,
+        "Char" or "Int16" or "UInt16" => 2,
+        "Int32" or "UInt32" or "Single" => 4,
+        _ => 8,
+    };
+
+    private static string PrimitiveKeyword(string? primitive) => primitive switch
+    {
+        "Boolean" => "bool",
+        "Char" => "char",
+        "Single" => "float",
+        "Double" => "double",
+        _ => Keyword(primitive),
     };
 
     private static string Keyword(string? primitive) => primitive switch

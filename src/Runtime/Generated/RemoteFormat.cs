@@ -80,4 +80,130 @@ public static class RemoteFormat
     /// <typeparam name="T">The type.</typeparam>
     /// <param name="formatter">Its generated formatter.</param>
     public static void Register<T>(IMessagePackFormatter<T> formatter) => RemoteSerializer.Register(formatter);
+
+    // Packed objects: a record, class or struct whose members are all fixed-size primitives, enums and strings crosses
+    // as one binary block: the members in order, raw little-endian, a string as its length (-1 for null) and its UTF-16
+    // code units. One MessagePack value per object instead of one per member.
+
+    /// <summary>Starts a packed object of <paramref name="size"/> bytes; fill the span, then <see cref="EndPacked(ref MessagePackWriter, int)"/>.</summary>
+    /// <param name="writer">The writer.</param>
+    /// <param name="size">The block's size in bytes.</param>
+    /// <returns>Where the members go.</returns>
+    public static Span<byte> BeginPacked(ref MessagePackWriter writer, int size)
+    {
+        writer.WriteBinHeader(size);
+        return writer.GetSpan(size).Slice(0, size);
+    }
+
+    /// <summary>Ends a packed object begun with <see cref="BeginPacked"/>.</summary>
+    /// <param name="writer">The writer.</param>
+    /// <param name="size">The block's size in bytes.</param>
+    public static void EndPacked(ref MessagePackWriter writer, int size) => writer.Advance(size);
+
+    /// <summary>The bytes a string takes in a packed object.</summary>
+    /// <param name="value">The string, or <see langword="null"/>.</param>
+    /// <returns>Its size.</returns>
+    public static int PackedSize(string? value) => sizeof(int) + (value is null ? 0 : checked(value.Length * sizeof(char)));
+
+    /// <summary>Puts a fixed-size value into a packed object.</summary>
+    /// <typeparam name="T">A primitive.</typeparam>
+    /// <param name="packed">The block.</param>
+    /// <param name="at">Where; moved past the value.</param>
+    /// <param name="value">The value.</param>
+    public static void Put<T>(Span<byte> packed, ref int at, T value)
+        where T : unmanaged
+    {
+        MemoryMarshal.Write(packed.Slice(at), in value);
+        at += Unsafe.SizeOf<T>();
+    }
+
+    /// <summary>Puts a string into a packed object.</summary>
+    /// <param name="packed">The block.</param>
+    /// <param name="at">Where; moved past the string.</param>
+    /// <param name="value">The string, or <see langword="null"/>.</param>
+    public static void Put(Span<byte> packed, ref int at, string? value)
+    {
+        Put(packed, ref at, value?.Length ?? -1);
+        if (value is not null)
+        {
+            MemoryMarshal.AsBytes(value.AsSpan()).CopyTo(packed.Slice(at));
+            at += value.Length * sizeof(char);
+        }
+    }
+
+    /// <summary>Reads a packed object's block.</summary>
+    /// <param name="reader">The reader.</param>
+    /// <returns>The block.</returns>
+    /// <exception cref="MessagePackSerializationException">The value is not a binary block.</exception>
+    public static ReadOnlySpan<byte> ReadPacked(ref MessagePackReader reader)
+    {
+        ReadOnlySequence<byte> bytes = reader.ReadBytes() ?? throw new MessagePackSerializationException("A packed object is a binary block, not nil.");
+        return bytes.IsSingleSegment ? bytes.FirstSpan : bytes.ToArray();
+    }
+
+    /// <summary>Gets a fixed-size value from a packed object.</summary>
+    /// <typeparam name="T">A primitive.</typeparam>
+    /// <param name="packed">The block.</param>
+    /// <param name="at">Where; moved past the value.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="MessagePackSerializationException">The block ends first.</exception>
+    public static T Get<T>(ReadOnlySpan<byte> packed, ref int at)
+        where T : unmanaged
+    {
+        int size = Unsafe.SizeOf<T>();
+        if ((uint)at + (uint)size > (uint)packed.Length)
+        {
+            throw Truncated();
+        }
+
+        T value = MemoryMarshal.Read<T>(packed.Slice(at));
+        at += size;
+        return value;
+    }
+
+    /// <summary>Gets a bool (any non-zero byte is true) from a packed object.</summary>
+    /// <param name="packed">The block.</param>
+    /// <param name="at">Where; moved past the value.</param>
+    /// <returns>The value.</returns>
+    public static bool GetBoolean(ReadOnlySpan<byte> packed, ref int at) => Get<byte>(packed, ref at) != 0;
+
+    /// <summary>Gets a string from a packed object.</summary>
+    /// <param name="packed">The block.</param>
+    /// <param name="at">Where; moved past the string.</param>
+    /// <returns>The string, or <see langword="null"/>.</returns>
+    /// <exception cref="MessagePackSerializationException">The block ends first.</exception>
+    public static string? GetString(ReadOnlySpan<byte> packed, ref int at)
+    {
+        int length = Get<int>(packed, ref at);
+        if (length == -1)
+        {
+            return null;
+        }
+
+        if (length < 0 || (long)length * sizeof(char) > packed.Length - at)
+        {
+            throw Truncated();
+        }
+
+        string value = new(MemoryMarshal.Cast<byte, char>(packed.Slice(at, length * sizeof(char))));
+        at += length * sizeof(char);
+        return value;
+    }
+
+    /// <summary>Checks that a packed object was read to its end.</summary>
+    /// <param name="packed">The block.</param>
+    /// <param name="at">Where reading ended.</param>
+    /// <param name="type">The type read, for the error message.</param>
+    /// <exception cref="MessagePackSerializationException">Bytes are left.</exception>
+    public static void EndPacked(ReadOnlySpan<byte> packed, int at, string type)
+    {
+        if (at != packed.Length)
+        {
+            throw new MessagePackSerializationException(
+                $"A packed {type} has {packed.Length - at} bytes more than its members: the two processes run different builds of the type.");
+        }
+    }
+
+    private static MessagePackSerializationException Truncated() =>
+        new("A packed object ends before its members do: the two processes run different builds of the type, or the data is corrupt.");
 }

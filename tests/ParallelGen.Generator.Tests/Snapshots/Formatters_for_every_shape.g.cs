@@ -122,7 +122,7 @@ namespace Demo
             #nullable disable
             #pragma warning disable CS0612, CS0618
 
-            /// <summary><c>global::Demo.Point</c>: nil or an array of its 2 members (X, Y).</summary>
+            /// <summary><c>global::Demo.Point</c>: nil or one binary block of its 2 members (X, Y), packed.</summary>
             internal sealed class F0 : global::MessagePack.Formatters.IMessagePackFormatter<global::Demo.Point>
             {
                 /// <summary>The formatter.</summary>
@@ -137,9 +137,12 @@ namespace Demo
                         return;
                     }
 
-                    writer.WriteArrayHeader(2);
-                    writer.Write(value.X);
-                    writer.Write(value.Y);
+                    int size = 12;
+                    global::System.Span<byte> packed = global::ParallelGen.Generated.RemoteFormat.BeginPacked(ref writer, size);
+                    int at = 0;
+                    global::ParallelGen.Generated.RemoteFormat.Put<int>(packed, ref at, value.X);
+                    global::ParallelGen.Generated.RemoteFormat.Put<double>(packed, ref at, value.Y);
+                    global::ParallelGen.Generated.RemoteFormat.EndPacked(ref writer, size);
                 }
 
                 /// <inheritdoc/>
@@ -150,16 +153,16 @@ namespace Demo
                         return null;
                     }
 
-                    global::ParallelGen.Generated.RemoteFormat.ReadArrayHeader(ref reader, 2, "global::Demo.Point");
-                    options.Security.DepthStep(ref reader);
-                    int m0 = reader.ReadInt32();
-                    double m1 = reader.ReadDouble();
-                    reader.Depth--;
+                    global::System.ReadOnlySpan<byte> packed = global::ParallelGen.Generated.RemoteFormat.ReadPacked(ref reader);
+                    int at = 0;
+                    int m0 = global::ParallelGen.Generated.RemoteFormat.Get<int>(packed, ref at);
+                    double m1 = global::ParallelGen.Generated.RemoteFormat.Get<double>(packed, ref at);
+                    global::ParallelGen.Generated.RemoteFormat.EndPacked(packed, at, "global::Demo.Point");
                     return new global::Demo.Point(m0, m1);
                 }
             }
 
-            /// <summary><c>global::Demo.Cell</c>: an array of its 2 members (Row, Label).</summary>
+            /// <summary><c>global::Demo.Cell</c>: one binary block of its 2 members (Row, Label), packed.</summary>
             internal sealed class F1 : global::MessagePack.Formatters.IMessagePackFormatter<global::Demo.Cell>
             {
                 /// <summary>The formatter.</summary>
@@ -168,19 +171,22 @@ namespace Demo
                 /// <inheritdoc/>
                 public void Serialize(ref global::MessagePack.MessagePackWriter writer, global::Demo.Cell value, global::MessagePack.MessagePackSerializerOptions options)
                 {
-                    writer.WriteArrayHeader(2);
-                    writer.Write(value.Row);
-                    writer.Write(value.Label);
+                    int size = 4 + global::ParallelGen.Generated.RemoteFormat.PackedSize(value.Label);
+                    global::System.Span<byte> packed = global::ParallelGen.Generated.RemoteFormat.BeginPacked(ref writer, size);
+                    int at = 0;
+                    global::ParallelGen.Generated.RemoteFormat.Put<int>(packed, ref at, value.Row);
+                    global::ParallelGen.Generated.RemoteFormat.Put(packed, ref at, value.Label);
+                    global::ParallelGen.Generated.RemoteFormat.EndPacked(ref writer, size);
                 }
 
                 /// <inheritdoc/>
                 public global::Demo.Cell Deserialize(ref global::MessagePack.MessagePackReader reader, global::MessagePack.MessagePackSerializerOptions options)
                 {
-                    global::ParallelGen.Generated.RemoteFormat.ReadArrayHeader(ref reader, 2, "global::Demo.Cell");
-                    options.Security.DepthStep(ref reader);
-                    int m0 = reader.ReadInt32();
-                    string m1 = reader.ReadString();
-                    reader.Depth--;
+                    global::System.ReadOnlySpan<byte> packed = global::ParallelGen.Generated.RemoteFormat.ReadPacked(ref reader);
+                    int at = 0;
+                    int m0 = global::ParallelGen.Generated.RemoteFormat.Get<int>(packed, ref at);
+                    string m1 = global::ParallelGen.Generated.RemoteFormat.GetString(packed, ref at);
+                    global::ParallelGen.Generated.RemoteFormat.EndPacked(packed, at, "global::Demo.Cell");
                     return new global::Demo.Cell()
                     {
                         Row = m0,
