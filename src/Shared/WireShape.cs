@@ -97,7 +97,9 @@ internal static class WireShape
                     }
                 }
 
-                if (ns == "System" || ns.StartsWith("System.", System.StringComparison.Ordinal) || ns.StartsWith("Microsoft.", System.StringComparison.Ordinal))
+                // ParallelGen's SharedArray<T> (a handle to a memory-mapped file) has the runtime's own formatter.
+                if (ns == "System" || ns.StartsWith("System.", System.StringComparison.Ordinal) || ns.StartsWith("Microsoft.", System.StringComparison.Ordinal) ||
+                    (ns == "ParallelGen" && named.MetadataName == "SharedArray`1"))
                 {
                     return WireKind.Resolver;
                 }

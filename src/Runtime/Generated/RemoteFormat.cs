@@ -32,7 +32,10 @@ public static class RemoteFormat
         }
     }
 
-    /// <summary>Writes an array of a blittable primitive as one MessagePack binary block (its raw bytes), or nil.</summary>
+    /// <summary>
+    /// Writes an array of a blittable primitive as one MessagePack binary block (its raw bytes), or nil; a large one in
+    /// a process-backend call that shares arrays as a handle to its shared-memory file instead.
+    /// </summary>
     /// <typeparam name="T">The element type: a primitive whose every bit pattern is a value.</typeparam>
     /// <param name="writer">The writer.</param>
     /// <param name="value">The array, or <see langword="null"/>.</param>
@@ -45,7 +48,11 @@ public static class RemoteFormat
             return;
         }
 
-        writer.Write(MemoryMarshal.AsBytes(value.AsSpan()));
+        // A large array in a process-backend call that shares arrays goes to shared memory (docs/processes.md).
+        if (!SharedMemory.AutoSharedArrayFormatter<T>.TryWriteShared(ref writer, value))
+        {
+            writer.Write(MemoryMarshal.AsBytes(value.AsSpan()));
+        }
     }
 
     /// <summary>Reads an array written by <see cref="WriteBlittable{T}"/>.</summary>
@@ -59,6 +66,11 @@ public static class RemoteFormat
         if (reader.TryReadNil())
         {
             return null;
+        }
+
+        if (reader.NextMessagePackType == MessagePackType.Extension)
+        {
+            return SharedMemory.AutoSharedArrayFormatter<T>.ReadShared(ref reader);
         }
 
         ReadOnlySequence<byte> bytes = reader.ReadBytes() ?? default;
