@@ -162,7 +162,7 @@ internal static class ProcessBench
         Console.WriteLine($"    breakdown (cold call of a probe, one monotonic clock): total {Fmt.Us(new Sample(total).Median)} = " +
             $"call start → item runs in the worker {Fmt.Us(new Sample(there).Median)} + item done → result in the parent {Fmt.Us(new Sample(back).Median)}");
 
-        foreach (string resolver in new[] { "contractless", "builtin" })
+        foreach (string resolver in new[] { "contractless", "builtin", "contractless-record", "generated-record" })
         {
             var first = new List<double>();
             for (int i = 0; i < o.Repeats(5); i++)
@@ -170,7 +170,14 @@ internal static class ProcessBench
                 first.Add(double.Parse(RunSelf(NoopMessagePackSwitch, resolver), CultureInfo.InvariantCulture));
             }
 
-            Console.WriteLine($"    breakdown: fresh process, {(resolver == "builtin" ? "MessagePack builtin formatters only (no MessagePackSerializer/StandardResolver)" : "MessagePack contractless options as the backend uses them")} + first int/int[] round trip: {new Sample(first)}");
+            string what = resolver switch
+            {
+                "builtin" => "MessagePack builtin formatters only (no MessagePackSerializer/StandardResolver) + first int/int[] round trip",
+                "contractless-record" => "MessagePack contractless (the backend before issue 13) + first small-record round trip",
+                "generated-record" => "the generated formatter with the backend's options (no contractless resolver) + first small-record round trip",
+                _ => "MessagePack contractless options + first int/int[] round trip",
+            };
+            Console.WriteLine($"    breakdown: fresh process, {what}: {new Sample(first)}");
         }
 
         double inWorker = Remote.WorkingSetCostParallel([2000])[0];
@@ -228,7 +235,30 @@ internal static class ProcessBench
     {
         long s = Stopwatch.GetTimestamp();
         int x;
-        if (resolver == "builtin")
+        if (resolver is "contractless-record" or "generated-record")
+        {
+            var record = new SmallRecord(42, "forty-two", 3.14159, true);
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            if (resolver == "generated-record")
+            {
+                // What a worker does: the method's formatter from the registry (its id, no reflection), the backend's options.
+                var (formatter, _) = ParallelGen.Remote.RemoteSerializer.FormattersOf<SmallRecord, SmallRecord>(
+                    "M:ParallelGen.ProcessBenchmarks.Remote.EchoSmall(ParallelGen.ProcessBenchmarks.SmallRecord)");
+                var writer = new MessagePack.MessagePackWriter(buffer);
+                formatter.Serialize(ref writer, record, ParallelGen.Remote.RemoteSerializer.Options);
+                writer.Flush();
+                var reader = new MessagePack.MessagePackReader(buffer.WrittenMemory);
+                x = formatter.Deserialize(ref reader, ParallelGen.Remote.RemoteSerializer.Options).Id + 1;
+                Check(formatter.GetType().DeclaringType?.Name.EndsWith("_Formatters", StringComparison.Ordinal) == true, "not the generated formatter");
+            }
+            else
+            {
+                var contractless = new MessagePackContractless();
+                contractless.Serialize(buffer, record);
+                x = contractless.Deserialize<SmallRecord>(buffer.WrittenMemory).Id + 1;
+            }
+        }
+        else if (resolver == "builtin")
         {
             // No MessagePackSerializer, no StandardResolver: the builtin formatters through a writer and a reader.
             var options = new MessagePack.MessagePackSerializerOptions(MessagePack.Resolvers.BuiltinResolver.Instance);

@@ -7,6 +7,7 @@ using System.Linq;
 using System.Text.Json;
 using MemoryPack;
 using MessagePack;
+using MessagePack.Formatters;
 using MessagePack.Resolvers;
 
 namespace ParallelGen.ProcessBenchmarks;
@@ -19,6 +20,11 @@ internal interface ISerializer
     void Serialize<T>(ArrayBufferWriter<byte> buffer, T value);
 
     T Deserialize<T>(ReadOnlyMemory<byte> data);
+
+    /// <summary>A batch of items, as the backend sends a batch: by default the serializer's own array of them.</summary>
+    void SerializeBatch<T>(ArrayBufferWriter<byte> buffer, T[] values) => Serialize(buffer, values);
+
+    T[] DeserializeBatch<T>(ReadOnlyMemory<byte> data) => Deserialize<T[]>(data);
 }
 
 internal sealed class MessagePackContractless : ISerializer
@@ -59,19 +65,103 @@ internal sealed class MemoryPackSerializerAdapter : ISerializer
     public T Deserialize<T>(ReadOnlyMemory<byte> data) => MemoryPackSerializer.Deserialize<T>(data.Span)!;
 }
 
+/// <summary>
+/// The formatters the generator wrote for the benchmark's remote methods (Targets.cs), through a MessagePackWriter and
+/// MessagePackReader with the backend's options: exactly what WireMessages does per item.
+/// </summary>
+internal sealed class GeneratedFormatters : ISerializer
+{
+    private static readonly Dictionary<Type, object> s_formatters = Find();
+
+    public string Name => "ParallelGen generated (MessagePack)";
+
+    public void Serialize<T>(ArrayBufferWriter<byte> buffer, T value)
+    {
+        var writer = new MessagePackWriter(buffer);
+        Cache<T>.Formatter.Serialize(ref writer, value, ParallelGen.Remote.RemoteSerializer.Options);
+        writer.Flush();
+    }
+
+    public T Deserialize<T>(ReadOnlyMemory<byte> data)
+    {
+        var reader = new MessagePackReader(data);
+        return Cache<T>.Formatter.Deserialize(ref reader, ParallelGen.Remote.RemoteSerializer.Options);
+    }
+
+    /// <summary>Exactly WireMessages.WriteCall and the worker's batch loop: an array header, then each item's formatter.</summary>
+    public void SerializeBatch<T>(ArrayBufferWriter<byte> buffer, T[] values)
+    {
+        var writer = new MessagePackWriter(buffer);
+        IMessagePackFormatter<T> formatter = Cache<T>.Formatter;
+        writer.WriteArrayHeader(values.Length);
+        foreach (T value in values)
+        {
+            formatter.Serialize(ref writer, value, ParallelGen.Remote.RemoteSerializer.Options);
+        }
+
+        writer.Flush();
+    }
+
+    public T[] DeserializeBatch<T>(ReadOnlyMemory<byte> data)
+    {
+        var reader = new MessagePackReader(data);
+        IMessagePackFormatter<T> formatter = Cache<T>.Formatter;
+        var values = new T[reader.ReadArrayHeader()];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = formatter.Deserialize(ref reader, ParallelGen.Remote.RemoteSerializer.Options);
+        }
+
+        return values;
+    }
+
+    private static class Cache<T>
+    {
+        internal static readonly IMessagePackFormatter<T> Formatter = (IMessagePackFormatter<T>)s_formatters[typeof(T)];
+    }
+
+    /// <summary>The item formatter of every remote method of <see cref="Remote"/>, by type (reflection: benchmark set-up only).</summary>
+    private static Dictionary<Type, object> Find()
+    {
+        var found = new Dictionary<Type, object>();
+        foreach (Type body in typeof(Remote).GetNestedTypes(System.Reflection.BindingFlags.NonPublic))
+        {
+            if (!typeof(ParallelGen.Generated.IRemoteBody).IsAssignableFrom(body))
+            {
+                continue;
+            }
+
+            string id = ((ParallelGen.Generated.IRemoteBody)Activator.CreateInstance(body)!).MethodId;
+            if (ParallelGen.Remote.RemoteMethodRegistry.TryGet(id, out ParallelGen.Remote.IBatchInvoker invoker, out _) && invoker.ItemFormatter is { } formatter)
+            {
+                Type t = formatter.GetType().GetInterfaces()
+                    .First(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IMessagePackFormatter<>)).GetGenericArguments()[0];
+                found[t] = formatter;
+            }
+        }
+
+        return found;
+    }
+}
+
 internal sealed record SerializerRow(string Serializer, string Payload, double NsPerOp, int Bytes, double FirstUseUs);
 
 internal static class SerializerBench
 {
     internal const string FirstUseSwitch = "--serializer-first-use";
 
-    internal static readonly ISerializer[] All = [new MessagePackContractless(), new SystemTextJson(), new MemoryPackSerializerAdapter()];
+    internal static readonly ISerializer[] All = [new MessagePackContractless(), new SystemTextJson(), new MemoryPackSerializerAdapter(), new GeneratedFormatters()];
 
     private static readonly double[] s_doubles = [.. Enumerable.Range(0, 1000).Select(i => i * 1.000001)];
 
     /// <summary>The payloads: name, and a round trip that returns the serialized size.</summary>
+    /// <summary>How many items the batch payloads hold (their ns/op and bytes are per item).</summary>
+    internal const int Batch = 100;
+
     private static IEnumerable<(string Name, Func<ISerializer, ArrayBufferWriter<byte>, int> RoundTrip)> Payloads()
     {
+        SmallRecord[] smallBatch = [.. Enumerable.Range(0, Batch).Select(i => new SmallRecord(i, "item " + i, i * 0.5, i % 2 == 0))];
+        double[][] doublesBatch = [.. Enumerable.Range(0, Batch / 10).Select(_ => s_doubles)];
         var small = new SmallRecord(42, "forty-two", 3.14159, true);
         var bag = Bag.Create();
         (int, string, double) tuple = (7, "seven", 7.5);
@@ -80,6 +170,22 @@ internal static class SerializerBench
         yield return ("double[1000]", (s, b) => RoundTrip(s, b, s_doubles));
         yield return ("class with List<int>(100) + Dictionary<string,int>(20)", (s, b) => RoundTrip(s, b, bag));
         yield return ("(int, string, double) tuple", (s, b) => RoundTrip(s, b, tuple));
+        yield return ($"small record, per item of a batch of {Batch}", (s, b) => RoundTripBatch(s, b, smallBatch));
+        yield return ($"double[1000], per item of a batch of {Batch / 10}", (s, b) => RoundTripBatch(s, b, doublesBatch));
+    }
+
+    /// <summary>A batch there and back; returns the bytes per item (the run divides the time by the count too).</summary>
+    private static int RoundTripBatch<T>(ISerializer serializer, ArrayBufferWriter<byte> buffer, T[] values)
+    {
+        buffer.ResetWrittenCount();
+        serializer.SerializeBatch(buffer, values);
+        T[] back = serializer.DeserializeBatch<T>(buffer.WrittenMemory);
+        if (back.Length != values.Length)
+        {
+            throw new InvalidOperationException("count");
+        }
+
+        return -(buffer.WrittenCount / values.Length); // negative: a batch payload, per item
     }
 
     private static int RoundTrip<T>(ISerializer serializer, ArrayBufferWriter<byte> buffer, T value)
@@ -126,6 +232,12 @@ internal static class SerializerBench
             {
                 (string name, Func<ISerializer, ArrayBufferWriter<byte>, int> roundTrip) = payloads[pi];
                 int bytes = roundTrip(s, buffer);
+                int perOp = 1;
+                if (bytes < 0)
+                {
+                    bytes = -bytes;
+                    perOp = name.Contains("double", StringComparison.Ordinal) ? Batch / 10 : Batch;
+                }
 
                 // Calibrate to ~20 ms per measurement, then take the median of several.
                 int iterations = 1;
@@ -154,7 +266,7 @@ internal static class SerializerBench
                         roundTrip(s, buffer);
                     }
 
-                    ns.Add(Stopwatch.GetElapsedTime(t).TotalNanoseconds / iterations);
+                    ns.Add(Stopwatch.GetElapsedTime(t).TotalNanoseconds / iterations / perOp);
                 }
 
                 // The best of the repeats: on a shared machine, the minimum is the least disturbed estimate.

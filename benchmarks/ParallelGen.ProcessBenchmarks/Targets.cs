@@ -36,4 +36,22 @@ public static partial class Remote
         double us = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMicroseconds / reads;
         return sum == 0 ? -1 : us;
     }
+
+    // The payload benchmark's shapes as remote methods: the generator writes their formatters (SerializerBench times them).
+
+    /// <summary>A small record there and back.</summary>
+    [Parallelize(Jobs = 1, Backend = Backend.Processes)]
+    public static SmallRecord EchoSmall(SmallRecord value) => value;
+
+    /// <summary>A double[] there and back.</summary>
+    [Parallelize(Jobs = 1, Backend = Backend.Processes)]
+    public static double[] EchoDoubles(double[] values) => values;
+
+    /// <summary>A class with collections there and back.</summary>
+    [Parallelize(Jobs = 1, Backend = Backend.Processes)]
+    public static Bag EchoBag(Bag bag) => bag;
+
+    /// <summary>Three parameters (an (int, string, double) item) and the same tuple back.</summary>
+    [Parallelize(Jobs = 1, Backend = Backend.Processes)]
+    public static (int, string, double) EchoTuple(int id, string name, double value) => (id, name, value);
 }

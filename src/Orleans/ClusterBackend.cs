@@ -90,6 +90,8 @@ internal sealed class ClusterBackend : IParallelBackend
         // A batch's id: this call's random high half and the batch's index. A slot grain runs a batch id once and answers
         // every request for it (ClusterTarget.ResendAfterLoss), so sending it again after a fault never runs it twice there.
         private readonly long _callId = (long)Random.Shared.Next(1, int.MaxValue) << 32;
+        private readonly (IMessagePackFormatter<TItem> Items, IMessagePackFormatter<TResult> Results) _formatters =
+            RemoteSerializer.FormattersOf<TItem, TResult>(call.RequireRemote().MethodId);
         private int _nextBatch = -1;
         private long _answeredTicks;
         private int _answered;
@@ -319,7 +321,7 @@ internal sealed class ClusterBackend : IParallelBackend
         private byte[] WriteItems(int start, int count)
         {
             MessagePackSerializerOptions options = RemoteSerializer.Options;
-            IMessagePackFormatter<TItem> formatter = options.Resolver.GetFormatterWithVerify<TItem>();
+            IMessagePackFormatter<TItem> formatter = _formatters.Items;
             var buffer = new ArrayBufferWriter<byte>();
             var writer = new MessagePackWriter(buffer);
             writer.WriteArrayHeader(count);
@@ -356,7 +358,7 @@ internal sealed class ClusterBackend : IParallelBackend
 
             if (call.Results is { } results)
             {
-                IMessagePackFormatter<TResult> formatter = options.Resolver.GetFormatterWithVerify<TResult>();
+                IMessagePackFormatter<TResult> formatter = _formatters.Results;
                 for (int i = 0; i < count; i++)
                 {
                     results[start + i] = formatter.Deserialize(ref reader, options);

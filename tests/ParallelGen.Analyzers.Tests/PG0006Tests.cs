@@ -17,6 +17,34 @@ public class PG0006Tests
         new DiagnosticResult(DiagnosticDescriptors.NotSerializable).WithLocation(location).WithArguments(what, type, reason);
 
     [Fact]
+    public Task ClassesTheGeneratedSerializerCannotCreate() => Verify.VerifyAnalyzerAsync(Usings + """
+        public static partial class Work
+        {
+            public sealed class NoUsableConstructor
+            {
+                public NoUsableConstructor(int seed) { }
+
+                public int Value { get; set; }
+            }
+
+            public sealed class Fine
+            {
+                public Fine(int value) => Value = value;
+
+                public int Value { get; }
+            }
+
+            [Parallelize(Backend = Backend.Processes)]
+            public static int Make(NoUsableConstructor {|#1:value|}) => 0;
+
+            [Parallelize(Backend = Backend.Processes)]
+            public static Fine Ok(List<Fine> values) => values[0];
+        }
+        """,
+        Diagnostic(1, "Parameter 'value'", "NoUsableConstructor",
+            "the serializer generated for it cannot create a 'NoUsableConstructor': it needs a public constructor whose parameters (if any) are each named like a public field or property of the same type"));
+
+    [Fact]
     public Task LiveObjectsAndHandles() => Verify.VerifyAnalyzerAsync(Usings + """
         public static partial class Work
         {

@@ -2,6 +2,7 @@ using System.Runtime.ExceptionServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using ParallelGen.Analyzers.Internal;
+using ParallelGen.Shared;
 using ParallelGen.Analyzers.Tests.Verifiers;
 
 namespace ParallelGen.Analyzers.Tests;

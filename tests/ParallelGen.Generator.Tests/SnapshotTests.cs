@@ -100,7 +100,7 @@ public class SnapshotTests
         }
         """, expectedFiles: 2);
 
-    private static void Verify(string source, int expectedFiles = 1, [CallerMemberName] string name = "", [CallerFilePath] string testFile = "")
+    internal static void Verify(string source, int expectedFiles = 1, [CallerMemberName] string name = "", [CallerFilePath] string testFile = "")
     {
         var (result, _, diagnostics) = GeneratorHarness.Run(source);
         Assert.Empty(diagnostics.Problems().Select(d => d.ToString()));

@@ -1,4 +1,5 @@
 using MessagePack;
+using MessagePack.Formatters;
 using ParallelGen.Backends.Processes;
 using ParallelGen.Internal;
 using ParallelGen.Remote;
@@ -23,7 +24,7 @@ public class WireMessageTests
     {
         const string traceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
         var call = new FrameBuffer();
-        WireMessages.WriteCall(call, new CallHeader("M:Demo.Length(System.String)", false, true, traceParent), new[] { "a" }, 0, 1);
+        WireMessages.WriteCall(call, new CallHeader("M:Demo.Length(System.String)", false, true, traceParent), new[] { "a" }, 0, 1, NullableStringFormatter.Instance);
         var reader = new MessagePackReader(Payload(call));
         Assert.Equal(traceParent, WireMessages.ReadCallHeader(ref reader).TraceParent);
     }
@@ -33,7 +34,7 @@ public class WireMessageTests
     {
         string[] items = ["zero", "one", "two", "three", "four"];
         var call = new FrameBuffer();
-        WireMessages.WriteCall(call, new CallHeader("M:Demo.Length(System.String)", MeasureMemory: true, Spin: false), items, start: 1, count: 3);
+        WireMessages.WriteCall(call, new CallHeader("M:Demo.Length(System.String)", MeasureMemory: true, Spin: false), items, start: 1, count: 3, NullableStringFormatter.Instance);
 
         // The worker's side: header, then the invoker reads the items and writes the results.
         var reader = new MessagePackReader(Payload(call));
@@ -47,10 +48,10 @@ public class WireMessageTests
         writer.Flush();
 
         var results = new int[5];
-        Assert.Equal(123_456, WireMessages.ReadResults(Payload(result), results, start: 1, count: 3));
+        Assert.Equal(123_456, WireMessages.ReadResults(Payload(result), results, start: 1, count: 3, Int32Formatter.Instance));
         Assert.Equal([0, 3, 3, 5, 0], results);
-        Assert.Equal(-1L, WireMessages.ReadResults<int>(ResultOf([7, 8], -1), null, 0, 2)); // void methods skip the results
-        Assert.Throws<InvalidDataException>(() => WireMessages.ReadResults(ResultOf([7, 8], -1), new int[3], 0, 3));
+        Assert.Equal(-1L, WireMessages.ReadResults<int>(ResultOf([7, 8], -1), null, 0, 2, Int32Formatter.Instance)); // void methods skip the results
+        Assert.Throws<InvalidDataException>(() => WireMessages.ReadResults(ResultOf([7, 8], -1), new int[3], 0, 3, Int32Formatter.Instance));
     }
 
     [Fact]

@@ -188,6 +188,7 @@ internal static class SourceEmitter
         {
             w.Line();
             EmitRegistration(w, m, itemType);
+            FormatterEmitter.Emit(w, m, GeneratedCode);
         }
     }
 
@@ -215,7 +216,23 @@ internal static class SourceEmitter
             w.Line("[global::System.Obsolete(\"Registers an obsolete [Parallelize] method; called by the runtime only.\")]");
         }
 
-        w.Line($"internal static void {m.BodyTypeName}_Register() => global::ParallelGen.Generated.RemoteMethods.{register}(default);");
+        string registration = $"global::ParallelGen.Generated.RemoteMethods.{register}(default{FormatterEmitter.RegistrationArguments(m)});";
+        var statements = FormatterEmitter.RegistrationStatements(m).ToList();
+        if (statements.Count == 0)
+        {
+            w.Line($"internal static void {m.BodyTypeName}_Register() => {registration}");
+            return;
+        }
+
+        using (w.Block($"internal static void {m.BodyTypeName}_Register()"))
+        {
+            foreach (string statement in statements)
+            {
+                w.Line(statement);
+            }
+
+            w.Line(registration);
+        }
     }
 
     /// <summary>

@@ -32,6 +32,7 @@ internal readonly record struct ParameterInfo(string Name, string Type);
 /// <c>BackendNameShadowed</c>: the compilation declares a namespace <c>ParallelGen.Backend</c>, so
 /// <c>global::ParallelGen.Backend</c> names that namespace, not the enum, and the backend value is written without the
 /// enum's name.
+/// <c>Formats</c>: for a remote backend, the formatters of the method's types (null when PG0006 rejects one of them).
 /// A sealed record <em>class</em> (value equality, compared by the incremental pipeline): Roslyn's pipeline nodes are
 /// generic over the model type, and over a reference type they run the compiler's shared, precompiled code instead of
 /// code JIT-compiled for this struct in every compiler process (see docs/benchmarks/analyzers.md, "Generator cost").
@@ -59,4 +60,5 @@ internal sealed record MethodToGenerate(
     string HintName,
     string BodyTypeName,
     string? Obsolete = null,
-    bool BackendNameShadowed = false);
+    bool BackendNameShadowed = false,
+    WireFormats? Formats = null);

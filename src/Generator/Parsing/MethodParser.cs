@@ -93,7 +93,8 @@ internal static class MethodParser
             DisplayName: method.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat),
             HintName: HintName(containing, method.Name, hash),
             BodyTypeName: $"__ParallelGen_{method.Name}_{hash}",
-            Obsolete: ObsoleteText(method));
+            Obsolete: ObsoleteText(method),
+            Formats: backend.IsRemote ? WireFormatParser.Parse(method, cancellationToken) : null);
     }
 
     /// <summary>

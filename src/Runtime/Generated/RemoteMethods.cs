@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using MessagePack;
+using MessagePack.Formatters;
 using ParallelGen.Backends.Processes;
 using ParallelGen.Remote;
 
@@ -7,7 +9,9 @@ namespace ParallelGen.Generated;
 /// <summary>
 /// Registration of remote-backend methods, called by a module initializer generated next to each method: a worker
 /// (another process, another machine) finds the method's typed batch invoker by the body's
-/// <see cref="IRemoteBody.MethodId"/>.
+/// <see cref="IRemoteBody.MethodId"/>, and both sides find the formatters generated for the method's types. The
+/// overloads without formatters (the generator uses them only when PG0006 rejected a type and the error was
+/// suppressed) leave the types to MessagePack's resolver.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class RemoteMethods
@@ -27,7 +31,7 @@ public static class RemoteMethods
     /// <param name="action">The body.</param>
     public static void RegisterAction<TItem, TAction>(TAction action)
         where TAction : struct, IParallelAction<TItem>, IRemoteBody =>
-        Register(action, new BatchInvoker<TItem, MessagePack.Nil, ActionAdapter<TItem, TAction>>(new(action)));
+        Register(action, new BatchInvoker<TItem, Nil, ActionAdapter<TItem, TAction>>(new(action)));
 
     /// <summary>Registers a method returning <c>Task&lt;T&gt;</c>/<c>ValueTask&lt;T&gt;</c>.</summary>
     /// <typeparam name="TItem">The item type.</typeparam>
@@ -44,7 +48,47 @@ public static class RemoteMethods
     /// <param name="action">The body.</param>
     public static void RegisterAsyncAction<TItem, TAction>(TAction action)
         where TAction : struct, IAsyncParallelAction<TItem>, IRemoteBody =>
-        Register(action, new BatchInvoker<TItem, MessagePack.Nil, AwaitedActionAdapter<TItem, TAction>>(new(action)));
+        Register(action, new BatchInvoker<TItem, Nil, AwaitedActionAdapter<TItem, TAction>>(new(action)));
+
+    /// <summary>Registers a value-returning method with the formatters generated for its item and result types.</summary>
+    /// <typeparam name="TItem">The item type.</typeparam>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <typeparam name="TFunc">The generated body.</typeparam>
+    /// <param name="func">The body.</param>
+    /// <param name="items">Writes and reads the items.</param>
+    /// <param name="results">Writes and reads the results.</param>
+    public static void RegisterFunc<TItem, TResult, TFunc>(TFunc func, IMessagePackFormatter<TItem> items, IMessagePackFormatter<TResult> results)
+        where TFunc : struct, IParallelFunc<TItem, TResult>, IRemoteBody =>
+        Register(func, new BatchInvoker<TItem, TResult, TFunc>(func, items, results));
+
+    /// <summary>Registers a void method with the formatter generated for its item type.</summary>
+    /// <typeparam name="TItem">The item type.</typeparam>
+    /// <typeparam name="TAction">The generated body.</typeparam>
+    /// <param name="action">The body.</param>
+    /// <param name="items">Writes and reads the items.</param>
+    public static void RegisterAction<TItem, TAction>(TAction action, IMessagePackFormatter<TItem> items)
+        where TAction : struct, IParallelAction<TItem>, IRemoteBody =>
+        Register(action, new BatchInvoker<TItem, Nil, ActionAdapter<TItem, TAction>>(new(action), items, NilFormatter.Instance));
+
+    /// <summary>Registers a method returning <c>Task&lt;T&gt;</c>/<c>ValueTask&lt;T&gt;</c> with the formatters generated for its types.</summary>
+    /// <typeparam name="TItem">The item type.</typeparam>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <typeparam name="TFunc">The generated body.</typeparam>
+    /// <param name="func">The body.</param>
+    /// <param name="items">Writes and reads the items.</param>
+    /// <param name="results">Writes and reads the results.</param>
+    public static void RegisterAsyncFunc<TItem, TResult, TFunc>(TFunc func, IMessagePackFormatter<TItem> items, IMessagePackFormatter<TResult> results)
+        where TFunc : struct, IAsyncParallelFunc<TItem, TResult>, IRemoteBody =>
+        Register(func, new BatchInvoker<TItem, TResult, AwaitedFuncAdapter<TItem, TResult, TFunc>>(new(func), items, results));
+
+    /// <summary>Registers a method returning <c>Task</c>/<c>ValueTask</c> with the formatter generated for its item type.</summary>
+    /// <typeparam name="TItem">The item type.</typeparam>
+    /// <typeparam name="TAction">The generated body.</typeparam>
+    /// <param name="action">The body.</param>
+    /// <param name="items">Writes and reads the items.</param>
+    public static void RegisterAsyncAction<TItem, TAction>(TAction action, IMessagePackFormatter<TItem> items)
+        where TAction : struct, IAsyncParallelAction<TItem>, IRemoteBody =>
+        Register(action, new BatchInvoker<TItem, Nil, AwaitedActionAdapter<TItem, TAction>>(new(action), items, NilFormatter.Instance));
 
     private static void Register<TBody>(TBody body, IBatchInvoker invoker)
         where TBody : struct, IRemoteBody

@@ -13,23 +13,35 @@ internal interface IBatchInvoker
     /// is cancelled, the batch's remaining items do not start.
     /// </summary>
     void InvokeBatch(ref MessagePackReader reader, ref MessagePackWriter writer, ref int index, CancellationToken cancellationToken);
+
+    /// <summary>The items' generated <c>IMessagePackFormatter&lt;TItem&gt;</c>, or null when the resolver's is used.</summary>
+    object? ItemFormatter { get; }
+
+    /// <summary>The results' generated <c>IMessagePackFormatter&lt;TResult&gt;</c>, or null when the resolver's is used.</summary>
+    object? ResultFormatter { get; }
 }
 
 /// <summary>
 /// The one batch loop of a worker. Void and async methods come through the adapters below: a void method's result
 /// is <see cref="Nil"/> (which the parent skips), and an async method is awaited synchronously — a worker process runs
-/// one call at a time, so waiting there blocks nobody else.
+/// one call at a time, so waiting there blocks nobody else. The formatters are the generated ones the method was
+/// registered with, or null for the resolver's (looked up at the first batch).
 /// </summary>
-internal sealed class BatchInvoker<TItem, TResult, TFunc>(TFunc func) : IBatchInvoker
+internal sealed class BatchInvoker<TItem, TResult, TFunc>(
+    TFunc func, IMessagePackFormatter<TItem>? itemFormatter = null, IMessagePackFormatter<TResult>? resultFormatter = null) : IBatchInvoker
     where TFunc : struct, IParallelFunc<TItem, TResult>
 {
     private TFunc _func = func;
 
+    public object? ItemFormatter => itemFormatter;
+
+    public object? ResultFormatter => resultFormatter;
+
     public void InvokeBatch(ref MessagePackReader reader, ref MessagePackWriter writer, ref int index, CancellationToken cancellationToken)
     {
         MessagePackSerializerOptions options = RemoteSerializer.Options;
-        IMessagePackFormatter<TItem> items = options.Resolver.GetFormatterWithVerify<TItem>();
-        IMessagePackFormatter<TResult> results = options.Resolver.GetFormatterWithVerify<TResult>();
+        IMessagePackFormatter<TItem> items = itemFormatter ?? options.Resolver.GetFormatterWithVerify<TItem>();
+        IMessagePackFormatter<TResult> results = resultFormatter ?? options.Resolver.GetFormatterWithVerify<TResult>();
         int count = reader.ReadArrayHeader();
         writer.WriteArrayHeader(count);
         int start = RemoteBatch.Start;

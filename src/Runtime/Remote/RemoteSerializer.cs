@@ -10,10 +10,12 @@ using MessagePack.Resolvers;
 namespace ParallelGen.Remote;
 
 /// <summary>
-/// How arguments and results cross between processes: MessagePack with the contractless resolver, so plain records,
-/// classes and structs with public members, arrays, lists, dictionaries, tuples, enums and primitives need no
-/// attributes. Types are never named in the data (no typeless/polymorphic resolver), and the untrusted-data security
-/// settings bound the depth and hash-flooding of what is read. See docs/processes.md for the measured comparison.
+/// How arguments and results cross between processes: MessagePack, through the formatters the generator wrote for the
+/// method's types (registered with the method, <see cref="FormattersOf{TItem, TResult}"/>). Only a method without
+/// them (its types failed PG0006) and the types the generator leaves to MessagePack (docs/processes.md, "What
+/// crosses") use this resolver: built-in formatters first, the contractless resolver for the rest. Types are never
+/// named in the data (no typeless/polymorphic resolver), and the untrusted-data security settings bound the depth and
+/// hash-flooding of what is read.
 /// </summary>
 internal static class RemoteSerializer
 {
@@ -21,22 +23,64 @@ internal static class RemoteSerializer
         new MessagePackSerializerOptions(ProcessResolver.Instance).WithSecurity(MessagePackSecurity.UntrustedData);
 
     /// <summary>
-    /// Resolves the formatters of a call's types in the background (while a worker starts, say), once per pair of
-    /// types: later calls find them resolved.
+    /// The formatters a call of <paramref name="methodId"/> writes its items and reads its results with: the generated
+    /// ones registered with the method when their types match, the resolver's otherwise (then resolved in the
+    /// background, see <see cref="Prewarm{T}"/>).
     /// </summary>
-    internal static void Prewarm<TItem, TResult>()
+    internal static (IMessagePackFormatter<TItem> Items, IMessagePackFormatter<TResult> Results) FormattersOf<TItem, TResult>(string methodId)
     {
-        if (Interlocked.Exchange(ref Prewarmed<TItem, TResult>.Started, 1) == 0)
+        IMessagePackFormatter<TItem>? items = null;
+        IMessagePackFormatter<TResult>? results = null;
+        if (RemoteMethodRegistry.TryGet(methodId, out IBatchInvoker invoker, out _))
         {
-            _ = Task.Run(static () =>
-            {
-                _ = ProcessResolver.Instance.GetFormatter<TItem>();
-                _ = ProcessResolver.Instance.GetFormatter<TResult>();
-            });
+            items = invoker.ItemFormatter as IMessagePackFormatter<TItem>;
+            results = invoker.ResultFormatter as IMessagePackFormatter<TResult>;
+        }
+
+        if (items is null)
+        {
+            Prewarm<TItem>();
+        }
+
+        if (results is null)
+        {
+            Prewarm<TResult>();
+        }
+
+        return (items ?? new LazyFormatter<TItem>(), results ?? new LazyFormatter<TResult>());
+    }
+
+    /// <summary>Makes <paramref name="formatter"/> the one <see cref="Options"/> resolves for <typeparamref name="T"/>.</summary>
+    internal static void Register<T>(IMessagePackFormatter<T> formatter) => Registered<T>.Formatter ??= formatter;
+
+    private static class Registered<T>
+    {
+        internal static IMessagePackFormatter<T>? Formatter;
+    }
+
+    /// <summary>The resolver's formatter, looked up at first use (not when a call starts).</summary>
+    private sealed class LazyFormatter<T> : IMessagePackFormatter<T>
+    {
+        public void Serialize(ref MessagePackWriter writer, T value, MessagePackSerializerOptions options) =>
+            options.Resolver.GetFormatterWithVerify<T>().Serialize(ref writer, value, options);
+
+        public T Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options) =>
+            options.Resolver.GetFormatterWithVerify<T>().Deserialize(ref reader, options);
+    }
+
+    /// <summary>
+    /// Resolves the resolver's formatter of a type in the background (while a worker starts, say), once per type:
+    /// later calls find it resolved.
+    /// </summary>
+    internal static void Prewarm<T>()
+    {
+        if (Interlocked.Exchange(ref Prewarmed<T>.Started, 1) == 0)
+        {
+            _ = Task.Run(static () => ProcessResolver.Instance.GetFormatter<T>());
         }
     }
 
-    private static class Prewarmed<TItem, TResult>
+    private static class Prewarmed<T>
     {
         internal static int Started;
     }
@@ -50,7 +94,8 @@ internal static class RemoteSerializer
     {
         internal static readonly ProcessResolver Instance = new();
 
-        public IMessagePackFormatter<T>? GetFormatter<T>() => Cache<T>.Formatter;
+        // A generated formatter registered for the type wins, whenever it was registered.
+        public IMessagePackFormatter<T>? GetFormatter<T>() => Registered<T>.Formatter ?? Cache<T>.Formatter;
 
         private static class Cache<T>
         {

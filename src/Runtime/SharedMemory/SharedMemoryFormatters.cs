@@ -97,6 +97,21 @@ internal sealed class AutoSharedArrayFormatter<T> : IMessagePackFormatter<T[]?>
 
     public void Serialize(ref MessagePackWriter writer, T[]? value, MessagePackSerializerOptions options)
     {
+        if (!TryWriteShared(ref writer, value))
+        {
+            _plain.Serialize(ref writer, value, options);
+        }
+    }
+
+    public T[]? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options) =>
+        reader.NextMessagePackType != MessagePackType.Extension ? _plain.Deserialize(ref reader, options) : ReadShared(ref reader);
+
+    /// <summary>
+    /// Writes <paramref name="value"/> as a handle to a shared file when a process-backend call shares arrays and this one
+    /// is large enough; false (nothing written) otherwise. Also used by the generated formatters' raw-bytes arrays.
+    /// </summary>
+    internal static bool TryWriteShared(ref MessagePackWriter writer, T[]? value)
+    {
         if (value is not null && ArraySharing.Current is { } sharing && sharing.TryShare(value, out string path))
         {
             var payload = new ArrayBufferWriter<byte>(path.Length + 16);
@@ -106,19 +121,15 @@ internal sealed class AutoSharedArrayFormatter<T> : IMessagePackFormatter<T[]?>
             inner.Flush();
             writer.WriteExtensionFormatHeader(new ExtensionHeader(SharedMemoryFormatters.SharedArrayExtension, payload.WrittenCount));
             writer.WriteRaw(payload.WrittenSpan);
-            return;
+            return true;
         }
 
-        _plain.Serialize(ref writer, value, options);
+        return false;
     }
 
-    public unsafe T[]? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
+    /// <summary>Reads an array written by <see cref="TryWriteShared"/> (the next value is an extension).</summary>
+    internal static unsafe T[] ReadShared(ref MessagePackReader reader)
     {
-        if (reader.NextMessagePackType != MessagePackType.Extension)
-        {
-            return _plain.Deserialize(ref reader, options);
-        }
-
         ExtensionResult extension = reader.ReadExtensionFormat();
         if (extension.TypeCode != SharedMemoryFormatters.SharedArrayExtension)
         {

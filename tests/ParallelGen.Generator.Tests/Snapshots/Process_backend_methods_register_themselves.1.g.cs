@@ -61,6 +61,39 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("ParallelGen.Generator", "0.1.0")]
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
         [global::System.Runtime.CompilerServices.ModuleInitializer]
-        internal static void __ParallelGen_FetchAsync_EB8409DB_Register() => global::ParallelGen.Generated.RemoteMethods.RegisterAsyncFunc<string, string, __ParallelGen_FetchAsync_EB8409DB>(default);
+        internal static void __ParallelGen_FetchAsync_EB8409DB_Register() => global::ParallelGen.Generated.RemoteMethods.RegisterAsyncFunc<string, string, __ParallelGen_FetchAsync_EB8409DB>(default, __ParallelGen_FetchAsync_EB8409DB_Formatters.F0.Instance, __ParallelGen_FetchAsync_EB8409DB_Formatters.F0.Instance);
+
+        /// <summary>
+        /// The MessagePack formatters of FetchAsync's items and results and every type inside them, written at
+        /// compile time: an object is an array of its members, a blittable array one binary block; no type names cross.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("ParallelGen.Generator", "0.1.0")]
+        [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+        private static class __ParallelGen_FetchAsync_EB8409DB_Formatters
+        {
+            #nullable disable
+            #pragma warning disable CS0612, CS0618
+
+            /// <summary><c>string</c>: one MessagePack value.</summary>
+            internal sealed class F0 : global::MessagePack.Formatters.IMessagePackFormatter<string>
+            {
+                /// <summary>The formatter.</summary>
+                internal static readonly F0 Instance = new F0();
+
+                /// <inheritdoc/>
+                public void Serialize(ref global::MessagePack.MessagePackWriter writer, string value, global::MessagePack.MessagePackSerializerOptions options)
+                {
+                    writer.Write(value);
+                }
+
+                /// <inheritdoc/>
+                public string Deserialize(ref global::MessagePack.MessagePackReader reader, global::MessagePack.MessagePackSerializerOptions options)
+                {
+                    return reader.ReadString();
+                }
+            }
+            #pragma warning restore CS0612, CS0618
+            #nullable restore
+        }
     }
 }

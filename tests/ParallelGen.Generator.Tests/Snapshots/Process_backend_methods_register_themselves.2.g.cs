@@ -101,6 +101,63 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("ParallelGen.Generator", "0.1.0")]
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
         [global::System.Runtime.CompilerServices.ModuleInitializer]
-        internal static void __ParallelGen_Simulate_D2AFF23A_Register() => global::ParallelGen.Generated.RemoteMethods.RegisterFunc<(int seed, int steps), double, __ParallelGen_Simulate_D2AFF23A>(default);
+        internal static void __ParallelGen_Simulate_D2AFF23A_Register() => global::ParallelGen.Generated.RemoteMethods.RegisterFunc<(int seed, int steps), double, __ParallelGen_Simulate_D2AFF23A>(default, __ParallelGen_Simulate_D2AFF23A_Formatters.F1.Instance, __ParallelGen_Simulate_D2AFF23A_Formatters.F2.Instance);
+
+        /// <summary>
+        /// The MessagePack formatters of Simulate's items and results and every type inside them, written at
+        /// compile time: an object is an array of its members, a blittable array one binary block; no type names cross.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("ParallelGen.Generator", "0.1.0")]
+        [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+        private static class __ParallelGen_Simulate_D2AFF23A_Formatters
+        {
+            #nullable disable
+            #pragma warning disable CS0612, CS0618
+
+            /// <summary><c>(int, int)</c>: an array of its 2 elements.</summary>
+            internal sealed class F1 : global::MessagePack.Formatters.IMessagePackFormatter<(int, int)>
+            {
+                /// <summary>The formatter.</summary>
+                internal static readonly F1 Instance = new F1();
+
+                /// <inheritdoc/>
+                public void Serialize(ref global::MessagePack.MessagePackWriter writer, (int, int) value, global::MessagePack.MessagePackSerializerOptions options)
+                {
+                    writer.WriteArrayHeader(2);
+                    writer.Write(value.Item1);
+                    writer.Write(value.Item2);
+                }
+
+                /// <inheritdoc/>
+                public (int, int) Deserialize(ref global::MessagePack.MessagePackReader reader, global::MessagePack.MessagePackSerializerOptions options)
+                {
+                    global::ParallelGen.Generated.RemoteFormat.ReadArrayHeader(ref reader, 2, "(int, int)");
+                    int item1 = reader.ReadInt32();
+                    int item2 = reader.ReadInt32();
+                    return (item1, item2);
+                }
+            }
+
+            /// <summary><c>double</c>: one MessagePack value.</summary>
+            internal sealed class F2 : global::MessagePack.Formatters.IMessagePackFormatter<double>
+            {
+                /// <summary>The formatter.</summary>
+                internal static readonly F2 Instance = new F2();
+
+                /// <inheritdoc/>
+                public void Serialize(ref global::MessagePack.MessagePackWriter writer, double value, global::MessagePack.MessagePackSerializerOptions options)
+                {
+                    writer.Write(value);
+                }
+
+                /// <inheritdoc/>
+                public double Deserialize(ref global::MessagePack.MessagePackReader reader, global::MessagePack.MessagePackSerializerOptions options)
+                {
+                    return reader.ReadDouble();
+                }
+            }
+            #pragma warning restore CS0612, CS0618
+            #nullable restore
+        }
     }
 }

@@ -7,6 +7,7 @@ using System.Threading;
 using ParallelGen.Diagnostics;
 using ParallelGen.Backends;
 using ParallelGen.Internal;
+using MessagePack.Formatters;
 using ParallelGen.Remote;
 using ParallelGen.SharedMemory;
 
@@ -22,6 +23,8 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
     private readonly TItem[] _items;
     private readonly TResult[]? _results;
     private readonly string _methodId;
+    private readonly IMessagePackFormatter<TItem> _itemFormatter;
+    private readonly IMessagePackFormatter<TResult> _resultFormatter;
     private readonly ProcessPool _pool;
     private readonly bool _spin;
     private readonly BatchSizer _sizer;
@@ -45,7 +48,7 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
         _methodId = remote.MethodId;
         _pool = ProcessPool.For(remote.Assembly);
         _cooperative = remote.ObservesCancellation;
-        RemoteSerializer.Prewarm<TItem, TResult>();
+        (_itemFormatter, _resultFormatter) = RemoteSerializer.FormattersOf<TItem, TResult>(remote.MethodId);
 
         // Each worker and its dispatcher make two busy threads; poll-before-block only pays while they fit the cores.
         _spin = 2 * call.Workers <= Environment.ProcessorCount;
@@ -210,7 +213,8 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
                 new CallHeader(_methodId, _options?.WorkerMemoryLimit is not null, _spin, activity is null ? null : activity.Id, start, _workers),
                 _items,
                 start,
-                count);
+                count,
+                _itemFormatter);
         }
 
         if (Telemetry.BytesSent.Enabled)
@@ -263,7 +267,7 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
 
                     case FrameType.Result:
                         // The working set is measured after the batch, when a memory ceiling is set.
-                        worker.WorkingSet = WireMessages.ReadResults(payload, _results, start, count);
+                        worker.WorkingSet = WireMessages.ReadResults(payload, _results, start, count, _resultFormatter);
                         return Reply.Done;
 
                     case FrameType.Error:

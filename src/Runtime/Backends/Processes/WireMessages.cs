@@ -41,7 +41,7 @@ internal static class WireMessages
     }
 
     /// <summary><see cref="FrameType.Call"/>, parent → worker: the header, then the batch's items as an array.</summary>
-    internal static void WriteCall<TItem>(FrameBuffer frame, in CallHeader header, TItem[] items, int start, int count)
+    internal static void WriteCall<TItem>(FrameBuffer frame, in CallHeader header, TItem[] items, int start, int count, IMessagePackFormatter<TItem> formatter)
     {
         MessagePackSerializerOptions options = RemoteSerializer.Options;
         FrameChannel.BeginFrame(frame);
@@ -53,7 +53,6 @@ internal static class WireMessages
         writer.Write(header.Start);
         writer.Write(header.Workers);
         writer.WriteArrayHeader(count);
-        IMessagePackFormatter<TItem> formatter = options.Resolver.GetFormatterWithVerify<TItem>();
         for (int i = start; i < start + count; i++)
         {
             formatter.Serialize(ref writer, items[i], options);
@@ -84,7 +83,7 @@ internal static class WireMessages
     /// Reads a result: stores the <paramref name="count"/> results at <paramref name="start"/> in
     /// <paramref name="results"/> (skips them when it is <see langword="null"/>) and returns the working set.
     /// </summary>
-    internal static long ReadResults<TResult>(ReadOnlyMemory<byte> payload, TResult[]? results, int start, int count)
+    internal static long ReadResults<TResult>(ReadOnlyMemory<byte> payload, TResult[]? results, int start, int count, IMessagePackFormatter<TResult> formatter)
     {
         MessagePackSerializerOptions options = RemoteSerializer.Options;
         var reader = new MessagePackReader(payload);
@@ -103,7 +102,6 @@ internal static class WireMessages
         }
         else
         {
-            IMessagePackFormatter<TResult> formatter = options.Resolver.GetFormatterWithVerify<TResult>();
             for (int i = 0; i < count; i++)
             {
                 results[start + i] = formatter.Deserialize(ref reader, options);

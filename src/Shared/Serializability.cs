@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 
-namespace ParallelGen.Analyzers.Internal;
+namespace ParallelGen.Shared;
 
 /// <summary>
 /// Decides whether a value of a type can be copied to another process (PG0006): plain data (primitives, strings,
@@ -141,7 +141,7 @@ internal sealed class Serializability
 
         if (type.TypeKind == TypeKind.Enum)
         {
-            return null;
+            return InaccessibleProblem(type);
         }
 
         if (type is not INamedTypeSymbol named)
@@ -198,8 +198,55 @@ internal sealed class Serializability
             return "an abstract type needs polymorphic serialization; use a concrete type";
         }
 
-        return MembersProblem(named);
+        return InaccessibleProblem(named) ?? ConstructorProblem(named) ?? MembersProblem(named);
     }
+
+    /// <summary>
+    /// The serializer is generated into the assembly that declares the method, outside the type: it can only name a
+    /// type that is public or internal there (and every type around it), or public in another assembly.
+    /// </summary>
+    private static string? InaccessibleProblem(ITypeSymbol type)
+    {
+        for (ITypeSymbol? t = type; t is not null; t = t.ContainingType)
+        {
+            bool inSource = t.Locations.Any(l => l.IsInSource);
+            bool reachable = t.DeclaredAccessibility == Accessibility.Public
+                || (inSource && t.DeclaredAccessibility is Accessibility.Internal or Accessibility.ProtectedOrInternal);
+            if (!reachable)
+            {
+                string name = t.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
+                return inSource
+                    ? $"the serializer generated for it cannot reach '{name}', which is {AccessibilityText(t.DeclaredAccessibility)}; make it internal or public"
+                    : $"the serializer generated for it cannot reach '{name}', which is not public in its assembly";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A class in source must have a constructor the generated reader can call (<see cref="WireShape.ChooseConstructor"/>):
+    /// a public one whose parameters all name public members.
+    /// </summary>
+    private static string? ConstructorProblem(INamedTypeSymbol type)
+    {
+        if (type.IsValueType || !type.Locations.Any(l => l.IsInSource) || WireShape.ChooseConstructor(type) is not null)
+        {
+            return null;
+        }
+
+        return $"the serializer generated for it cannot create a '{type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}': " +
+            "it needs a public constructor whose parameters (if any) are each named like a public field or property of the same type";
+    }
+
+    private static string AccessibilityText(Accessibility accessibility) => accessibility switch
+    {
+        Accessibility.Private => "private",
+        Accessibility.Protected => "protected",
+        Accessibility.ProtectedAndInternal => "private protected",
+        Accessibility.Internal => "internal",
+        _ => accessibility.ToString().ToLowerInvariant(),
+    };
 
     private string? LiveTypeProblem(INamedTypeSymbol type)
     {
