@@ -24,7 +24,7 @@ namespace ParallelGen;
 /// int nine = future.Result();
 /// </code>
 /// </example>
-public sealed class ParallelExecutor : IDisposable, IAsyncDisposable
+public sealed partial class ParallelExecutor : IDisposable, IAsyncDisposable
 {
     private readonly object _lock = new();
     private readonly Queue<WorkItem> _queue = new();
