@@ -86,8 +86,9 @@ public sealed partial class ParallelExecutor : IDisposable, IAsyncDisposable
         if (Backend != Backend.Threads)
         {
             throw new NotSupportedException(
-                $"An executor on Backend.{Backend} cannot run a delegate: it cannot cross to a worker. Submit the generated method of a " +
-                $"[Parallelize(Backend = Backend.{Backend})] static method instead, e.g. executor.Submit(Work.SquareParallel, 3) for Work.Square(int).");
+                $"An executor on Backend.{Backend} cannot run a lambda or a method that captures state: it cannot cross to a worker (the compiler reports it as PG0008). " +
+                "Submit an internal or public static method with its arguments, e.g. executor.Submit(Work.SlowAdd, 1, 2) (the generated interceptor sends its id and the arguments), " +
+                $"or the generated method of a [Parallelize(Backend = Backend.{Backend})] method, or use Backend.Threads.");
         }
 
         return Enqueue(new Future<TResult>(function));
