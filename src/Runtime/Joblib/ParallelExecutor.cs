@@ -30,6 +30,8 @@ public sealed partial class ParallelExecutor : IDisposable, IAsyncDisposable
     private readonly Queue<WorkItem> _queue = new();
     private readonly ManualResetEventSlim _idle = new(true);
     private readonly Action? _initializer;
+    private readonly string? _threadNamePrefix;
+    private int _threadsStarted;
     private int _running;
     private bool _shutdown;
     private BrokenExecutorException? _broken;
@@ -53,8 +55,13 @@ public sealed partial class ParallelExecutor : IDisposable, IAsyncDisposable
     /// exception is the initializer's. Threads only for now: on worker processes an initializer would need a remote
     /// identity too (<see cref="NotSupportedException"/>).
     /// </param>
+    /// <param name="threadNamePrefix">
+    /// Python's <c>thread_name_prefix</c>: a thread running this executor's calls is named <c>{prefix}_{n}</c> while it
+    /// does (n counts the executor's workers from 0); <see langword="null"/> keeps the pool's name. Threads only: on other
+    /// backends the calls run in workers outside this process.
+    /// </param>
     /// <exception cref="NotSupportedException">An initializer was given for a backend other than <see cref="Backend.Threads"/>.</exception>
-    public ParallelExecutor(int maxWorkers = -1, Backend backend = Backend.Threads, Action? initializer = null)
+    public ParallelExecutor(int maxWorkers = -1, Backend backend = Backend.Threads, Action? initializer = null, string? threadNamePrefix = null)
     {
         if (initializer is not null && backend != Backend.Threads)
         {
@@ -64,6 +71,7 @@ public sealed partial class ParallelExecutor : IDisposable, IAsyncDisposable
         MaxWorkers = Internal.RunSettings.ResolveJobs(maxWorkers);
         Backend = backend;
         _initializer = initializer;
+        _threadNamePrefix = threadNamePrefix;
     }
 
     /// <summary>The largest number of calls that run at once.</summary>
@@ -388,6 +396,28 @@ public sealed partial class ParallelExecutor : IDisposable, IAsyncDisposable
     }
 
     private void Drain()
+    {
+        if (_threadNamePrefix is null)
+        {
+            DrainQueue();
+            return;
+        }
+
+        // Named while it runs this executor's calls; the pool's thread gets its own name back afterwards.
+        Thread thread = Thread.CurrentThread;
+        string? poolName = thread.Name;
+        thread.Name = _threadNamePrefix + "_" + (Interlocked.Increment(ref _threadsStarted) - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            DrainQueue();
+        }
+        finally
+        {
+            thread.Name = poolName;
+        }
+    }
+
+    private void DrainQueue()
     {
         if (_initializer is not null && !RunInitializer())
         {
