@@ -37,3 +37,10 @@ public static partial class Remote
         return sum == 0 ? -1 : us;
     }
 }
+
+/// <summary>A plain static method, submitted to a process executor through the generated interceptor.</summary>
+public static class StaticWork
+{
+    /// <summary>The smallest call: an int there and back.</summary>
+    public static int Echo(int x) => x;
+}
