@@ -20,6 +20,9 @@ internal enum InterceptedCallKind
 
     /// <summary><c>executor.Map(F, items, timeout)</c>.</summary>
     MapWithTimeout,
+
+    /// <summary><c>new ParallelExecutor(…, initializer: F)</c>: F is registered for workers, not intercepted.</summary>
+    Initializer,
 }
 
 /// <summary>

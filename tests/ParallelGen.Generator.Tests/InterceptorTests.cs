@@ -28,6 +28,7 @@ public class InterceptorTests
             public static double Scale(double x, string? unit, long k) => x * k;
             private static int Hidden(int x) => x;
             public static int CallsHidden(int x) => Hidden(x);
+            public static void Init() { }
         }
         public class Program
         {
@@ -35,7 +36,7 @@ public class InterceptorTests
             private int Instance(int x) => x + _offset;
             public void Run()
             {
-                using var executor = new ParallelExecutor(2, Backend.Processes);
+                using var executor = new ParallelExecutor(2, Backend.Processes, initializer: Work.Init);
                 Future<int> sum = executor.Submit(Work.SlowAdd, 1, 2);
                 Future<string> name = executor.Submit(Work.Name);
                 Future<double> scaled = executor.Submit(Work.Scale, 2.0, (string?)null, 3L);
@@ -71,6 +72,7 @@ public class InterceptorTests
         Assert.DoesNotContain(".Hidden(", text);
         Assert.Contains("global::Demo.Work.CallsHidden(item)", text);
         Assert.Contains("global::System.Math.Sqrt(item)", text);
+        Assert.Contains("global::ParallelGen.Generated.RemoteInitializers.Register(\"ParallelGen.Init:M:Demo.Work.Init\", global::Demo.Work.Init);", text);
         // One body per method and call types: SlowAdd's Submit and Delayed.Call share Body0.
         Assert.Equal(5, CountOf(text, "private readonly struct Body"));
     }

@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace ParallelGen.Generator.Interceptors;
 
@@ -29,7 +28,7 @@ public sealed class InterceptorsGenerator : IIncrementalGenerator
         IncrementalValuesProvider<InterceptedSite?> sites = context.SyntaxProvider
             .CreateSyntaxProvider(
                 predicate: static (node, _) => InterceptorsParser.IsCandidate(node),
-                transform: static (ctx, ct) => InterceptorsParser.Parse((InvocationExpressionSyntax)ctx.Node, ctx.SemanticModel, ct))
+                transform: static (ctx, ct) => InterceptorsParser.Parse(ctx.Node, ctx.SemanticModel, ct))
             .WithTrackingName(TrackingNames.InterceptedCalls);
 
         IncrementalValueProvider<(ImmutableArray<InterceptedSite?> Sites, bool Enabled)> all = sites.Collect().Combine(enabled);

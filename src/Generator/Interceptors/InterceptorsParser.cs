@@ -43,6 +43,23 @@ internal static class InterceptorsParser
     /// <summary>A cheap syntactic filter: a call named Call, Submit or Map with at least two arguments.</summary>
     public static bool IsCandidate(SyntaxNode node)
     {
+        // new ParallelExecutor(…, initializer: F): F is registered for worker processes.
+        switch (node)
+        {
+            case ObjectCreationExpressionSyntax { ArgumentList.Arguments.Count: >= 1 } creation:
+                return (creation.Type is QualifiedNameSyntax qualified ? qualified.Right : creation.Type as SimpleNameSyntax)?.Identifier.ValueText == "ParallelExecutor";
+            case ImplicitObjectCreationExpressionSyntax { ArgumentList.Arguments: var arguments }:
+                foreach (ArgumentSyntax argument in arguments)
+                {
+                    if (argument.NameColon?.Name.Identifier.ValueText == "initializer")
+                    {
+                        return true;
+                    }
+                }
+
+                return arguments.Count >= 3;
+        }
+
         if (node is not InvocationExpressionSyntax { ArgumentList.Arguments.Count: >= 1 } invocation)
         {
             return false;
@@ -58,7 +75,37 @@ internal static class InterceptorsParser
     }
 
     /// <summary>The site, or <see langword="null"/> when the call is not one to rewrite (PG0008 reports those that matter).</summary>
-    public static InterceptedSite? Parse(InvocationExpressionSyntax invocation, SemanticModel model, CancellationToken cancellationToken)
+    public static InterceptedSite? Parse(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken) =>
+        node is InvocationExpressionSyntax invocation ? Parse(invocation, model, cancellationToken) : ParseInitializer(node, model, cancellationToken);
+
+    /// <summary>A static, parameterless, void <c>initializer</c> of <c>new ParallelExecutor(…)</c>, to register for workers.</summary>
+    private static InterceptedSite? ParseInitializer(SyntaxNode creation, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (model.GetOperation(creation, cancellationToken) is not IObjectCreationOperation { Constructor: { } constructor } operation ||
+            constructor.ContainingType is not { Name: "ParallelExecutor", ContainingType: null } type ||
+            type.ContainingNamespace is not { Name: "ParallelGen", ContainingNamespace.IsGlobalNamespace: true })
+        {
+            return null;
+        }
+
+        foreach (IArgumentOperation argument in operation.Arguments)
+        {
+            if (argument.Parameter?.Name == "initializer" && argument.ArgumentKind == ArgumentKind.Explicit &&
+                InterceptedCallRules.WhyNotRemote(argument, model.Compilation, out IMethodSymbol? target) is null &&
+                target is { ReturnsVoid: true, Parameters.Length: 0, ContainingType: not null })
+            {
+                string name = SyntaxFacts.GetKeywordKind(target.Name) != SyntaxKind.None ? "@" + target.Name : target.Name;
+                return new InterceptedSite(
+                    InterceptedCallKind.Initializer, 0, "", FileAndPosition(creation.GetLocation().GetLineSpan().ToString()),
+                    target.ContainingType.ToDisplayString(s_typeFormat), name,
+                    target.GetDocumentationCommentId() ?? target.ToDisplayString(), new EquatableArray<string>([]), "void");
+            }
+        }
+
+        return null;
+    }
+
+    private static InterceptedSite? Parse(InvocationExpressionSyntax invocation, SemanticModel model, CancellationToken cancellationToken)
     {
         if (model.GetOperation(invocation, cancellationToken) is not IInvocationOperation operation)
         {

@@ -52,20 +52,30 @@ public sealed partial class ParallelExecutor : IDisposable, IAsyncDisposable
     /// calls (a worker that ran out of calls stops, and a worker started later runs it again), so per-thread state it
     /// sets up is there for every call. If it throws, the executor is broken, as CPython's <c>BrokenThreadPool</c>: the
     /// queued calls fail and further <c>Submit</c> calls throw, with <see cref="BrokenExecutorException"/> whose inner
-    /// exception is the initializer's. Threads only for now: on worker processes an initializer would need a remote
-    /// identity too (<see cref="NotSupportedException"/>).
+    /// exception is the initializer's. On <see cref="Backend.Processes"/> (and other remote backends) pass an internal
+    /// or public static method without parameters (<c>initializer: Work.Init</c>; the generator registers it for
+    /// workers): it runs once in each worker process before the first call of this executor there, and if it throws
+    /// the call fails and the executor is broken in the same way (CPython's <c>BrokenProcessPool</c>). On those backends
+    /// it applies to static methods submitted with <c>Submit(F, …)</c>/<c>Map(F, …)</c>; a generated
+    /// <c>…Parallel</c> method cannot be submitted to such an executor (<see cref="NotSupportedException"/>).
     /// </param>
     /// <param name="threadNamePrefix">
     /// Python's <c>thread_name_prefix</c>: a thread running this executor's calls is named <c>{prefix}_{n}</c> while it
     /// does (n counts the executor's workers from 0); <see langword="null"/> keeps the pool's name. Threads only: on other
     /// backends the calls run in workers outside this process.
     /// </param>
-    /// <exception cref="NotSupportedException">An initializer was given for a backend other than <see cref="Backend.Threads"/>.</exception>
+    /// <exception cref="NotSupportedException">
+    /// On a backend other than <see cref="Backend.Threads"/>, the initializer is not a registered static method (a lambda, an instance method).
+    /// </exception>
     public ParallelExecutor(int maxWorkers = -1, Backend backend = Backend.Threads, Action? initializer = null, string? threadNamePrefix = null)
     {
         if (initializer is not null && backend != Backend.Threads)
         {
-            throw new NotSupportedException($"An initializer runs on the executor's threads; Backend.{backend} does not support one yet.");
+            _remoteInitializer = Generated.RemoteInitializers.IdOf(initializer) ?? throw new NotSupportedException(
+                $"On Backend.{backend} the initializer runs in each worker process, so it must be an internal or public static method " +
+                "without parameters passed by name (initializer: Work.Init); a lambda or an instance method cannot cross to a worker " +
+                "(with initargs, read them from the method's own static data). Or use Backend.Threads.");
+            initializer = null; // it runs in the workers, not on this executor's threads
         }
 
         MaxWorkers = Internal.RunSettings.ResolveJobs(maxWorkers);
@@ -116,6 +126,7 @@ public sealed partial class ParallelExecutor : IDisposable, IAsyncDisposable
     public Future<TResult> Submit<T, TResult>(Func<IEnumerable<T>, ParallelizeOptions?, CancellationToken, TResult[]> parallelMethod, T arg)
     {
         ArgumentNullException.ThrowIfNull(parallelMethod);
+        ThrowIfGeneratedWithRemoteInitializer();
         ParallelizeOptions options = OneCallOptions();
         return Enqueue(new Future<TResult>(() => parallelMethod([arg], options, CancellationToken.None)[0], isParallelBody: false));
     }
@@ -162,6 +173,7 @@ public sealed partial class ParallelExecutor : IDisposable, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(parallelMethod);
         ArgumentNullException.ThrowIfNull(items);
         ArgumentOutOfRangeException.ThrowIfNegative(chunkSize);
+        ThrowIfGeneratedWithRemoteInitializer();
         lock (_lock)
         {
             if (_broken is { } broken)
