@@ -16,6 +16,12 @@ internal sealed class ProcessResults
 
     internal Sample? PerItemBatch1Jobs1 { get; set; }
 
+    /// <summary>ParallelExecutor(1, Backend.Processes).Submit(StaticWork.Echo, i).Result(): the intercepted call path.</summary>
+    internal Sample? ExecutorSubmit { get; set; }
+
+    /// <summary>The same with the generated Remote.EchoParallel (Submit(parallelMethod, i)).</summary>
+    internal Sample? ExecutorSubmitGenerated { get; set; }
+
     internal Sample? PerItemBatch1Jobs2Tasks1000 { get; set; }
 
     internal Sample? PerItemAutoJobs2Tasks1000 { get; set; }
@@ -34,6 +40,25 @@ internal static class ProcessBench
     internal const string ColdOnceSwitch = "--cold-once";
     internal const string NoopSwitch = "--noop";
     internal const string NoopMessagePackSwitch = "--noop-msgpack";
+
+    private static Sample SubmitLatency(int calls, Func<int, Future<int>> submit)
+    {
+        for (int i = 0; i < 300; i++)
+        {
+            Check(submit(i).Result() == i, "wrong echo");
+        }
+
+        var perCall = new List<double>(calls);
+        for (int i = 0; i < calls; i++)
+        {
+            long s = Stopwatch.GetTimestamp();
+            int echoed = submit(i).Result();
+            perCall.Add(Stopwatch.GetElapsedTime(s).TotalMicroseconds);
+            Check(echoed == i, "wrong echo");
+        }
+
+        return new Sample(perCall);
+    }
 
     internal static ProcessResults Run(Options o)
     {
@@ -77,6 +102,16 @@ internal static class ProcessBench
 
         r.OneItemCall = new Sample(perCall);
         Console.WriteLine($"  one-item call, Jobs=1, BatchSize=1 (whole call path): {r.OneItemCall}");
+
+        // 3b. concurrent.futures' shape: one executor on processes, Submit(f, x).Result() one after another (Python's
+        // ProcessPoolExecutor(max_workers=1).submit(echo, i).result()).
+        using (var executor = new ParallelExecutor(maxWorkers: 1, Backend.Processes))
+        {
+            r.ExecutorSubmit = SubmitLatency(calls, i => executor.Submit(StaticWork.Echo, i));
+            Console.WriteLine($"  executor Submit(StaticWork.Echo, i).Result(), 1 worker (intercepted static method): {r.ExecutorSubmit}");
+            r.ExecutorSubmitGenerated = SubmitLatency(calls, i => executor.Submit(Remote.EchoParallel, i));
+            Console.WriteLine($"  executor Submit(Remote.EchoParallel, i).Result(), 1 worker (generated method): {r.ExecutorSubmitGenerated}");
+        }
 
         // 4. Pure per-item round trip: N items in one call, Jobs = 1, BatchSize = 1.
         r.PerItemBatch1Jobs1 = PerItem(o.Scale(2000), o.Repeats(9), new ParallelizeOptions { Jobs = 1, BatchSize = 1 });

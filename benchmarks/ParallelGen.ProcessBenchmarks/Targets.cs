@@ -55,3 +55,10 @@ public static partial class Remote
     [Parallelize(Jobs = 1, Backend = Backend.Processes)]
     public static (int, string, double) EchoTuple(int id, string name, double value) => (id, name, value);
 }
+
+/// <summary>A plain static method, submitted to a process executor through the generated interceptor.</summary>
+public static class StaticWork
+{
+    /// <summary>The smallest call: an int there and back.</summary>
+    public static int Echo(int x) => x;
+}

@@ -58,20 +58,22 @@ internal sealed partial class FuturesScenario : IScenario
 
         Tour.Sub("ProcessPoolExecutor: the same executor on worker processes");
         Tour.Say("Python: with ProcessPoolExecutor(2) as ex: f = ex.submit(slowadd, 1, 2, delay); ex.map(where, range(4))");
-        Tour.Say("A delegate cannot cross to another process: submit the generated method of a");
-        Tour.Say("[Parallelize(Backend = Backend.Processes)] static method (its compile-time identity crosses instead).");
+        Tour.Say("A static method crosses to a worker as its id plus the argument values (the generator rewrites each");
+        Tour.Say("Submit/Map/Delayed.Call call site of a static method; a lambda here is compile error PG0008).");
         Tour.Code("using var processes = new ParallelExecutor(maxWorkers: 2, Backend.Processes);");
-        Tour.Code("Future<int> sum = processes.Submit(SlowAddParallel, 1, 2, delay);");
+        Tour.Code("Future<int> sum = processes.Submit(SlowAdd, 1, 2, delay);");
         using var processes = new ParallelExecutor(maxWorkers: 2, Backend.Processes);
-        var (sum, t3) = Tour.Time(() => processes.Submit(SlowAddParallel, 1, 2, unit).Result());
+        var (sum, t3) = Tour.Time(() => processes.Submit(SlowAdd, 1, 2, unit).Result());
         Tour.Say($"sum.Result() = {sum} after {Tour.Seconds(t3)} (the first call starts a worker process)");
-        Tour.Code("int[] pids = processes.Map(WhereParallel, Enumerable.Range(0, 4), chunkSize: 1);");
-        int[] pids = processes.Map(WhereParallel, Enumerable.Range(0, 4), chunkSize: 1);
+        Tour.Code("int[] pids = processes.Map(Where, Enumerable.Range(0, 4));");
+        int[] pids = processes.Map(Where, Enumerable.Range(0, 4));
         Tour.Say($"ran in processes {string.Join(", ", pids.Distinct())}; this one is {Environment.ProcessId}");
+        Tour.Code("foreach (Future<int> f in Future<int>.AsCompleted([.. delays.Select(d => processes.Submit(SlowAdd, d, 0, d))]))");
+        var inWorkers = new[] { 3, 1, 2 }.Select(d => processes.Submit(SlowAdd, d, 0, d * unit)).ToList();
+        Tour.Say("as completed: " + string.Join(", ", Future<int>.AsCompleted(inWorkers).Select(f => f.Result())));
     }
 
-    /// <summary>The notebook's <c>slowadd(a, b, delay)</c>, run in a worker process.</summary>
-    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    /// <summary>The notebook's <c>slowadd(a, b, delay)</c>: a plain static method, run in a worker process.</summary>
     internal static int SlowAdd(int a, int b, int delay)
     {
         Thread.Sleep(delay);
@@ -79,7 +81,6 @@ internal sealed partial class FuturesScenario : IScenario
     }
 
     /// <summary>Which process ran the call.</summary>
-    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
     internal static int Where(int x)
     {
         Thread.Sleep(20);

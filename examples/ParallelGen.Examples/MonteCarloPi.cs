@@ -33,6 +33,12 @@ internal static partial class MonteCarlo
     [Parallelize(Backend = Backend.Processes)]
     internal static long CountInsideInWorker(int chunk, int samples) => Count(chunk, samples);
 
+    /// <summary>
+    /// The notebook's <c>compute_pi(part)</c> for <c>ProcessPoolExecutor().map(compute_pi, parts)</c>: a plain static
+    /// method, so that a process executor's Map and Submit can send it to a worker (its id plus the part).
+    /// </summary>
+    internal static long CountPart((int Chunk, int Samples) part) => Count(part.Chunk, part.Samples);
+
     private static long Count(int chunk, int samples)
     {
         ParallelRandom random = ParallelRandom.For(RootSeed, chunk);
@@ -110,6 +116,24 @@ internal sealed class MonteCarloPiScenario : IScenario
                 bestProcesses[j] = elapsedInWorkers < bestProcesses[j] ? elapsedInWorkers : bestProcesses[j];
                 progress.Step();
             }
+        }
+
+        // The notebook's form: with ProcessPoolExecutor() as ex: inside = ex.map(compute_pi, parts) / ex.submit(...).
+        Console.WriteLine();
+        Tour.Say("Python: with ProcessPoolExecutor() as ex: counts = list(ex.map(compute_pi, parts))");
+        Tour.Code("using var pool = new ParallelExecutor(backend: Backend.Processes);");
+        Tour.Code("long[] counts = pool.Map(MonteCarlo.CountPart, parts);");
+        using (var pool = new ParallelExecutor(backend: Backend.Processes))
+        {
+            var (counts, mapped) = Tour.Time(() => pool.Map(MonteCarlo.CountPart, workerItems));
+            Tour.Code("Future<long>[] futures = [.. parts.Select(p => pool.Submit(MonteCarlo.CountPart, p))];");
+            var (submitted, viaFutures) = Tour.Time(() => workerItems.Select(p => pool.Submit(MonteCarlo.CountPart, p)).ToList().Select(f => f.Result()).ToArray());
+            if (MonteCarlo.Estimate(counts) != pis[0] || MonteCarlo.Estimate(submitted) != pis[0])
+            {
+                throw new InvalidOperationException("the process executor computed a different estimate");
+            }
+
+            Tour.Say($"pi = {Tour.F(MonteCarlo.Estimate(counts), "0.000000")} with {pool.MaxWorkers} worker processes: Map {Tour.Seconds(mapped)}, Submit + Result {Tour.Seconds(viaFutures)} (same estimate as the threads)");
         }
 
         var rows = new List<Row>();

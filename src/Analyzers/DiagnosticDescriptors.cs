@@ -95,5 +95,16 @@ public static class DiagnosticDescriptors
         description: "With Backend.Processes every worker is a separate process with its own statics: writes made by one call are invisible to the caller and to other workers, and reads see the worker's copy." + Offline("PG0007"),
         helpLinkUri: HelpLinkBase + "PG0007.md");
 
+    /// <summary>PG0008: a lambda or a method that captures state passed to an executor or ParallelJobs on a remote backend.</summary>
+    public static readonly DiagnosticDescriptor RemoteDelegate = new(
+        id: "PG0008",
+        title: "A delegate that cannot cross to a worker is passed to a remote executor",
+        messageFormat: "{0} on {1} runs this function in a worker outside this process, but {2}. Pass an internal or public static method (its arguments are sent as values), or use Backend.Threads.",
+        category: ProcessesCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "A worker process (or a cluster silo) runs a call as a method id plus its arguments, which ParallelGen's generated interceptors produce only for static methods. A lambda, an instance method or a local function carries an object or captured variables that stay in this process, so the call would fail at run time." + Offline("PG0008"),
+        helpLinkUri: HelpLinkBase + "PG0008.md");
+
     private static string Offline(string id) => string.Format(System.Globalization.CultureInfo.InvariantCulture, OfflinePage, id);
 }

@@ -4,4 +4,6 @@ namespace ParallelGen.Generator;
 internal static class TrackingNames
 {
     public const string Methods = nameof(Methods);
+
+    public const string InterceptedCalls = nameof(InterceptedCalls);
 }

@@ -301,7 +301,7 @@ public static class ParallelRunner
     /// </summary>
     private static RemoteMethod? RemoteOf<TUserBody>(TUserBody userBody) =>
         userBody is IRemoteBody remote
-            ? new RemoteMethod(remote.MethodId, remote.ObservesCancellation, typeof(TUserBody).Assembly)
+            ? new RemoteMethod(remote.MethodId, remote.ObservesCancellation, (userBody as Remote.IRemoteAssembly)?.Assembly ?? typeof(TUserBody).Assembly)
             : null;
 
     private static async Task<TResult[]> WithResult<TResult>(Task run, TResult[] results)

@@ -40,6 +40,18 @@ int[] workerPids = Work.WhereParallel([1, 2, 3, 4], new ParallelizeOptions { Bat
 Check(workerPids.All(pid => pid != Environment.ProcessId) && Work.CubeParallel([2L, 3L]).SequenceEqual([8L, 27L]),
     "Backend.Processes runs the calls in worker processes");
 
+// The package's buildTransitive targets opt the project into ParallelGen's interceptors: a plain static method
+// submitted to a process executor runs in a worker (issue 10 §2).
+using (var processes = new ParallelExecutor(maxWorkers: 2, Backend.Processes))
+{
+    int sum = processes.Submit(Plain.SlowAdd, 1, 2).Result();
+    int pid = processes.Submit(Plain.ProcessId).Result();
+    double[] remoteRoots = new ParallelJobs(new ParallelizeOptions { Jobs = 2, Backend = Backend.Processes })
+        .Run(Enumerable.Range(0, 5).Select(i => Delayed.Call(Math.Sqrt, (double)i)));
+    Check(sum == 3 && pid != Environment.ProcessId && remoteRoots[4] == 2.0,
+        "intercepted Submit(Plain.SlowAdd, 1, 2) and Delayed.Call(Math.Sqrt, x) run in worker processes");
+}
+
 Console.WriteLine(failures.Count == 0 ? "consumer: all checks passed" : $"consumer: {failures.Count} checks failed");
 return failures.Count == 0 ? 0 : 1;
 
@@ -81,3 +93,15 @@ public static class SharedRandomWork
         Parallel.For(0, values.Length, i => values[i] = s_random.NextDouble()); // PG0001
 }
 #endif
+
+/// <summary>Plain static methods (no attribute), sent to workers by the generated interceptors.</summary>
+public static class Plain
+{
+    public static int SlowAdd(int a, int b)
+    {
+        Thread.Sleep(10);
+        return a + b;
+    }
+
+    public static int ProcessId() => Environment.ProcessId;
+}

@@ -73,12 +73,22 @@ public readonly struct DelayedCall<TResult>
 {
     private readonly Func<TResult>? _invoke;
 
-    internal DelayedCall(Func<TResult> invoke, Delegate function, object?[] arguments)
+    internal DelayedCall(Func<TResult> invoke, Delegate function, object?[] arguments, Remote.RemoteCallDescriptor<TResult>? remote = null)
     {
         _invoke = invoke;
         Function = function;
         Arguments = arguments;
+        Remote = remote;
     }
+
+    /// <summary>
+    /// The method id and typed arguments a worker outside this process runs the call with; set by the generated
+    /// interceptor of a <c>Delayed.Call(StaticMethod, …)</c> call site, <see langword="null"/> for any other call.
+    /// </summary>
+    internal Remote.RemoteCallDescriptor<TResult>? Remote { get; }
+
+    /// <summary>This call with its remote descriptor.</summary>
+    internal DelayedCall<TResult> WithRemote(Remote.RemoteCallDescriptor<TResult> remote) => new(_invoke!, Function, Arguments, remote);
 
     /// <summary>The function that will be called.</summary>
     public Delegate Function { get; }

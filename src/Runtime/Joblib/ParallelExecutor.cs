@@ -24,12 +24,14 @@ namespace ParallelGen;
 /// int nine = future.Result();
 /// </code>
 /// </example>
-public sealed class ParallelExecutor : IDisposable, IAsyncDisposable
+public sealed partial class ParallelExecutor : IDisposable, IAsyncDisposable
 {
     private readonly object _lock = new();
     private readonly Queue<WorkItem> _queue = new();
     private readonly ManualResetEventSlim _idle = new(true);
     private readonly Action? _initializer;
+    private readonly string? _threadNamePrefix;
+    private int _threadsStarted;
     private int _running;
     private bool _shutdown;
     private BrokenExecutorException? _broken;
@@ -50,20 +52,36 @@ public sealed class ParallelExecutor : IDisposable, IAsyncDisposable
     /// calls (a worker that ran out of calls stops, and a worker started later runs it again), so per-thread state it
     /// sets up is there for every call. If it throws, the executor is broken, as CPython's <c>BrokenThreadPool</c>: the
     /// queued calls fail and further <c>Submit</c> calls throw, with <see cref="BrokenExecutorException"/> whose inner
-    /// exception is the initializer's. Threads only for now: on worker processes an initializer would need a remote
-    /// identity too (<see cref="NotSupportedException"/>).
+    /// exception is the initializer's. On <see cref="Backend.Processes"/> (and other remote backends) pass an internal
+    /// or public static method without parameters (<c>initializer: Work.Init</c>; the generator registers it for
+    /// workers): it runs once in each worker process before the first call of this executor there, and if it throws
+    /// the call fails and the executor is broken in the same way (CPython's <c>BrokenProcessPool</c>). On those backends
+    /// it applies to static methods submitted with <c>Submit(F, …)</c>/<c>Map(F, …)</c>; a generated
+    /// <c>…Parallel</c> method cannot be submitted to such an executor (<see cref="NotSupportedException"/>).
     /// </param>
-    /// <exception cref="NotSupportedException">An initializer was given for a backend other than <see cref="Backend.Threads"/>.</exception>
-    public ParallelExecutor(int maxWorkers = -1, Backend backend = Backend.Threads, Action? initializer = null)
+    /// <param name="threadNamePrefix">
+    /// Python's <c>thread_name_prefix</c>: a thread running this executor's calls is named <c>{prefix}_{n}</c> while it
+    /// does (n counts the executor's workers from 0); <see langword="null"/> keeps the pool's name. Threads only: on other
+    /// backends the calls run in workers outside this process.
+    /// </param>
+    /// <exception cref="NotSupportedException">
+    /// On a backend other than <see cref="Backend.Threads"/>, the initializer is not a registered static method (a lambda, an instance method).
+    /// </exception>
+    public ParallelExecutor(int maxWorkers = -1, Backend backend = Backend.Threads, Action? initializer = null, string? threadNamePrefix = null)
     {
         if (initializer is not null && backend != Backend.Threads)
         {
-            throw new NotSupportedException($"An initializer runs on the executor's threads; Backend.{backend} does not support one yet.");
+            _remoteInitializer = Generated.RemoteInitializers.IdOf(initializer) ?? throw new NotSupportedException(
+                $"On Backend.{backend} the initializer runs in each worker process, so it must be an internal or public static method " +
+                "without parameters passed by name (initializer: Work.Init); a lambda or an instance method cannot cross to a worker " +
+                "(with initargs, read them from the method's own static data). Or use Backend.Threads.");
+            initializer = null; // it runs in the workers, not on this executor's threads
         }
 
         MaxWorkers = Internal.RunSettings.ResolveJobs(maxWorkers);
         Backend = backend;
         _initializer = initializer;
+        _threadNamePrefix = threadNamePrefix;
     }
 
     /// <summary>The largest number of calls that run at once.</summary>
@@ -86,8 +104,9 @@ public sealed class ParallelExecutor : IDisposable, IAsyncDisposable
         if (Backend != Backend.Threads)
         {
             throw new NotSupportedException(
-                $"An executor on Backend.{Backend} cannot run a delegate: it cannot cross to a worker. Submit the generated method of a " +
-                $"[Parallelize(Backend = Backend.{Backend})] static method instead, e.g. executor.Submit(Work.SquareParallel, 3) for Work.Square(int).");
+                $"An executor on Backend.{Backend} cannot run a lambda or a method that captures state: it cannot cross to a worker (the compiler reports it as PG0008). " +
+                "Submit an internal or public static method with its arguments, e.g. executor.Submit(Work.SlowAdd, 1, 2) (the generated interceptor sends its id and the arguments), " +
+                $"or the generated method of a [Parallelize(Backend = Backend.{Backend})] method, or use Backend.Threads.");
         }
 
         return Enqueue(new Future<TResult>(function));
@@ -107,6 +126,7 @@ public sealed class ParallelExecutor : IDisposable, IAsyncDisposable
     public Future<TResult> Submit<T, TResult>(Func<IEnumerable<T>, ParallelizeOptions?, CancellationToken, TResult[]> parallelMethod, T arg)
     {
         ArgumentNullException.ThrowIfNull(parallelMethod);
+        ThrowIfGeneratedWithRemoteInitializer();
         ParallelizeOptions options = OneCallOptions();
         return Enqueue(new Future<TResult>(() => parallelMethod([arg], options, CancellationToken.None)[0], isParallelBody: false));
     }
@@ -153,6 +173,7 @@ public sealed class ParallelExecutor : IDisposable, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(parallelMethod);
         ArgumentNullException.ThrowIfNull(items);
         ArgumentOutOfRangeException.ThrowIfNegative(chunkSize);
+        ThrowIfGeneratedWithRemoteInitializer();
         lock (_lock)
         {
             if (_broken is { } broken)
@@ -387,6 +408,28 @@ public sealed class ParallelExecutor : IDisposable, IAsyncDisposable
     }
 
     private void Drain()
+    {
+        if (_threadNamePrefix is null)
+        {
+            DrainQueue();
+            return;
+        }
+
+        // Named while it runs this executor's calls; the pool's thread gets its own name back afterwards.
+        Thread thread = Thread.CurrentThread;
+        string? poolName = thread.Name;
+        thread.Name = _threadNamePrefix + "_" + (Interlocked.Increment(ref _threadsStarted) - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            DrainQueue();
+        }
+        finally
+        {
+            thread.Name = poolName;
+        }
+    }
+
+    private void DrainQueue()
     {
         if (_initializer is not null && !RunInitializer())
         {

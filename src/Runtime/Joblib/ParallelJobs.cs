@@ -47,16 +47,89 @@ public sealed class ParallelJobs
     /// <param name="calls">Calls described with <see cref="Delayed"/>.</param>
     /// <param name="cancellationToken">Stops the run: no further calls start.</param>
     /// <returns>The results in order.</returns>
-    public TResult[] Run<TResult>(IEnumerable<DelayedCall<TResult>> calls, CancellationToken cancellationToken = default) =>
-        ParallelRunner.Map<DelayedCall<TResult>, TResult, DelayedBody<TResult>>(calls, default, _defaults, _options, cancellationToken);
+    /// <exception cref="NotSupportedException">
+    /// The runner's backend is not <see cref="Backend.Threads"/> and a call was not described with a static method
+    /// (a lambda or a method that captures state cannot cross to a worker; the compiler reports it as PG0008).
+    /// </exception>
+    public TResult[] Run<TResult>(IEnumerable<DelayedCall<TResult>> calls, CancellationToken cancellationToken = default)
+    {
+        if (!RunsRemotely())
+        {
+            return ParallelRunner.Map<DelayedCall<TResult>, TResult, DelayedBody<TResult>>(calls, default, _defaults, _options, cancellationToken);
+        }
+
+        (string, byte[])[] envelopes = Envelopes(calls, out Remote.InterceptedCallBody body);
+        return Decode<TResult>(ParallelRunner.Map<(string, byte[]), byte[], Remote.InterceptedCallBody>(envelopes, body, _defaults, _options, cancellationToken));
+    }
 
     /// <summary>Makes every call in parallel on worker threads; the caller gets a task at once.</summary>
     /// <typeparam name="TResult">The calls' result type.</typeparam>
     /// <param name="calls">Calls described with <see cref="Delayed"/>.</param>
     /// <param name="cancellationToken">Stops the run: no further calls start.</param>
     /// <returns>A task with the results in order.</returns>
-    public Task<TResult[]> RunAsync<TResult>(IEnumerable<DelayedCall<TResult>> calls, CancellationToken cancellationToken = default) =>
-        ParallelRunner.MapAsync<DelayedCall<TResult>, TResult, DelayedBody<TResult>>(calls, default, _defaults, _options, cancellationToken);
+    /// <exception cref="NotSupportedException">See <see cref="Run{TResult}(IEnumerable{DelayedCall{TResult}}, CancellationToken)"/>.</exception>
+    public Task<TResult[]> RunAsync<TResult>(IEnumerable<DelayedCall<TResult>> calls, CancellationToken cancellationToken = default)
+    {
+        if (!RunsRemotely())
+        {
+            return ParallelRunner.MapAsync<DelayedCall<TResult>, TResult, DelayedBody<TResult>>(calls, default, _defaults, _options, cancellationToken);
+        }
+
+        (string, byte[])[] envelopes = Envelopes(calls, out Remote.InterceptedCallBody body);
+        return DecodeAsync<TResult>(ParallelRunner.MapAsync<(string, byte[]), byte[], Remote.InterceptedCallBody>(envelopes, body, _defaults, _options, cancellationToken));
+    }
+
+    /// <summary>Whether this runner's calls go outside this process (its backend after the enclosing scope, not nested).</summary>
+    private bool RunsRemotely() =>
+        !ParallelContext.IsInParallelBody &&
+        Internal.RunSettings.Resolve(_defaults, ParallelConfig.Apply(_defaults, _options)).Backend != Backend.Threads;
+
+    /// <summary>
+    /// Each call's remote descriptor (method id and arguments, from the generated interceptor of its call site) as an
+    /// envelope for <see cref="Remote.InterceptedCallBody"/>.
+    /// </summary>
+    private static (string, byte[])[] Envelopes<TResult>(IEnumerable<DelayedCall<TResult>> calls, out Remote.InterceptedCallBody body)
+    {
+        ArgumentNullException.ThrowIfNull(calls);
+        DelayedCall<TResult>[] array = calls as DelayedCall<TResult>[] ?? [.. calls];
+        var envelopes = new (string, byte[])[array.Length];
+        System.Reflection.Assembly? assembly = null;
+        for (int i = 0; i < array.Length; i++)
+        {
+            Remote.RemoteCallDescriptor<TResult> remote = array[i].Remote ?? throw new NotSupportedException(
+                $"Call {i} ({array[i]}) cannot run outside this process: it was not described as Delayed.Call(StaticMethod, args) " +
+                "with an internal or public static method (a lambda or a method that captures state has nothing a worker can run; " +
+                "the compiler reports such call sites as PG0008). Pass a static method, or run the calls on Backend.Threads.");
+            if (assembly is null)
+            {
+                assembly = remote.Assembly;
+            }
+            else if (assembly != remote.Assembly)
+            {
+                throw new NotSupportedException(
+                    $"Call {i} ({array[i]}) was described in assembly {remote.Assembly.GetName().Name}, call 0 in {assembly.GetName().Name}: " +
+                    "the calls of one remote run must come from one assembly (its workers load it).");
+            }
+
+            envelopes[i] = (remote.MethodId, remote.WriteBatch());
+        }
+
+        body = new Remote.InterceptedCallBody(assembly ?? typeof(ParallelJobs).Assembly);
+        return envelopes;
+    }
+
+    private static TResult[] Decode<TResult>(byte[][] batches)
+    {
+        var results = new TResult[batches.Length];
+        for (int i = 0; i < batches.Length; i++)
+        {
+            results[i] = Remote.RemoteCallDescriptor<TResult>.ReadResult(batches[i]);
+        }
+
+        return results;
+    }
+
+    private static async Task<TResult[]> DecodeAsync<TResult>(Task<byte[][]> batches) => Decode<TResult>(await batches.ConfigureAwait(false));
 
     private readonly struct DelayedBody<TResult> : IParallelFunc<DelayedCall<TResult>, TResult>
     {

@@ -9,7 +9,12 @@ namespace ParallelGen.Remote;
 /// </summary>
 internal static class RemoteMethodRegistry
 {
-    private static readonly Dictionary<string, Entry> s_methods = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, Entry> s_methods = new(StringComparer.Ordinal)
+    {
+        // Built in, so every process (parent, worker, silo) runs intercepted Delayed calls of any registered method.
+        [InterceptedCallBody.Id] = new Entry(new BatchInvoker<(string, byte[]), byte[], InterceptedCallBody>(default), ObservesCancellation: true),
+        [InitializedCallBody.Id] = new Entry(new BatchInvoker<(string, string, string, byte[]), byte[], InitializedCallBody>(default), ObservesCancellation: true),
+    };
 
     internal static void Register(string methodId, bool observesCancellation, IBatchInvoker invoker)
     {

@@ -1,0 +1,76 @@
+namespace ParallelGen.Tests;
+
+/// <summary>
+/// Issue 10 §1: a process executor's initializer (CPython's initializer/initargs on ProcessPoolExecutor) runs once in
+/// each worker process before that executor's calls; a failing one breaks the executor (BrokenProcessPool).
+/// </summary>
+[Collection(nameof(ProcessCollection))]
+public class ProcessInitializerTests
+{
+    private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(60);
+
+    [Fact]
+#pragma warning disable PG0007 // the test reads the worker's own copy of the state the initializer set, on purpose
+    public void Initializer_runs_once_in_each_worker_process_before_its_calls()
+    {
+        using var executor = new ParallelExecutor(maxWorkers: 2, Backend.Processes, initializer: WorkerSetup.Init);
+        Future<(int Pid, int InitializedIn, int Runs)>[] futures = [.. Enumerable.Range(0, 12).Select(_ => executor.Submit(WorkerSetup.Observe, 5))];
+        (int Pid, int InitializedIn, int Runs)[] seen = [.. futures.Select(f => f.Result(s_limit))];
+        (int Pid, int InitializedIn, int Runs)[] mapped = executor.Map(WorkerSetup.Observe, [1, 1, 1, 1]);
+#pragma warning restore PG0007
+
+        Assert.All(seen.Concat(mapped), s =>
+        {
+            Assert.NotEqual(Environment.ProcessId, s.Pid);
+            Assert.Equal(s.Pid, s.InitializedIn);
+            Assert.True(s.Runs >= 1);
+        });
+
+        // Once per worker: every call a worker served for this executor saw the same run count.
+        Assert.All(seen.Concat(mapped).GroupBy(s => s.Pid), g => Assert.Single(g.Select(s => s.Runs).Distinct()));
+        Assert.Equal(0, WorkerSetup.Runs); // never in this process
+    }
+
+    [Fact]
+    public void A_failing_initializer_breaks_the_executor()
+    {
+        using var executor = new ParallelExecutor(maxWorkers: 1, Backend.Processes, initializer: WorkerSetup.Fail);
+        Future<int> first = executor.Submit(InterceptedWork.Twice, 1);
+
+        var ex = Assert.Throws<BrokenExecutorException>(() => first.Result(s_limit));
+        Assert.Contains("initializer failed in worker process", ex.Message);
+        Assert.Contains("no database", ex.Message);
+        Assert.Throws<BrokenExecutorException>(() => executor.Submit(InterceptedWork.Twice, 2));
+    }
+
+    [Fact]
+    public void A_process_initializer_must_be_a_static_method_and_calls_must_be_static_methods()
+    {
+        int captured = 1;
+        var ex = Assert.Throws<NotSupportedException>(() => new ParallelExecutor(2, Backend.Processes, initializer: () => captured++));
+        Assert.Contains("static method", ex.Message);
+
+        using var executor = new ParallelExecutor(maxWorkers: 1, Backend.Processes, initializer: WorkerSetup.Init);
+        Assert.Throws<NotSupportedException>(() => executor.Submit(Remote.SquareParallel, 3L));
+    }
+}
+
+/// <summary>An initializer and the calls that observe it, in worker processes.</summary>
+public static class WorkerSetup
+{
+    private static int s_initializedIn;
+    private static int s_runs;
+
+    /// <summary>How many times the initializer ran in this process.</summary>
+    public static int Runs => Volatile.Read(ref s_runs);
+
+    public static void Init()
+    {
+        s_initializedIn = Environment.ProcessId;
+        Interlocked.Increment(ref s_runs);
+    }
+
+    public static void Fail() => throw new InvalidOperationException("no database");
+
+    public static (int Pid, int InitializedIn, int Runs) Observe(int unused) => (Environment.ProcessId + 0 * unused, s_initializedIn, Runs);
+}
