@@ -28,7 +28,7 @@ public sealed class ParallelizeOptions
     /// <see cref="ParallelJobs.Stream{TResult}"/>): how many items the stream reads from the input ahead of the
     /// results it has handed out, as one window run at a time (at most two windows of results are held).
     /// <see langword="null"/> (the default) is joblib's <c>2 * n_jobs</c> batches: 2 × workers × the batch size, the
-    /// automatic batch growing from 1 to 1024 items while windows finish in under 20 ms. Must be positive.
+    /// automatic batch growing from 1 to 4096 items while windows finish in under 20 ms. Must be positive.
     /// </summary>
     public int? PreDispatch { get; init; }
 

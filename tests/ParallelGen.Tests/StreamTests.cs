@@ -158,7 +158,7 @@ public sealed class StreamTests : IDisposable
     {
         // Live = created - finalized Payloads. A stream that buffered its results would reach ~10^6 here.
         const int n = 1_000_000;
-        const long bound = 20_000; // two windows of at most 2 workers x 2 x 1024 items, and slack for the GC's timing
+        const long bound = 60_000; // three windows of at most 2 workers x 2 x 4096 items, and slack for the GC's timing
         GC.Collect();
         GC.WaitForPendingFinalizers();
         long baseline = Payload.Live;
@@ -397,6 +397,12 @@ public sealed class StreamTests : IDisposable
     {
         Assert.IsAssignableFrom<IReadOnlyList<int>>(Enumerable.Range(0, 10));
         Assert.IsAssignableFrom<IList<int>>(Enumerable.Range(0, 10));
+        IEnumerable<int> range = Enumerable.Range(3, 10);
+        Assert.Same(range, Internal.ItemSources.Classify(range, out Internal.ItemSources.Kind kind));
+        Assert.Equal(Internal.ItemSources.Kind.Range, kind);
+        int[] array = [1, 2];
+        Assert.Same(array, Internal.ItemSources.Classify(array, out kind));
+        Assert.Equal(Internal.ItemSources.Kind.Array, kind);
 
         // These lists cannot be enumerated (or copied): only indexing works.
         Assert.Equal([0, 1, 4, 9], StreamTargets.SquareParallel(new IndexOnlyReadOnlyList(4)));

@@ -33,6 +33,13 @@ internal abstract class StreamEngine<T> : IEnumerator<T>, IAsyncEnumerator<T>
                 return false;
             }
 
+            // The workers are usually just ahead (tiny bodies): spin briefly before blocking the thread.
+            SpinWait spin = default;
+            while (!wait.IsCompleted && !spin.NextSpinWillYield)
+            {
+                spin.SpinOnce(sleep1Threshold: -1);
+            }
+
             wait.GetAwaiter().GetResult();
         }
     }
@@ -167,7 +174,7 @@ internal sealed class StreamEngine<TItem, TResult, TOut, TRunner> : StreamEngine
     /// <summary>An automatic batch grows while a window takes less than this, so tiny bodies are not dominated by per-window costs.</summary>
     private const double GrowBelowSeconds = 0.02;
     private const double ShrinkAboveSeconds = 0.5;
-    private const int MaxAutomaticBatch = 1024;
+    private const int MaxAutomaticBatch = 4096;
 
     private readonly IEnumerable<TItem> _source;
     private readonly TRunner _runner;
