@@ -48,6 +48,9 @@ public static partial class StreamTargets
     }
 
     [Parallelize(Jobs = 2)]
+    public static int Position(int x) => ParallelContext.ItemIndex;
+
+    [Parallelize(Jobs = 2)]
     public static Payload Make(int x) => new(x);
 
     [Parallelize(Jobs = 2, BatchSize = 1)]

@@ -363,6 +363,20 @@ public sealed class StreamTests : IDisposable
     }
 
     [Fact]
+    public async Task ParallelContext_ItemIndex_in_a_stream_is_the_position_in_the_whole_input()
+    {
+        var options = new ParallelizeOptions { PreDispatch = 4 };
+        Assert.Equal(Enumerable.Range(0, 50), StreamTargets.PositionParallelStream(Enumerable.Range(100, 50), options));
+        var unordered = new List<ParallelResult<int>>();
+        await foreach (ParallelResult<int> r in StreamTargets.PositionParallelUnordered(Enumerable.Range(100, 50), options))
+        {
+            unordered.Add(r);
+        }
+
+        Assert.All(unordered, r => Assert.Equal(r.Index, r.Value));
+    }
+
+    [Fact]
     public void A_stream_runs_once_and_nothing_runs_before_it_is_enumerated()
     {
         int calls = 0;
