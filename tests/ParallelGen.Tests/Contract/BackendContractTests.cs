@@ -192,7 +192,8 @@ public sealed class BackendContractTests : IDisposable
             seen.Add(x);
             if (seen.Count == 2)
             {
-                break; // items 2 and 3 are holding: the break must cancel them, and nothing new may start
+                await FilesAppear(_directory, "started-*", 3); // a holding item is running (remote backends start them later)
+                break; // the break must cancel the holding items, and nothing new may start
             }
         }
 
@@ -211,6 +212,7 @@ public sealed class BackendContractTests : IDisposable
         {
             Assert.True(await e.MoveNextAsync());
             Assert.Equal(0, e.Current.Index);
+            await FilesAppear(second, "started-*", 2);
         }
 
         int startedAsync = Directory.GetFiles(second, "started-*").Length;
@@ -218,6 +220,16 @@ public sealed class BackendContractTests : IDisposable
         Assert.NotEmpty(Directory.GetFiles(second, "cancelled-*"));
         await Task.Delay(300);
         Assert.Equal(startedAsync, Directory.GetFiles(second, "started-*").Length);
+    }
+
+    /// <summary>Waits (up to 60 s) until <paramref name="count"/> files match in <paramref name="directory"/>: observed, not timed.</summary>
+    private static async Task FilesAppear(string directory, string pattern, int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (Directory.GetFiles(directory, pattern).Length < count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(5);
+        }
     }
 
     private Task CancelWhenStarted(CancellationTokenSource cts, int started) => Task.Run(async () =>
