@@ -200,6 +200,7 @@ public sealed class BackendContractTests : IDisposable
         Assert.Equal([0, 1], seen);
         int started = Started;
         Assert.InRange(started, 2, 8);
+        await FilesAppear(_directory, "cancelled-*", 1); // a cluster delivers the stop to its silo after the call returns
         Assert.NotEmpty(Directory.GetFiles(_directory, "cancelled-*"));
         await Task.Delay(300);
         Assert.Equal(started, Started);
@@ -217,6 +218,7 @@ public sealed class BackendContractTests : IDisposable
 
         int startedAsync = Directory.GetFiles(second, "started-*").Length;
         Assert.InRange(startedAsync, 1, 8);
+        await FilesAppear(second, "cancelled-*", 1);
         Assert.NotEmpty(Directory.GetFiles(second, "cancelled-*"));
         await Task.Delay(300);
         Assert.Equal(startedAsync, Directory.GetFiles(second, "started-*").Length);
