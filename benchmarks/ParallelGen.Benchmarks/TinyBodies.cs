@@ -54,6 +54,25 @@ public class TinyBodies
     [Benchmark(Description = "Generated SquareParallel(input)")]
     public int[] Generated() => Work.SquareParallel(_input);
 
+    [Benchmark(Description = "Generated SquareParallel(Enumerable.Range(0, n)), read in place")]
+    public int[] GeneratedRange() => Work.SquareParallel(Enumerable.Range(0, N));
+
+    [Benchmark(Description = "Generated SquareParallel(Enumerable.Range(0, n).ToArray()): the old copying path")]
+    public int[] GeneratedRangeCopied() => Work.SquareParallel(Enumerable.Range(0, N).ToArray());
+
+    [Benchmark(Description = "Generated SquareParallelStream(input), consumed one by one")]
+    public int[] GeneratedStream()
+    {
+        int[] result = new int[_input.Length];
+        int i = 0;
+        foreach (int r in Work.SquareParallelStream(_input))
+        {
+            result[i++] = r;
+        }
+
+        return result;
+    }
+
     [Benchmark(Description = "Naive Parallel.For, delegate per item")]
     public int[] NaiveParallelFor()
     {

@@ -366,7 +366,7 @@ internal sealed class ClusterBackend : IParallelBackend
             }
 
             target.CountItems(siloProcess, count);
-            lifecycle.AddCompleted(count);
+            lifecycle.AddCompleted(start, count);
             return true;
         }
     }

@@ -39,6 +39,9 @@ public sealed class ParallelConfig
     /// <summary>Items per batch for calls in the scope (0 = automatic).</summary>
     public int? BatchSize { get; init; }
 
+    /// <summary>Pre-dispatch for streams in the scope (see <see cref="ParallelizeOptions.PreDispatch"/>).</summary>
+    public int? PreDispatch { get; init; }
+
     /// <summary>Verbosity for calls in the scope (see <see cref="ParallelizeOptions.Verbose"/>).</summary>
     public int? Verbose { get; init; }
 
@@ -81,6 +84,7 @@ public sealed class ParallelConfig
         Jobs = Jobs ?? outer.Jobs,
         Backend = Backend ?? outer.Backend,
         BatchSize = BatchSize ?? outer.BatchSize,
+        PreDispatch = PreDispatch ?? outer.PreDispatch,
         Verbose = Verbose ?? outer.Verbose,
         VerboseWriter = VerboseWriter ?? outer.VerboseWriter,
         Timeout = Timeout ?? outer.Timeout,
@@ -123,6 +127,7 @@ public sealed class ParallelConfig
             Jobs = call.Jobs ?? (defaults.Pinned.HasFlag(ParallelSetting.Jobs) ? null : scope.Jobs),
             Backend = backend,
             BatchSize = call.BatchSize ?? (defaults.Pinned.HasFlag(ParallelSetting.BatchSize) ? null : scope.BatchSize),
+            PreDispatch = call.PreDispatch ?? scope.PreDispatch,
             Progress = call.Progress,
             Timeout = call.Timeout ?? scope.Timeout,
             Verbose = call.Verbose != 0 ? call.Verbose : scope.Verbose ?? 0,

@@ -19,10 +19,12 @@ namespace ParallelGen;
 /// </summary>
 /// <remarks>
 /// Generated code calls these methods; hand-written code can too, with its own struct implementing
-/// <see cref="IParallelFunc{TItem, TResult}"/> and friends. Items are buffered into an array first (an array is used
-/// as it is), so the input is enumerated once, on the calling thread.
+/// <see cref="IParallelFunc{TItem, TResult}"/> and friends. An array, a <see cref="List{T}"/>, an
+/// <see cref="IReadOnlyList{T}"/> (such as <c>Enumerable.Range</c>'s result) or an <see cref="IList{T}"/> is read in
+/// place, not copied (do not modify it during the call); any other sequence is buffered into an array first, enumerated
+/// once on the calling thread. The stream methods (<c>MapStream</c>, <c>MapUnordered</c>, ...) read the input lazily.
 /// </remarks>
-public static class ParallelRunner
+public static partial class ParallelRunner
 {
     /// <summary>Calls <paramref name="func"/> for every item in parallel and returns the results in input order.</summary>
     /// <typeparam name="TItem">The item type.</typeparam>
@@ -38,14 +40,14 @@ public static class ParallelRunner
         IEnumerable<TItem> items, TFunc func, ParallelDefaults defaults, ParallelizeOptions? options = null, CancellationToken cancellationToken = default)
         where TFunc : struct, IParallelFunc<TItem, TResult>
     {
-        TItem[] array = Prepare(items, defaults, ref options, cancellationToken, out RunSettings settings);
-        if (array.Length == 0)
+        IReadOnlyList<TItem> list = Prepare(items, defaults, ref options, cancellationToken, out RunSettings settings, out ItemSources.Kind kind);
+        if (list.Count == 0)
         {
             return [];
         }
 
-        var results = new TResult[array.Length];
-        Dispatch(array, results, new MapBody<TItem, TResult, TFunc>(array, results, func), func, settings, options, cancellationToken, blocking: true);
+        var results = new TResult[list.Count];
+        RunIndexed(list, kind, new MapMaker<TItem, TResult, TFunc>(list, results, func, settings, options, cancellationToken, blocking: true));
         return results;
     }
 
@@ -61,14 +63,13 @@ public static class ParallelRunner
         IEnumerable<TItem> items, TAction action, ParallelDefaults defaults, ParallelizeOptions? options = null, CancellationToken cancellationToken = default)
         where TAction : struct, IParallelAction<TItem>
     {
-        TItem[] array = Prepare(items, defaults, ref options, cancellationToken, out RunSettings settings);
-        if (array.Length == 0)
+        IReadOnlyList<TItem> list = Prepare(items, defaults, ref options, cancellationToken, out RunSettings settings, out ItemSources.Kind kind);
+        if (list.Count == 0)
         {
             return;
         }
 
-        Dispatch<TItem, byte, ForEachBody<TItem, TAction>, TAction>(
-            array, null, new ForEachBody<TItem, TAction>(array, action), action, settings, options, cancellationToken, blocking: true);
+        RunIndexed(list, kind, new ForEachMaker<TItem, TAction>(list, action, settings, options, cancellationToken, blocking: true));
     }
 
     /// <summary>
@@ -88,20 +89,18 @@ public static class ParallelRunner
         IEnumerable<TItem> items, TFunc func, ParallelDefaults defaults, ParallelizeOptions? options = null, CancellationToken cancellationToken = default)
         where TFunc : struct, IParallelFunc<TItem, TResult>
     {
-        if (!TryPrepare(items, defaults, ref options, cancellationToken, out TItem[] array, out RunSettings settings))
+        if (!TryPrepare(items, defaults, ref options, cancellationToken, out IReadOnlyList<TItem> list, out RunSettings settings, out ItemSources.Kind kind, out Exception? inputError))
         {
-            return Task.FromCanceled<TResult[]>(cancellationToken);
+            return inputError is null ? Task.FromCanceled<TResult[]>(cancellationToken) : Task.FromException<TResult[]>(inputError);
         }
 
-        if (array.Length == 0)
+        if (list.Count == 0)
         {
             return Task.FromResult<TResult[]>([]);
         }
 
-        var results = new TResult[array.Length];
-        return WithResult(
-            Dispatch(array, results, new MapBody<TItem, TResult, TFunc>(array, results, func), func, settings, options, cancellationToken, blocking: false),
-            results);
+        var results = new TResult[list.Count];
+        return WithResult(RunIndexed(list, kind, new MapMaker<TItem, TResult, TFunc>(list, results, func, settings, options, cancellationToken, blocking: false)), results);
     }
 
     /// <summary>
@@ -119,18 +118,17 @@ public static class ParallelRunner
         IEnumerable<TItem> items, TAction action, ParallelDefaults defaults, ParallelizeOptions? options = null, CancellationToken cancellationToken = default)
         where TAction : struct, IParallelAction<TItem>
     {
-        if (!TryPrepare(items, defaults, ref options, cancellationToken, out TItem[] array, out RunSettings settings))
+        if (!TryPrepare(items, defaults, ref options, cancellationToken, out IReadOnlyList<TItem> list, out RunSettings settings, out ItemSources.Kind kind, out Exception? inputError))
         {
-            return Task.FromCanceled(cancellationToken);
+            return inputError is null ? Task.FromCanceled(cancellationToken) : Task.FromException(inputError);
         }
 
-        if (array.Length == 0)
+        if (list.Count == 0)
         {
             return Task.CompletedTask;
         }
 
-        return Dispatch<TItem, byte, ForEachBody<TItem, TAction>, TAction>(
-            array, null, new ForEachBody<TItem, TAction>(array, action), action, settings, options, cancellationToken, blocking: false);
+        return RunIndexed(list, kind, new ForEachMaker<TItem, TAction>(list, action, settings, options, cancellationToken, blocking: false));
     }
 
     /// <summary>
@@ -150,20 +148,18 @@ public static class ParallelRunner
         IEnumerable<TItem> items, TFunc func, ParallelDefaults defaults, ParallelizeOptions? options = null, CancellationToken cancellationToken = default)
         where TFunc : struct, IAsyncParallelFunc<TItem, TResult>
     {
-        if (!TryPrepare(items, defaults, ref options, cancellationToken, out TItem[] array, out RunSettings settings))
+        if (!TryPrepare(items, defaults, ref options, cancellationToken, out IReadOnlyList<TItem> list, out RunSettings settings, out ItemSources.Kind kind, out Exception? inputError))
         {
-            return Task.FromCanceled<TResult[]>(cancellationToken);
+            return inputError is null ? Task.FromCanceled<TResult[]>(cancellationToken) : Task.FromException<TResult[]>(inputError);
         }
 
-        if (array.Length == 0)
+        if (list.Count == 0)
         {
             return Task.FromResult<TResult[]>([]);
         }
 
-        var results = new TResult[array.Length];
-        return WithResult(
-            Dispatch(array, results, new AsyncMapBody<TItem, TResult, TFunc>(array, results, func), func, settings, options, cancellationToken, blocking: false),
-            results);
+        var results = new TResult[list.Count];
+        return WithResult(RunIndexed(list, kind, new AsyncMapMaker<TItem, TResult, TFunc>(list, results, func, settings, options, cancellationToken, blocking: false)), results);
     }
 
     /// <summary>Awaits an asynchronous body for every item with at most <c>Jobs</c> calls in flight.</summary>
@@ -179,18 +175,17 @@ public static class ParallelRunner
         IEnumerable<TItem> items, TAction action, ParallelDefaults defaults, ParallelizeOptions? options = null, CancellationToken cancellationToken = default)
         where TAction : struct, IAsyncParallelAction<TItem>
     {
-        if (!TryPrepare(items, defaults, ref options, cancellationToken, out TItem[] array, out RunSettings settings))
+        if (!TryPrepare(items, defaults, ref options, cancellationToken, out IReadOnlyList<TItem> list, out RunSettings settings, out ItemSources.Kind kind, out Exception? inputError))
         {
-            return Task.FromCanceled(cancellationToken);
+            return inputError is null ? Task.FromCanceled(cancellationToken) : Task.FromException(inputError);
         }
 
-        if (array.Length == 0)
+        if (list.Count == 0)
         {
             return Task.CompletedTask;
         }
 
-        return Dispatch<TItem, byte, AsyncForEachBody<TItem, TAction>, TAction>(
-            array, null, new AsyncForEachBody<TItem, TAction>(array, action), action, settings, options, cancellationToken, blocking: false);
+        return RunIndexed(list, kind, new AsyncForEachMaker<TItem, TAction>(list, action, settings, options, cancellationToken, blocking: false));
     }
 
     /// <summary>
@@ -207,35 +202,114 @@ public static class ParallelRunner
         return WorkerCount(BackendFor(settings), settings, itemCount);
     }
 
-    private static TItem[] Prepare<TItem>(
-        IEnumerable<TItem> items, ParallelDefaults defaults, ref ParallelizeOptions? options, CancellationToken cancellationToken, out RunSettings settings)
+    private static IReadOnlyList<TItem> Prepare<TItem>(
+        IEnumerable<TItem> items, ParallelDefaults defaults, ref ParallelizeOptions? options, CancellationToken cancellationToken,
+        out RunSettings settings, out ItemSources.Kind kind)
     {
-        if (!TryPrepare(items, defaults, ref options, cancellationToken, out TItem[] array, out settings))
+        if (!TryPrepare(items, defaults, ref options, cancellationToken, out IReadOnlyList<TItem> list, out settings, out kind, out Exception? inputError))
         {
+            if (inputError is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(inputError);
+            }
+
             throw new OperationCanceledException(cancellationToken);
         }
 
-        return array;
+        return list;
     }
 
     /// <summary>
     /// Applies the enclosing <see cref="ParallelConfig"/> scope to <paramref name="options"/>, validates the arguments
-    /// and buffers the items; false when the token is already cancelled.
+    /// and gets the items in place (arrays and lists) or buffered (other sequences); false when the token is already
+    /// cancelled or the input's enumerator threw (<paramref name="inputError"/>, which the caller reports as itself).
     /// </summary>
     private static bool TryPrepare<TItem>(
-        IEnumerable<TItem> items, ParallelDefaults defaults, ref ParallelizeOptions? options, CancellationToken cancellationToken, out TItem[] array, out RunSettings settings)
+        IEnumerable<TItem> items, ParallelDefaults defaults, ref ParallelizeOptions? options, CancellationToken cancellationToken,
+        out IReadOnlyList<TItem> list, out RunSettings settings, out ItemSources.Kind kind, out Exception? inputError)
     {
         ArgumentNullException.ThrowIfNull(items);
         options = ParallelConfig.Apply(defaults, options);
         settings = RunSettings.Resolve(defaults, options);
+        inputError = null;
+        kind = ItemSources.Kind.Array;
+        list = [];
         if (cancellationToken.IsCancellationRequested)
         {
-            array = [];
             return false;
         }
 
-        array = items as TItem[] ?? items.ToArray();
+        try
+        {
+            list = ItemSources.Classify(items, out kind);
+        }
+        catch (Exception ex)
+        {
+            inputError = ex;
+            return false;
+        }
+
         return true;
+    }
+
+    /// <summary>Builds the call body for the input's kind (so each kind gets its own specialised loop) and dispatches it.</summary>
+    private static Task RunIndexed<TItem, TMaker>(IReadOnlyList<TItem> list, ItemSources.Kind kind, TMaker maker)
+        where TMaker : struct, ICallMaker<TItem> =>
+        kind switch
+        {
+            ItemSources.Kind.Array => maker.Run(new ArraySource<TItem>((TItem[])list)),
+            ItemSources.Kind.ListOfT => maker.Run(new ListOfTSource<TItem>((List<TItem>)list)),
+            ItemSources.Kind.Range => maker.Run(new RangeSource<TItem>(((IReadOnlyList<int>)list)[0])),
+            _ => maker.Run(new ReadOnlyListSource<TItem>(list)),
+        };
+
+    /// <summary>Makes the call body over a given item source and dispatches it (a struct: the call is not virtual).</summary>
+    private interface ICallMaker<TItem>
+    {
+        Task Run<TSource>(TSource source)
+            where TSource : struct, IItemSource<TItem>;
+    }
+
+    private readonly struct MapMaker<TItem, TResult, TFunc>(
+        IReadOnlyList<TItem> list, TResult[] results, TFunc func, RunSettings settings, ParallelizeOptions? options, CancellationToken token, bool blocking)
+        : ICallMaker<TItem>
+        where TFunc : struct, IParallelFunc<TItem, TResult>
+    {
+        public Task Run<TSource>(TSource source)
+            where TSource : struct, IItemSource<TItem> =>
+            Dispatch(list, results, new MapBody<TItem, TResult, TFunc, TSource>(source, results, func), func, settings, options, token, blocking);
+    }
+
+    private readonly struct ForEachMaker<TItem, TAction>(
+        IReadOnlyList<TItem> list, TAction action, RunSettings settings, ParallelizeOptions? options, CancellationToken token, bool blocking)
+        : ICallMaker<TItem>
+        where TAction : struct, IParallelAction<TItem>
+    {
+        public Task Run<TSource>(TSource source)
+            where TSource : struct, IItemSource<TItem> =>
+            Dispatch<TItem, byte, ForEachBody<TItem, TAction, TSource>, TAction>(
+                list, null, new ForEachBody<TItem, TAction, TSource>(source, action), action, settings, options, token, blocking);
+    }
+
+    private readonly struct AsyncMapMaker<TItem, TResult, TFunc>(
+        IReadOnlyList<TItem> list, TResult[] results, TFunc func, RunSettings settings, ParallelizeOptions? options, CancellationToken token, bool blocking)
+        : ICallMaker<TItem>
+        where TFunc : struct, IAsyncParallelFunc<TItem, TResult>
+    {
+        public Task Run<TSource>(TSource source)
+            where TSource : struct, IItemSource<TItem> =>
+            Dispatch(list, results, new AsyncMapBody<TItem, TResult, TFunc, TSource>(source, results, func), func, settings, options, token, blocking);
+    }
+
+    private readonly struct AsyncForEachMaker<TItem, TAction>(
+        IReadOnlyList<TItem> list, TAction action, RunSettings settings, ParallelizeOptions? options, CancellationToken token, bool blocking)
+        : ICallMaker<TItem>
+        where TAction : struct, IAsyncParallelAction<TItem>
+    {
+        public Task Run<TSource>(TSource source)
+            where TSource : struct, IItemSource<TItem> =>
+            Dispatch<TItem, byte, AsyncForEachBody<TItem, TAction, TSource>, TAction>(
+                list, null, new AsyncForEachBody<TItem, TAction, TSource>(source, action), action, settings, options, token, blocking);
     }
 
     /// <summary>
@@ -244,12 +318,12 @@ public static class ParallelRunner
     /// identity, then runs the call blocking (<paramref name="blocking"/>, returns a completed task) or as a task.
     /// </summary>
     private static Task Dispatch<TItem, TResult, TBody, TUserBody>(
-        TItem[] items, TResult[]? results, TBody body, TUserBody userBody, RunSettings settings, ParallelizeOptions? options,
+        IReadOnlyList<TItem> items, TResult[]? results, TBody body, TUserBody userBody, RunSettings settings, ParallelizeOptions? options,
         CancellationToken cancellationToken, bool blocking)
         where TBody : struct, IParallelCallBody
     {
         IParallelBackend backend = BackendFor(settings);
-        int workers = WorkerCount(backend, settings, items.Length);
+        int workers = WorkerCount(backend, settings, items.Count);
         using ParallelContext.CallScope nesting = ParallelContext.EnterCall(workers); // the share the bodies' own calls get
         var call = new ParallelCall<TItem, TResult>(
             items, results, settings, workers, options, RemoteOf(userBody), cancellationToken)
@@ -266,7 +340,7 @@ public static class ParallelRunner
         return Task.CompletedTask;
     }
 
-    private static string MethodNameOf(Type bodyType)
+    internal static string MethodNameOf(Type bodyType)
     {
         const string prefix = "__ParallelGen_";
         string name = bodyType.Name;
@@ -280,7 +354,7 @@ public static class ParallelRunner
         return bodyType.FullName ?? name;
     }
 
-    private static IParallelBackend BackendFor(RunSettings settings)
+    internal static IParallelBackend BackendFor(RunSettings settings)
     {
         IParallelBackend requested = ParallelBackendRegistry.Get(settings.Backend); // an unregistered value fails even when nested
         return ParallelContext.IsInParallelBody ? ThreadsBackend.Instance : requested;
@@ -290,7 +364,7 @@ public static class ParallelRunner
     /// The backend's count; inside a parallel body at most the cores the enclosing call leaves idle
     /// (<see cref="ParallelContext.NestedWorkerLimit"/>), so nested calls never oversubscribe the CPUs.
     /// </summary>
-    private static int WorkerCount(IParallelBackend backend, RunSettings settings, int itemCount) =>
+    internal static int WorkerCount(IParallelBackend backend, RunSettings settings, int itemCount) =>
         ParallelContext.IsInParallelBody
             ? Math.Min(backend.GetWorkerCount(settings.Jobs, itemCount), ParallelContext.NestedWorkerLimit)
             : backend.GetWorkerCount(settings.Jobs, itemCount);
@@ -301,7 +375,7 @@ public static class ParallelRunner
     /// </summary>
     private static RemoteMethod? RemoteOf<TUserBody>(TUserBody userBody) =>
         userBody is IRemoteBody remote
-            ? new RemoteMethod(remote.MethodId, remote.ObservesCancellation, (userBody as Remote.IRemoteAssembly)?.Assembly ?? typeof(TUserBody).Assembly)
+            ? new RemoteMethod(remote.MethodId, remote.ObservesCancellation, (userBody as Remote.IRemoteAssembly)?.Assembly ?? userBody.GetType().Assembly)
             : null;
 
     private static async Task<TResult[]> WithResult<TResult>(Task run, TResult[] results)

@@ -23,6 +23,15 @@ public sealed class ParallelizeOptions
     /// <summary>Overrides <see cref="ParallelizeAttribute.BatchSize"/> (0 = automatic; negative is rejected).</summary>
     public int? BatchSize { get; init; }
 
+    /// <summary>
+    /// joblib's <c>pre_dispatch</c>, for streams (<c>NameParallelStream</c>, <c>NameParallelUnordered</c>,
+    /// <see cref="ParallelJobs.Stream{TResult}"/>): how many items the stream reads from the input ahead of the
+    /// results it has handed out, as one window run at a time (at most two windows of results are held).
+    /// <see langword="null"/> (the default) is joblib's <c>2 * n_jobs</c> batches: 2 × workers × the batch size, the
+    /// automatic batch growing from 1 to 4096 items while windows finish in under 20 ms. Must be positive.
+    /// </summary>
+    public int? PreDispatch { get; init; }
+
     /// <summary>Receives a report each time a batch of items finishes.</summary>
     public IProgress<ParallelProgress>? Progress { get; init; }
 

@@ -13,12 +13,15 @@ internal static class GeneratedMemberNames
 
     /// <summary>
     /// The names the generator gives a method's parallel versions: <c>NameParallel</c> and <c>NameParallelAsync</c>, or
-    /// for a method returning a task only <c>NameParallelAsync</c> (with an <c>Async</c> suffix moved to the end).
+    /// for a method returning a task only <c>NameParallelAsync</c> (with an <c>Async</c> suffix moved to the end); and
+    /// the streams <c>NameParallelStream</c> and <c>NameParallelUnordered</c>.
     /// </summary>
     public static IEnumerable<string> For(IMethodSymbol method)
     {
         string name = BaseName(method, out bool awaitable);
-        return awaitable ? [name + "Async"] : [name, name + "Async"];
+        return awaitable
+            ? [name + "Async", name + "Stream", name + "Unordered"]
+            : [name, name + "Async", name + "Stream", name + "Unordered"];
     }
 
     /// <summary>

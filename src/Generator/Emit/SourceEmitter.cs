@@ -6,7 +6,7 @@ using ParallelGen.Generator.Model;
 namespace ParallelGen.Generator.Emit;
 
 /// <summary>Writes the source for one <see cref="MethodToGenerate"/>.</summary>
-internal static class SourceEmitter
+internal static partial class SourceEmitter
 {
     internal const string GeneratorName = global::ParallelGen.Shared.GeneratedMemberNames.GeneratorToolName;
     /// <summary>The generator assembly's version (major.minor.patch), from its build, not a literal.</summary>
@@ -89,6 +89,7 @@ internal static class SourceEmitter
             EmitPair(w, m, modifiers, asyncReturn, m.GeneratedName + "Async", itemsParameter, $"{asyncRunner}({itemsArgument}, {body}, {defaults}, {{0}}, cancellationToken)", asyncApi: true);
         }
 
+        EmitStreams(w, m, modifiers, itemType, itemsParameter, itemsArgument, body, defaults);
         EmitBody(w, m, itemType);
     }
 

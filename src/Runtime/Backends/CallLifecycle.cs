@@ -109,6 +109,26 @@ public sealed class CallLifecycle
     /// <param name="onStop">The callback.</param>
     public void SetStopHandler(Action onStop) => _onStop = onStop;
 
+    /// <summary>Where <see cref="AddCompleted(int, int)"/> reports stored results (a stream's window), or <see langword="null"/>.</summary>
+    internal Action<int, int>? ResultsStored { get; init; }
+
+    /// <summary>
+    /// Counts the finished items <paramref name="firstIndex"/> .. <paramref name="firstIndex"/> + <paramref name="items"/> - 1,
+    /// whose results are stored in <see cref="ParallelCall{TItem, TResult}.Results"/>, and reports them as progress.
+    /// Out-of-process backends call this form so that a stream hands those results to its consumer at once (without
+    /// it, a stream sees them when the call is over); in-process bodies are tracked per item and may use either form.
+    /// </summary>
+    /// <param name="firstIndex">The first finished item's position in the call's input.</param>
+    /// <param name="items">How many consecutive items just finished.</param>
+    public void AddCompleted(int firstIndex, int items)
+    {
+        AddCompleted(items);
+        if (items > 0)
+        {
+            ResultsStored?.Invoke(firstIndex, items);
+        }
+    }
+
     /// <summary>Counts finished items and reports them as progress.</summary>
     /// <param name="items">How many items just finished.</param>
     public void AddCompleted(int items)

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Reflection;
 using System.Threading;
 using ParallelGen.Internal;
@@ -6,8 +7,9 @@ using ParallelGen.Internal;
 namespace ParallelGen.Backends;
 
 /// <summary>
-/// One call of a parallel method as a backend receives it: the buffered items, where the results go, the resolved
-/// settings, the progress sink and the caller's cancellation token.
+/// One call of a parallel method as a backend receives it: the items (the caller's array or list read in place, a
+/// buffer of the caller's sequence, or one window of a stream), where the results go, the resolved settings, the
+/// progress sink and the caller's cancellation token.
 /// </summary>
 /// <typeparam name="TItem">The item type.</typeparam>
 /// <typeparam name="TResult">The result type.</typeparam>
@@ -16,10 +18,11 @@ public sealed class ParallelCall<TItem, TResult>
     private readonly ProgressTracker? _progress;
 
     internal ParallelCall(
-        TItem[] items, TResult[]? results, RunSettings settings, int workers, ParallelizeOptions? options,
+        IReadOnlyList<TItem> items, TResult[]? results, RunSettings settings, int workers, ParallelizeOptions? options,
         RemoteMethod? remote, CancellationToken cancellationToken)
     {
         Items = items;
+        Count = items.Count;
         Results = results;
         Jobs = settings.Jobs;
         BatchSize = settings.BatchSize;
@@ -29,11 +32,14 @@ public sealed class ParallelCall<TItem, TResult>
         Options = options;
         Remote = remote;
         CancellationToken = cancellationToken;
-        _progress = ProgressTracker.Create(options, items.Length, workers);
+        _progress = ProgressTracker.Create(options, Count, workers);
     }
 
-    /// <summary>The inputs, one call each (never empty).</summary>
-    public TItem[] Items { get; }
+    /// <summary>
+    /// The inputs, one call each (never empty): read in place when the caller passed an array or a list, so do not
+    /// modify it; out-of-process backends read (and send) <c>Items[i]</c> for the indices they dispatch.
+    /// </summary>
+    public IReadOnlyList<TItem> Items { get; }
 
     /// <summary>Where result <c>i</c> goes, or <see langword="null"/> for methods without a result.</summary>
     public TResult[]? Results { get; }
@@ -66,7 +72,7 @@ public sealed class ParallelCall<TItem, TResult>
     public CancellationToken CancellationToken { get; }
 
     /// <summary>The number of items.</summary>
-    public int Count => Items.Length;
+    public int Count { get; }
 
     /// <summary>
     /// Starts the lifecycle of this call: the stop signal (caller's token, timeout, first failure), the count of
@@ -78,8 +84,17 @@ public sealed class ParallelCall<TItem, TResult>
     /// </param>
     /// <returns>The lifecycle; call <see cref="CallLifecycle.Finish()"/> once every loop has returned.</returns>
     public CallLifecycle StartLifecycle(bool cancelTokenOnFailure = true) =>
-        new(Items.Length, Timeout, CancellationToken, cancelTokenOnFailure, _progress,
-            new ParallelGen.Diagnostics.CallDescription(MethodName ?? Remote?.MethodId, Backend.ToString(), Jobs, Workers));
+        new(Count, Timeout, CancellationToken, cancelTokenOnFailure, _progress,
+            new ParallelGen.Diagnostics.CallDescription(MethodName ?? Remote?.MethodId, Backend.ToString(), Jobs, Workers))
+        {
+            ResultsStored = ResultsStored,
+        };
+
+    /// <summary>
+    /// Told which results are stored when a backend reports them with <see cref="CallLifecycle.AddCompleted(int, int)"/>:
+    /// a stream's window hands them to its consumer at once (set by the dispatch core for streams only).
+    /// </summary>
+    internal Action<int, int>? ResultsStored { get; init; }
 
     /// <summary>The parallelized method's name for traces, when the dispatch core knows it.</summary>
     internal string? MethodName { get; init; }

@@ -4,12 +4,13 @@ using ParallelGen.Backends;
 
 namespace ParallelGen.Internal;
 
-// The call bodies ParallelRunner hands to backends: each runs the user's generated struct on items[index] and stores
-// the result. The user's body is a mutable field on purpose: a readonly field would make the JIT copy the struct per call.
+// The call bodies ParallelRunner hands to backends: each runs the user's generated struct on items[index] (read from
+// the caller's input in place through TSource) and stores the result. The user's body is a mutable field on purpose: a readonly field would make the JIT copy the struct per call.
 #pragma warning disable IDE0044
 
-internal struct MapBody<TItem, TResult, TFunc>(TItem[] items, TResult[] results, TFunc func) : IParallelCallBody
+internal struct MapBody<TItem, TResult, TFunc, TSource>(TSource items, TResult[] results, TFunc func) : IParallelCallBody
     where TFunc : struct, IParallelFunc<TItem, TResult>
+    where TSource : struct, IItemSource<TItem>
 {
     private TFunc _func = func;
 
@@ -17,7 +18,7 @@ internal struct MapBody<TItem, TResult, TFunc>(TItem[] items, TResult[] results,
 
     public void Execute(int index, CancellationToken cancellationToken)
     {
-        ParallelContext.SetItemIndex(index);
+        ParallelContext.SetItemIndex(items.IndexOffset + index);
         results[index] = _func.Invoke(items[index], cancellationToken);
     }
 
@@ -28,8 +29,9 @@ internal struct MapBody<TItem, TResult, TFunc>(TItem[] items, TResult[] results,
     }
 }
 
-internal struct ForEachBody<TItem, TAction>(TItem[] items, TAction action) : IParallelCallBody
+internal struct ForEachBody<TItem, TAction, TSource>(TSource items, TAction action) : IParallelCallBody
     where TAction : struct, IParallelAction<TItem>
+    where TSource : struct, IItemSource<TItem>
 {
     private TAction _action = action;
 
@@ -37,7 +39,7 @@ internal struct ForEachBody<TItem, TAction>(TItem[] items, TAction action) : IPa
 
     public void Execute(int index, CancellationToken cancellationToken)
     {
-        ParallelContext.SetItemIndex(index);
+        ParallelContext.SetItemIndex(items.IndexOffset + index);
         _action.Invoke(items[index], cancellationToken);
     }
 
@@ -48,8 +50,9 @@ internal struct ForEachBody<TItem, TAction>(TItem[] items, TAction action) : IPa
     }
 }
 
-internal struct AsyncMapBody<TItem, TResult, TFunc>(TItem[] items, TResult[] results, TFunc func) : IParallelCallBody
+internal struct AsyncMapBody<TItem, TResult, TFunc, TSource>(TSource items, TResult[] results, TFunc func) : IParallelCallBody
     where TFunc : struct, IAsyncParallelFunc<TItem, TResult>
+    where TSource : struct, IItemSource<TItem>
 {
     private TFunc _func = func;
 
@@ -60,13 +63,14 @@ internal struct AsyncMapBody<TItem, TResult, TFunc>(TItem[] items, TResult[] res
 
     public async ValueTask ExecuteAsync(int index, CancellationToken cancellationToken)
     {
-        ParallelContext.SetAsyncItemIndex(index); // scoped to this async method: flows into the body's awaits
+        ParallelContext.SetAsyncItemIndex(items.IndexOffset + index); // scoped to this async method: flows into the body's awaits
         results[index] = await _func.InvokeAsync(items[index], cancellationToken).ConfigureAwait(false);
     }
 }
 
-internal struct AsyncForEachBody<TItem, TAction>(TItem[] items, TAction action) : IParallelCallBody
+internal struct AsyncForEachBody<TItem, TAction, TSource>(TSource items, TAction action) : IParallelCallBody
     where TAction : struct, IAsyncParallelAction<TItem>
+    where TSource : struct, IItemSource<TItem>
 {
     private TAction _action = action;
 
@@ -77,7 +81,7 @@ internal struct AsyncForEachBody<TItem, TAction>(TItem[] items, TAction action) 
 
     public async ValueTask ExecuteAsync(int index, CancellationToken cancellationToken)
     {
-        ParallelContext.SetAsyncItemIndex(index); // scoped to this async method: flows into the body's awaits
+        ParallelContext.SetAsyncItemIndex(items.IndexOffset + index); // scoped to this async method: flows into the body's awaits
         await _action.InvokeAsync(items[index], cancellationToken).ConfigureAwait(false);
     }
 }

@@ -131,6 +131,30 @@ public sealed class ParallelJobs
 
     private static async Task<TResult[]> DecodeAsync<TResult>(Task<byte[][]> batches) => Decode<TResult>(await batches.ConfigureAwait(false));
 
+    /// <summary>
+    /// joblib's <c>return_as="generator"</c>: makes the calls in parallel and hands out each result as soon as it and
+    /// all before it are done. Nothing runs until the stream is enumerated; the calls are read lazily (at most
+    /// <see cref="ParallelizeOptions.PreDispatch"/> ahead), so an endless sequence works; leaving the loop early stops
+    /// the run.
+    /// </summary>
+    /// <typeparam name="TResult">The calls' result type.</typeparam>
+    /// <param name="calls">Calls described with <see cref="Delayed"/>.</param>
+    /// <param name="cancellationToken">Stops the run: no further calls start.</param>
+    /// <returns>The results in order, as they are done (<see langword="foreach"/> or <see langword="await foreach"/>).</returns>
+    public ParallelStream<TResult> Stream<TResult>(IEnumerable<DelayedCall<TResult>> calls, CancellationToken cancellationToken = default) =>
+        ParallelRunner.MapStream<DelayedCall<TResult>, TResult, DelayedBody<TResult>>(calls, default, _defaults, _options, cancellationToken);
+
+    /// <summary>
+    /// joblib's <c>return_as="generator_unordered"</c>: makes the calls in parallel and hands out the results in
+    /// completion order, each with its call's index. Lazy like <see cref="Stream{TResult}"/>.
+    /// </summary>
+    /// <typeparam name="TResult">The calls' result type.</typeparam>
+    /// <param name="calls">Calls described with <see cref="Delayed"/>.</param>
+    /// <param name="cancellationToken">Stops the run: no further calls start.</param>
+    /// <returns>The results with their call's index, in completion order.</returns>
+    public ParallelStream<ParallelResult<TResult>> Unordered<TResult>(IEnumerable<DelayedCall<TResult>> calls, CancellationToken cancellationToken = default) =>
+        ParallelRunner.MapUnordered<DelayedCall<TResult>, TResult, DelayedBody<TResult>>(calls, default, _defaults, _options, cancellationToken);
+
     private readonly struct DelayedBody<TResult> : IParallelFunc<DelayedCall<TResult>, TResult>
     {
         public TResult Invoke(DelayedCall<TResult> item, CancellationToken cancellationToken) => item.Invoke();

@@ -40,6 +40,50 @@ partial struct Sampler
     public static global::System.Threading.Tasks.Task PingParallelAsync(int count, global::ParallelGen.ParallelizeOptions? options, global::System.Threading.CancellationToken cancellationToken = default)
         => global::ParallelGen.ParallelRunner.ForEachAwaitAsync<int, __ParallelGen_PingAsync_0ECAC0D0>(global::System.Linq.Enumerable.Range(0, count), new __ParallelGen_PingAsync_0ECAC0D0(), new global::ParallelGen.ParallelDefaults(1, global::ParallelGen.Backend.Threads, 0), options, cancellationToken);
 
+    /// <summary>
+    /// Calls <see cref="M:Sampler.PingAsync"/> <paramref name="count"/> times, one at a time (Jobs = 1), and hands out the index of each item as soon as it and all before it are done.
+    /// </summary>
+    /// <remarks>
+    /// Nothing runs until the stream is enumerated (<see langword="foreach"/> or <see langword="await foreach"/>, once).
+    /// The items are read as the workers need them, at most <see cref="global::ParallelGen.ParallelizeOptions.PreDispatch"/>
+    /// ahead, so the input may be endless. Leaving the loop early stops the calls: no further calls start and the running
+    /// ones are cancelled. If a call throws, the stream ends with its exception (original type, item index in
+    /// <see cref="global::ParallelGen.ParallelExceptionExtensions.GetParallelItemIndex(global::System.Exception)"/>)
+    /// after the results before it.
+    /// </remarks>
+    /// <param name="count">How many calls to make.</param>
+    /// <param name="options">
+    /// Per-call overrides of the <c>[Parallelize]</c> values and the pre-dispatch size; <see langword="null"/> keeps the
+    /// attribute's values.
+    /// </param>
+    /// <param name="cancellationToken">Stops the calls; the stream then throws <see cref="global::System.OperationCanceledException"/>.</param>
+    /// <returns>The indices of the finished items, in input order.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("ParallelGen.Generator", "0.1.0")]
+    public static global::ParallelGen.ParallelStream<long> PingParallelStream(int count, global::ParallelGen.ParallelizeOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
+        => global::ParallelGen.ParallelRunner.ForEachAwaitStream<int, __ParallelGen_PingAsync_0ECAC0D0>(global::System.Linq.Enumerable.Range(0, count), new __ParallelGen_PingAsync_0ECAC0D0(), true, new global::ParallelGen.ParallelDefaults(1, global::ParallelGen.Backend.Threads, 0), options, cancellationToken);
+
+    /// <summary>
+    /// Calls <see cref="M:Sampler.PingAsync"/> <paramref name="count"/> times, one at a time (Jobs = 1), and hands out the index of each item as it finishes (completion order).
+    /// </summary>
+    /// <remarks>
+    /// Nothing runs until the stream is enumerated (<see langword="foreach"/> or <see langword="await foreach"/>, once).
+    /// The items are read as the workers need them, at most <see cref="global::ParallelGen.ParallelizeOptions.PreDispatch"/>
+    /// ahead, so the input may be endless. Leaving the loop early stops the calls: no further calls start and the running
+    /// ones are cancelled. If a call throws, the stream ends with its exception (original type, item index in
+    /// <see cref="global::ParallelGen.ParallelExceptionExtensions.GetParallelItemIndex(global::System.Exception)"/>)
+    /// after the results before it.
+    /// </remarks>
+    /// <param name="count">How many calls to make.</param>
+    /// <param name="options">
+    /// Per-call overrides of the <c>[Parallelize]</c> values and the pre-dispatch size; <see langword="null"/> keeps the
+    /// attribute's values.
+    /// </param>
+    /// <param name="cancellationToken">Stops the calls; the stream then throws <see cref="global::System.OperationCanceledException"/>.</param>
+    /// <returns>The indices of the finished items, in completion order.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("ParallelGen.Generator", "0.1.0")]
+    public static global::ParallelGen.ParallelStream<long> PingParallelUnordered(int count, global::ParallelGen.ParallelizeOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
+        => global::ParallelGen.ParallelRunner.ForEachAwaitStream<int, __ParallelGen_PingAsync_0ECAC0D0>(global::System.Linq.Enumerable.Range(0, count), new __ParallelGen_PingAsync_0ECAC0D0(), false, new global::ParallelGen.ParallelDefaults(1, global::ParallelGen.Backend.Threads, 0), options, cancellationToken);
+
     /// <summary>Calls PingAsync for one item; the loop body of the methods above.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ParallelGen.Generator", "0.1.0")]
     [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]

@@ -82,6 +82,52 @@ namespace Demo.Deep.Names
         internal static global::System.Threading.Tasks.Task WriteParallelAsync(global::System.Collections.Generic.IEnumerable<(string path, int line, string? text)> items, global::ParallelGen.ParallelizeOptions? options, global::System.Threading.CancellationToken cancellationToken = default)
             => global::ParallelGen.ParallelRunner.ForEachAsync<(string path, int line, string? text), __ParallelGen_Write_372B0FE2>(items, new __ParallelGen_Write_372B0FE2(), new global::ParallelGen.ParallelDefaults(-2, global::ParallelGen.Backend.Threads, 16), options, cancellationToken);
 
+        /// <summary>
+        /// Calls <see cref="M:Demo.Deep.Names.Logger.Write(System.String,System.Int32,System.String)"/> once for every item, with as many calls running at once as there are CPUs but one, and hands out the index of each item as soon as it and all before it are done.
+        /// </summary>
+        /// <remarks>
+        /// Nothing runs until the stream is enumerated (<see langword="foreach"/> or <see langword="await foreach"/>, once).
+        /// The items are read as the workers need them, at most <see cref="global::ParallelGen.ParallelizeOptions.PreDispatch"/>
+        /// ahead, so the input may be endless. Leaving the loop early stops the calls: no further calls start and the running
+        /// ones are cancelled. If a call throws, the stream ends with its exception (original type, item index in
+        /// <see cref="global::ParallelGen.ParallelExceptionExtensions.GetParallelItemIndex(global::System.Exception)"/>)
+        /// after the results before it.
+        /// </remarks>
+        /// <param name="items">The inputs, one call per item, read lazily.</param>
+        /// <param name="options">
+        /// Per-call overrides of the <c>[Parallelize]</c> values and the pre-dispatch size; <see langword="null"/> keeps the
+        /// attribute's values.
+        /// </param>
+        /// <param name="cancellationToken">Stops the calls; the stream then throws <see cref="global::System.OperationCanceledException"/>.</param>
+        /// <returns>The indices of the finished items, in input order.</returns>
+        /// <exception cref="global::System.ArgumentNullException"><paramref name="items"/> is <see langword="null"/>.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("ParallelGen.Generator", "0.1.0")]
+        internal static global::ParallelGen.ParallelStream<long> WriteParallelStream(global::System.Collections.Generic.IEnumerable<(string path, int line, string? text)> items, global::ParallelGen.ParallelizeOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
+            => global::ParallelGen.ParallelRunner.ForEachStream<(string path, int line, string? text), __ParallelGen_Write_372B0FE2>(items, new __ParallelGen_Write_372B0FE2(), true, new global::ParallelGen.ParallelDefaults(-2, global::ParallelGen.Backend.Threads, 16), options, cancellationToken);
+
+        /// <summary>
+        /// Calls <see cref="M:Demo.Deep.Names.Logger.Write(System.String,System.Int32,System.String)"/> once for every item, with as many calls running at once as there are CPUs but one, and hands out the index of each item as it finishes (completion order).
+        /// </summary>
+        /// <remarks>
+        /// Nothing runs until the stream is enumerated (<see langword="foreach"/> or <see langword="await foreach"/>, once).
+        /// The items are read as the workers need them, at most <see cref="global::ParallelGen.ParallelizeOptions.PreDispatch"/>
+        /// ahead, so the input may be endless. Leaving the loop early stops the calls: no further calls start and the running
+        /// ones are cancelled. If a call throws, the stream ends with its exception (original type, item index in
+        /// <see cref="global::ParallelGen.ParallelExceptionExtensions.GetParallelItemIndex(global::System.Exception)"/>)
+        /// after the results before it.
+        /// </remarks>
+        /// <param name="items">The inputs, one call per item, read lazily.</param>
+        /// <param name="options">
+        /// Per-call overrides of the <c>[Parallelize]</c> values and the pre-dispatch size; <see langword="null"/> keeps the
+        /// attribute's values.
+        /// </param>
+        /// <param name="cancellationToken">Stops the calls; the stream then throws <see cref="global::System.OperationCanceledException"/>.</param>
+        /// <returns>The indices of the finished items, in completion order.</returns>
+        /// <exception cref="global::System.ArgumentNullException"><paramref name="items"/> is <see langword="null"/>.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("ParallelGen.Generator", "0.1.0")]
+        internal static global::ParallelGen.ParallelStream<long> WriteParallelUnordered(global::System.Collections.Generic.IEnumerable<(string path, int line, string? text)> items, global::ParallelGen.ParallelizeOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
+            => global::ParallelGen.ParallelRunner.ForEachStream<(string path, int line, string? text), __ParallelGen_Write_372B0FE2>(items, new __ParallelGen_Write_372B0FE2(), false, new global::ParallelGen.ParallelDefaults(-2, global::ParallelGen.Backend.Threads, 16), options, cancellationToken);
+
         /// <summary>Calls Write for one item; the loop body of the methods above.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("ParallelGen.Generator", "0.1.0")]
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]

@@ -84,6 +84,52 @@ namespace Demo
         public static global::System.Threading.Tasks.Task<int[]> SquareParallelAsync(global::System.Collections.Generic.IEnumerable<int> items, global::ParallelGen.ParallelizeOptions? options, global::System.Threading.CancellationToken cancellationToken = default)
             => global::ParallelGen.ParallelRunner.MapAsync<int, int, __ParallelGen_Square_C70837EB>(items, new __ParallelGen_Square_C70837EB(), new global::ParallelGen.ParallelDefaults(8, global::ParallelGen.Backend.Threads, 0), options, cancellationToken);
 
+        /// <summary>
+        /// Calls <see cref="M:Demo.Work.Square(System.Int32)"/> once for every item, with up to 8 calls running at once, and hands out each result as soon as it and all before it are done (joblib's <c>return_as="generator"</c>).
+        /// </summary>
+        /// <remarks>
+        /// Nothing runs until the stream is enumerated (<see langword="foreach"/> or <see langword="await foreach"/>, once).
+        /// The items are read as the workers need them, at most <see cref="global::ParallelGen.ParallelizeOptions.PreDispatch"/>
+        /// ahead, so the input may be endless. Leaving the loop early stops the calls: no further calls start and the running
+        /// ones are cancelled. If a call throws, the stream ends with its exception (original type, item index in
+        /// <see cref="global::ParallelGen.ParallelExceptionExtensions.GetParallelItemIndex(global::System.Exception)"/>)
+        /// after the results before it.
+        /// </remarks>
+        /// <param name="items">The inputs, one call per item, read lazily.</param>
+        /// <param name="options">
+        /// Per-call overrides of the <c>[Parallelize]</c> values and the pre-dispatch size; <see langword="null"/> keeps the
+        /// attribute's values.
+        /// </param>
+        /// <param name="cancellationToken">Stops the calls; the stream then throws <see cref="global::System.OperationCanceledException"/>.</param>
+        /// <returns>The results, in input order, as they are done.</returns>
+        /// <exception cref="global::System.ArgumentNullException"><paramref name="items"/> is <see langword="null"/>.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("ParallelGen.Generator", "0.1.0")]
+        public static global::ParallelGen.ParallelStream<int> SquareParallelStream(global::System.Collections.Generic.IEnumerable<int> items, global::ParallelGen.ParallelizeOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
+            => global::ParallelGen.ParallelRunner.MapStream<int, int, __ParallelGen_Square_C70837EB>(items, new __ParallelGen_Square_C70837EB(), new global::ParallelGen.ParallelDefaults(8, global::ParallelGen.Backend.Threads, 0), options, cancellationToken);
+
+        /// <summary>
+        /// Calls <see cref="M:Demo.Work.Square(System.Int32)"/> once for every item, with up to 8 calls running at once, and hands out the results in completion order, each with its item's index (joblib's <c>return_as="generator_unordered"</c>).
+        /// </summary>
+        /// <remarks>
+        /// Nothing runs until the stream is enumerated (<see langword="foreach"/> or <see langword="await foreach"/>, once).
+        /// The items are read as the workers need them, at most <see cref="global::ParallelGen.ParallelizeOptions.PreDispatch"/>
+        /// ahead, so the input may be endless. Leaving the loop early stops the calls: no further calls start and the running
+        /// ones are cancelled. If a call throws, the stream ends with its exception (original type, item index in
+        /// <see cref="global::ParallelGen.ParallelExceptionExtensions.GetParallelItemIndex(global::System.Exception)"/>)
+        /// after the results before it.
+        /// </remarks>
+        /// <param name="items">The inputs, one call per item, read lazily.</param>
+        /// <param name="options">
+        /// Per-call overrides of the <c>[Parallelize]</c> values and the pre-dispatch size; <see langword="null"/> keeps the
+        /// attribute's values.
+        /// </param>
+        /// <param name="cancellationToken">Stops the calls; the stream then throws <see cref="global::System.OperationCanceledException"/>.</param>
+        /// <returns>The results with their input index, in completion order.</returns>
+        /// <exception cref="global::System.ArgumentNullException"><paramref name="items"/> is <see langword="null"/>.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("ParallelGen.Generator", "0.1.0")]
+        public static global::ParallelGen.ParallelStream<global::ParallelGen.ParallelResult<int>> SquareParallelUnordered(global::System.Collections.Generic.IEnumerable<int> items, global::ParallelGen.ParallelizeOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
+            => global::ParallelGen.ParallelRunner.MapUnordered<int, int, __ParallelGen_Square_C70837EB>(items, new __ParallelGen_Square_C70837EB(), new global::ParallelGen.ParallelDefaults(8, global::ParallelGen.Backend.Threads, 0), options, cancellationToken);
+
         /// <summary>Calls Square for one item; the loop body of the methods above.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("ParallelGen.Generator", "0.1.0")]
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]

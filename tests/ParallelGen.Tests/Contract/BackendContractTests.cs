@@ -179,6 +179,61 @@ public sealed class BackendContractTests : IDisposable
         Assert.Equal(expected, seen.Max());
     }
 
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task Abandoning_a_stream_stops_dispatch_and_cancels_the_running_items(int backend)
+    {
+        var options = new ParallelizeOptions { Backend = (Backend)backend, PreDispatch = 8 };
+        IEnumerable<(int, string, int)> items = Enumerable.Range(0, 300).Select(i => (i, _directory, 2));
+
+        var seen = new List<int>();
+        foreach (int x in ContractTargets.HoldParallelStream(items, options))
+        {
+            seen.Add(x);
+            if (seen.Count == 2)
+            {
+                await FilesAppear(_directory, "started-*", 3); // a holding item is running (remote backends start them later)
+                break; // the break must cancel the holding items, and nothing new may start
+            }
+        }
+
+        Assert.Equal([0, 1], seen);
+        int started = Started;
+        Assert.InRange(started, 2, 8);
+        await FilesAppear(_directory, "cancelled-*", 1); // a cluster delivers the stop to its silo after the call returns
+        Assert.NotEmpty(Directory.GetFiles(_directory, "cancelled-*"));
+        await Task.Delay(300);
+        Assert.Equal(started, Started);
+
+        // The same through await foreach, abandoned by disposing after the first result.
+        string second = Directory.CreateDirectory(Path.Combine(_directory, "async")).FullName;
+        await using (IAsyncEnumerator<ParallelResult<int>> e = ContractTargets
+            .HoldParallelUnordered(Enumerable.Range(0, 300).Select(i => (i, second, 1)), options)
+            .GetAsyncEnumerator())
+        {
+            Assert.True(await e.MoveNextAsync());
+            Assert.Equal(0, e.Current.Index);
+            await FilesAppear(second, "started-*", 2);
+        }
+
+        int startedAsync = Directory.GetFiles(second, "started-*").Length;
+        Assert.InRange(startedAsync, 1, 8);
+        await FilesAppear(second, "cancelled-*", 1);
+        Assert.NotEmpty(Directory.GetFiles(second, "cancelled-*"));
+        await Task.Delay(300);
+        Assert.Equal(startedAsync, Directory.GetFiles(second, "started-*").Length);
+    }
+
+    /// <summary>Waits (up to 60 s) until <paramref name="count"/> files match in <paramref name="directory"/>: observed, not timed.</summary>
+    private static async Task FilesAppear(string directory, string pattern, int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (Directory.GetFiles(directory, pattern).Length < count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(5);
+        }
+    }
+
     private Task CancelWhenStarted(CancellationTokenSource cts, int started) => Task.Run(async () =>
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);

@@ -123,4 +123,26 @@ public static partial class ContractTargets
         }
     }
 #pragma warning restore PG0003, PG0007
+
+    /// <summary>
+    /// Marks the item as started; items below <paramref name="fast"/> return at once, the others hold until the call's
+    /// token is cancelled (then they mark themselves cancelled) or 60 s pass.
+    /// </summary>
+    [Parallelize(Jobs = 2, BatchSize = 1, Backend = Backend.Processes)]
+    public static int Hold(int x, string directory, int fast, CancellationToken cancellationToken)
+    {
+        File.WriteAllText(Path.Combine(directory, $"started-{x}"), "");
+        if (x < fast)
+        {
+            return x;
+        }
+
+        if (cancellationToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(60)))
+        {
+            File.WriteAllText(Path.Combine(directory, $"cancelled-{x}"), "");
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        return x;
+    }
 }

@@ -20,7 +20,7 @@ namespace ParallelGen.Backends.Processes;
 /// </summary>
 internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
 {
-    private readonly TItem[] _items;
+    private readonly System.Collections.Generic.IReadOnlyList<TItem> _items;
     private readonly TResult[]? _results;
     private readonly string _methodId;
     private readonly IMessagePackFormatter<TItem> _itemFormatter;
@@ -117,7 +117,7 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
                             Telemetry.ItemDuration.Record(seconds / count);
                         }
 
-                        Lifecycle.AddCompleted(count);
+                        Lifecycle.AddCompleted(start, count);
                         worker.ItemsDone += count;
                         if (ShouldRecycle(worker))
                         {
@@ -181,17 +181,17 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
 
     private bool TakeBatch(out int start, out int count)
     {
-        long remaining = _items.Length - Volatile.Read(ref _next);
+        long remaining = _items.Count - Volatile.Read(ref _next);
         int size = _sizer.Next(remaining);
         long first = Interlocked.Add(ref _next, size) - size;
-        if (first >= _items.Length)
+        if (first >= _items.Count)
         {
             start = count = 0;
             return false;
         }
 
         start = (int)first;
-        count = (int)Math.Min(size, _items.Length - first);
+        count = (int)Math.Min(size, _items.Count - first);
         return true;
     }
 

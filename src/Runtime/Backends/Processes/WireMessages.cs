@@ -41,7 +41,7 @@ internal static class WireMessages
     }
 
     /// <summary><see cref="FrameType.Call"/>, parent → worker: the header, then the batch's items as an array.</summary>
-    internal static void WriteCall<TItem>(FrameBuffer frame, in CallHeader header, TItem[] items, int start, int count, IMessagePackFormatter<TItem> formatter)
+    internal static void WriteCall<TItem>(FrameBuffer frame, in CallHeader header, System.Collections.Generic.IReadOnlyList<TItem> items, int start, int count, IMessagePackFormatter<TItem> formatter)
     {
         MessagePackSerializerOptions options = RemoteSerializer.Options;
         FrameChannel.BeginFrame(frame);
