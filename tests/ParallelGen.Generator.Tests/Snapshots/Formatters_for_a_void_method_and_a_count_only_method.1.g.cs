@@ -81,6 +81,50 @@ namespace Demo
         public static global::System.Threading.Tasks.Task<string[]> NameParallelAsync(int count, global::ParallelGen.ParallelizeOptions? options, global::System.Threading.CancellationToken cancellationToken = default)
             => global::ParallelGen.ParallelRunner.MapAsync<int, string, __ParallelGen_Name_01721725>(global::System.Linq.Enumerable.Range(0, count), new __ParallelGen_Name_01721725(), new global::ParallelGen.ParallelDefaults(-1, global::ParallelGen.Backend.Processes, 0), options, cancellationToken);
 
+        /// <summary>
+        /// Calls <see cref="M:Demo.Small.Name"/> <paramref name="count"/> times, with one call per CPU running at once, in worker processes (Backend.Processes), and hands out each result as soon as it and all before it are done (joblib's <c>return_as="generator"</c>).
+        /// </summary>
+        /// <remarks>
+        /// Nothing runs until the stream is enumerated (<see langword="foreach"/> or <see langword="await foreach"/>, once).
+        /// The items are read as the workers need them, at most <see cref="global::ParallelGen.ParallelizeOptions.PreDispatch"/>
+        /// ahead, so the input may be endless. Leaving the loop early stops the calls: no further calls start and the running
+        /// ones are cancelled. If a call throws, the stream ends with its exception (original type, item index in
+        /// <see cref="global::ParallelGen.ParallelExceptionExtensions.GetParallelItemIndex(global::System.Exception)"/>)
+        /// after the results before it.
+        /// </remarks>
+        /// <param name="count">How many calls to make.</param>
+        /// <param name="options">
+        /// Per-call overrides of the <c>[Parallelize]</c> values and the pre-dispatch size; <see langword="null"/> keeps the
+        /// attribute's values.
+        /// </param>
+        /// <param name="cancellationToken">Stops the calls; the stream then throws <see cref="global::System.OperationCanceledException"/>.</param>
+        /// <returns>The results, in input order, as they are done.</returns>
+        [global::System.CodeDom.Compiler.GeneratedCode("ParallelGen.Generator", "0.1.0")]
+        public static global::ParallelGen.ParallelStream<string> NameParallelStream(int count, global::ParallelGen.ParallelizeOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
+            => global::ParallelGen.ParallelRunner.MapStream<int, string, __ParallelGen_Name_01721725>(global::System.Linq.Enumerable.Range(0, count), new __ParallelGen_Name_01721725(), new global::ParallelGen.ParallelDefaults(-1, global::ParallelGen.Backend.Processes, 0), options, cancellationToken);
+
+        /// <summary>
+        /// Calls <see cref="M:Demo.Small.Name"/> <paramref name="count"/> times, with one call per CPU running at once, in worker processes (Backend.Processes), and hands out the results in completion order, each with its item's index (joblib's <c>return_as="generator_unordered"</c>).
+        /// </summary>
+        /// <remarks>
+        /// Nothing runs until the stream is enumerated (<see langword="foreach"/> or <see langword="await foreach"/>, once).
+        /// The items are read as the workers need them, at most <see cref="global::ParallelGen.ParallelizeOptions.PreDispatch"/>
+        /// ahead, so the input may be endless. Leaving the loop early stops the calls: no further calls start and the running
+        /// ones are cancelled. If a call throws, the stream ends with its exception (original type, item index in
+        /// <see cref="global::ParallelGen.ParallelExceptionExtensions.GetParallelItemIndex(global::System.Exception)"/>)
+        /// after the results before it.
+        /// </remarks>
+        /// <param name="count">How many calls to make.</param>
+        /// <param name="options">
+        /// Per-call overrides of the <c>[Parallelize]</c> values and the pre-dispatch size; <see langword="null"/> keeps the
+        /// attribute's values.
+        /// </param>
+        /// <param name="cancellationToken">Stops the calls; the stream then throws <see cref="global::System.OperationCanceledException"/>.</param>
+        /// <returns>The results with their input index, in completion order.</returns>
+        [global::System.CodeDom.Compiler.GeneratedCode("ParallelGen.Generator", "0.1.0")]
+        public static global::ParallelGen.ParallelStream<global::ParallelGen.ParallelResult<string>> NameParallelUnordered(int count, global::ParallelGen.ParallelizeOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
+            => global::ParallelGen.ParallelRunner.MapUnordered<int, string, __ParallelGen_Name_01721725>(global::System.Linq.Enumerable.Range(0, count), new __ParallelGen_Name_01721725(), new global::ParallelGen.ParallelDefaults(-1, global::ParallelGen.Backend.Processes, 0), options, cancellationToken);
+
         /// <summary>Calls Name for one item; the loop body of the methods above.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("ParallelGen.Generator", "0.1.0")]
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]

@@ -45,6 +45,52 @@ namespace Demo
         public static global::System.Threading.Tasks.Task StoreParallelAsync(global::System.Collections.Generic.IEnumerable<byte[]> items, global::ParallelGen.ParallelizeOptions? options, global::System.Threading.CancellationToken cancellationToken = default)
             => global::ParallelGen.ParallelRunner.ForEachAwaitAsync<byte[], __ParallelGen_StoreAsync_1B4A5F65>(items, new __ParallelGen_StoreAsync_1B4A5F65(), new global::ParallelGen.ParallelDefaults(-1, global::ParallelGen.Backend.Processes, 0), options, cancellationToken);
 
+        /// <summary>
+        /// Calls <see cref="M:Demo.Small.StoreAsync(System.Byte[])"/> once for every item, with one call per CPU running at once, in worker processes (Backend.Processes), and hands out the index of each item as soon as it and all before it are done.
+        /// </summary>
+        /// <remarks>
+        /// Nothing runs until the stream is enumerated (<see langword="foreach"/> or <see langword="await foreach"/>, once).
+        /// The items are read as the workers need them, at most <see cref="global::ParallelGen.ParallelizeOptions.PreDispatch"/>
+        /// ahead, so the input may be endless. Leaving the loop early stops the calls: no further calls start and the running
+        /// ones are cancelled. If a call throws, the stream ends with its exception (original type, item index in
+        /// <see cref="global::ParallelGen.ParallelExceptionExtensions.GetParallelItemIndex(global::System.Exception)"/>)
+        /// after the results before it.
+        /// </remarks>
+        /// <param name="items">The inputs, one call per item, read lazily.</param>
+        /// <param name="options">
+        /// Per-call overrides of the <c>[Parallelize]</c> values and the pre-dispatch size; <see langword="null"/> keeps the
+        /// attribute's values.
+        /// </param>
+        /// <param name="cancellationToken">Stops the calls; the stream then throws <see cref="global::System.OperationCanceledException"/>.</param>
+        /// <returns>The indices of the finished items, in input order.</returns>
+        /// <exception cref="global::System.ArgumentNullException"><paramref name="items"/> is <see langword="null"/>.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("ParallelGen.Generator", "0.1.0")]
+        public static global::ParallelGen.ParallelStream<long> StoreParallelStream(global::System.Collections.Generic.IEnumerable<byte[]> items, global::ParallelGen.ParallelizeOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
+            => global::ParallelGen.ParallelRunner.ForEachAwaitStream<byte[], __ParallelGen_StoreAsync_1B4A5F65>(items, new __ParallelGen_StoreAsync_1B4A5F65(), true, new global::ParallelGen.ParallelDefaults(-1, global::ParallelGen.Backend.Processes, 0), options, cancellationToken);
+
+        /// <summary>
+        /// Calls <see cref="M:Demo.Small.StoreAsync(System.Byte[])"/> once for every item, with one call per CPU running at once, in worker processes (Backend.Processes), and hands out the index of each item as it finishes (completion order).
+        /// </summary>
+        /// <remarks>
+        /// Nothing runs until the stream is enumerated (<see langword="foreach"/> or <see langword="await foreach"/>, once).
+        /// The items are read as the workers need them, at most <see cref="global::ParallelGen.ParallelizeOptions.PreDispatch"/>
+        /// ahead, so the input may be endless. Leaving the loop early stops the calls: no further calls start and the running
+        /// ones are cancelled. If a call throws, the stream ends with its exception (original type, item index in
+        /// <see cref="global::ParallelGen.ParallelExceptionExtensions.GetParallelItemIndex(global::System.Exception)"/>)
+        /// after the results before it.
+        /// </remarks>
+        /// <param name="items">The inputs, one call per item, read lazily.</param>
+        /// <param name="options">
+        /// Per-call overrides of the <c>[Parallelize]</c> values and the pre-dispatch size; <see langword="null"/> keeps the
+        /// attribute's values.
+        /// </param>
+        /// <param name="cancellationToken">Stops the calls; the stream then throws <see cref="global::System.OperationCanceledException"/>.</param>
+        /// <returns>The indices of the finished items, in completion order.</returns>
+        /// <exception cref="global::System.ArgumentNullException"><paramref name="items"/> is <see langword="null"/>.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("ParallelGen.Generator", "0.1.0")]
+        public static global::ParallelGen.ParallelStream<long> StoreParallelUnordered(global::System.Collections.Generic.IEnumerable<byte[]> items, global::ParallelGen.ParallelizeOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
+            => global::ParallelGen.ParallelRunner.ForEachAwaitStream<byte[], __ParallelGen_StoreAsync_1B4A5F65>(items, new __ParallelGen_StoreAsync_1B4A5F65(), false, new global::ParallelGen.ParallelDefaults(-1, global::ParallelGen.Backend.Processes, 0), options, cancellationToken);
+
         /// <summary>Calls StoreAsync for one item; the loop body of the methods above.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("ParallelGen.Generator", "0.1.0")]
         [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
