@@ -275,7 +275,6 @@ internal sealed class Options
             Serializers = serializers || all,
             Shared = shared,
             SharedCalls = parsed.GetValue(s_sharedCalls),
-    };
             FirstHeavy = parsed.GetValue(s_firstHeavy),
             ColdPrograms = parsed.GetValue(s_cold) ?? [],
             Long = parsed.GetValue(s_long),
