@@ -26,6 +26,8 @@ if (args.Length > 0)
             return SerializerBench.FirstUse(args[1]);
         case SharedArrayBench.ChildSwitch:
             return SharedArrayBench.Child(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
+        case FirstHeavyBench.ChildSwitch:
+            return FirstHeavyBench.RunOnce();
     }
 }
 
@@ -71,6 +73,24 @@ if (pg is not null)
     Console.WriteLine();
     Console.WriteLine($"Chart: {png}");
     Console.WriteLine($"       {svg}");
+}
+
+if (o.FirstHeavy)
+{
+    Console.WriteLine();
+    Console.WriteLine("First heavy call and cold start of a fresh program (issue 10 §5, issue 13):");
+    FirstHeavyBench.Run(o.Repeats(5));
+    var fresh = new List<double>();
+    for (int i = 0; i < o.Repeats(8); i++)
+    {
+        fresh.Add(double.Parse(ProcessBench.RunSelf(ProcessBench.ColdOnceSwitch), CultureInfo.InvariantCulture));
+    }
+
+    Console.WriteLine($"  cold start, first call of a fresh program (JIT, parent JIT included): {new Sample(fresh)}");
+    foreach (string program in o.ColdPrograms)
+    {
+        Console.WriteLine($"  cold start, first call of a fresh {program}: {FirstHeavyBench.ColdStart(program, o.Repeats(8))}");
+    }
 }
 
 if (o.Serializers)
@@ -201,6 +221,13 @@ internal sealed class Options
         Description = "How many calls the large-data section makes per variant.",
         DefaultValueFactory = _ => SharedArrayBench.DefaultCalls,
     };
+    private static readonly Option<bool> s_firstHeavy = new("--first-heavy") { Description = "The first heavy call (pi, 2 x 10^7 darts, Jobs 2) and a fresh program's cold start (not part of the default run)." };
+    private static readonly Option<string[]> s_cold = new("--cold")
+    {
+        Description = "With --first-heavy: also time the first call of these programs (benchmarks/ParallelGen.ColdStart built as a .dll, run with dotnet, or published with PublishAot=true).",
+        HelpName = "program",
+        AllowMultipleArgumentsPerToken = true,
+    };
     private static readonly Option<bool> s_long = new("--long") { Description = "More repetitions, and 10,000,000 trivial tasks (and loky on 100,000)." };
     private static readonly Option<bool> s_quick = new("--quick") { Description = "Fewer repetitions (a smoke run)." };
     private static readonly Option<string> s_artifacts = new("--artifacts")
@@ -222,6 +249,9 @@ internal sealed class Options
     internal bool Shared { get; private init; }
 
     internal int SharedCalls { get; private init; } = SharedArrayBench.DefaultCalls;
+    internal bool FirstHeavy { get; private init; }
+
+    internal string[] ColdPrograms { get; private init; } = [];
 
     internal bool Long { get; private init; }
 
@@ -237,7 +267,7 @@ internal sealed class Options
     {
         bool process = parsed.GetValue(s_process), python = parsed.GetValue(s_python), serializers = parsed.GetValue(s_serializers);
         bool shared = parsed.GetValue(s_shared);
-        bool all = !process && !python && !serializers && !shared;
+        bool all = !process && !python && !serializers && !shared && !parsed.GetValue(s_firstHeavy);
         return new Options
         {
             Process = process || all,
@@ -245,6 +275,8 @@ internal sealed class Options
             Serializers = serializers || all,
             Shared = shared,
             SharedCalls = parsed.GetValue(s_sharedCalls),
+            FirstHeavy = parsed.GetValue(s_firstHeavy),
+            ColdPrograms = parsed.GetValue(s_cold) ?? [],
             Long = parsed.GetValue(s_long),
             Quick = parsed.GetValue(s_quick),
             Artifacts = parsed.GetValue(s_artifacts) ?? Path.Combine("artifacts", "benchmarks"),
@@ -257,7 +289,7 @@ internal sealed class Options
             "The process backend's performance contract, side by side with Python (joblib/loky, ProcessPoolExecutor), " +
             "and the serializer comparison. Without a section switch (--process, --python, --serializers) all three run.")
         {
-            s_process, s_python, s_serializers, s_shared, s_sharedCalls, s_long, s_quick, s_artifacts,
+            s_process, s_python, s_serializers, s_shared, s_sharedCalls, s_firstHeavy, s_cold, s_long, s_quick, s_artifacts,
         };
         command.Validators.Add(result =>
         {

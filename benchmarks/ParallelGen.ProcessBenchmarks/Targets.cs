@@ -62,3 +62,45 @@ public static class StaticWork
     /// <summary>The smallest call: an int there and back.</summary>
     public static int Echo(int x) => x;
 }
+
+/// <summary>The notebook's pi exercise on processes: darts thrown in a worker, a loop-heavy first call.</summary>
+public static partial class PiTargets
+{
+    /// <summary>Throws <paramref name="darts"/> darts with the generator of task <paramref name="seed"/>; returns the hits.</summary>
+    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    public static long Darts(int seed, int darts)
+    {
+        ParallelRandom random = ParallelRandom.For(20_240_601, seed);
+        long inside = 0;
+        for (int i = 0; i < darts; i++)
+        {
+            double x = random.NextDouble();
+            double y = random.NextDouble();
+            if (x * x + y * y <= 1.0)
+            {
+                inside++;
+            }
+        }
+
+        return inside;
+    }
+
+    /// <summary>The same with <see cref="Random"/> (as the notebook's version does), for the first-call comparison.</summary>
+    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    public static long DartsSystemRandom(int seed, int darts)
+    {
+        var random = new Random(seed);
+        long inside = 0;
+        for (int i = 0; i < darts; i++)
+        {
+            double x = random.NextDouble();
+            double y = random.NextDouble();
+            if (x * x + y * y <= 1.0)
+            {
+                inside++;
+            }
+        }
+
+        return inside;
+    }
+}

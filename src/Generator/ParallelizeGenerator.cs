@@ -38,5 +38,20 @@ public sealed class ParallelizeGenerator : IIncrementalGenerator
                 spc.AddSource(method.HintName, SourceEmitter.Emit(method));
             }
         });
+
+        // One worker entry per assembly with remote methods (WorkerEntryEmitter): how a Native AOT worker starts.
+        // Only the registration calls and the assembly name feed it, so editing a method's body leaves it cached.
+        IncrementalValueProvider<System.Collections.Immutable.ImmutableArray<string>> registrations = methods
+            .Where(static m => m is not null && m.Backend.IsRemote)
+            .Select(static (m, _) => WorkerEntryEmitter.RegistrationCall(m!))
+            .Collect();
+        IncrementalValueProvider<string?> assemblyName = context.CompilationProvider.Select(static (c, _) => c.AssemblyName);
+        context.RegisterSourceOutput(registrations.Combine(assemblyName), static (spc, entry) =>
+        {
+            if (!entry.Left.IsEmpty)
+            {
+                spc.AddSource(WorkerEntryEmitter.HintName, WorkerEntryEmitter.Emit(entry.Right, entry.Left));
+            }
+        });
     }
 }

@@ -52,6 +52,16 @@ using (var processes = new ParallelExecutor(maxWorkers: 2, Backend.Processes))
         "intercepted Submit(Plain.SlowAdd, 1, 2) and Delayed.Call(Math.Sqrt, x) run in worker processes");
 }
 
+try
+{
+    Work.CubeParallel([2L, -1L], new ParallelizeOptions { BatchSize = 1 });
+    Check(false, "Backend.Processes: a worker's exception surfaces");
+}
+catch (ArgumentOutOfRangeException ex)
+{
+    Check(ex.GetParallelItemIndex() == 1, "Backend.Processes: a worker's exception arrives with its original type and the item's index");
+}
+
 Console.WriteLine(failures.Count == 0 ? "consumer: all checks passed" : $"consumer: {failures.Count} checks failed");
 return failures.Count == 0 ? 0 : 1;
 
@@ -67,7 +77,7 @@ public static partial class Work
     public static int Where(int x) => Environment.ProcessId;
 
     [Parallelize(Jobs = 2, Backend = Backend.Processes)]
-    public static long Cube(long x) => x * x * x;
+    public static long Cube(long x) => x >= 0 ? x * x * x : throw new ArgumentOutOfRangeException(nameof(x));
 
     [Parallelize(Jobs = 2)]
     public static async Task<int> FetchAsync(int id)

@@ -45,7 +45,7 @@ public class FormatterSnapshotTests
                 IEnumerable<string> words, (int A, string B) pair, Tuple<int, string> legacy, KeyValuePair<string, int> entry,
                 decimal money, DateTime when, ImmutableArray<Point> frozen, int? maybe) => (point, null);
         }
-        """);
+        """, expectedFiles: 2); // the method, and the assembly's worker entry
 
     [Fact]
     public void Formatters_for_a_void_method_and_a_count_only_method() => SnapshotTests.Verify("""
@@ -60,5 +60,5 @@ public class FormatterSnapshotTests
             [Parallelize(Backend = Backend.Processes)]
             public static string Name() => "";
         }
-        """, expectedFiles: 2);
+        """, expectedFiles: 3); // the two methods, and the assembly's worker entry
 }

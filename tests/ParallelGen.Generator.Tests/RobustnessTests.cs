@@ -86,7 +86,7 @@ public class RobustnessTests
         GeneratorHarness.CreateDriver(parseOptions: parseOptions).RunGeneratorsAndUpdateCompilation(input, out Compilation output, out var generatorDiagnostics);
 
         Assert.Empty(generatorDiagnostics);
-        Assert.Equal(6, output.SyntaxTrees.Count() - 1); // one file per method (a remote method registers itself in its own file)
+        Assert.Equal(7, output.SyntaxTrees.Count() - 1); // one file per method (a remote method registers itself in its own file), and the worker entry
         Assert.Empty(output.GetDiagnostics().Problems().Select(d => d.ToString()));
     }
 

@@ -75,6 +75,40 @@ public class ProcessHostTests
     }
 
     [Fact]
+    public async Task A_jit_worker_without_its_startup_hook_exits_before_main()
+    {
+        // What a worker of a trimmed JIT application (startup hooks off) looks like: the worker variables, no hook. The
+        // generated worker entry (a module initializer, run before Main) must not serve from inside the JIT's module
+        // constructor, and Main must not run: the process exits with the stray-worker code and says why.
+        string log = Path.GetTempFileName();
+        var info = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string a in new[] { "exec", Path.Combine(HostDirectory, "ProcessHost.dll"), "run", log })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        info.Environment["PARALLELGEN_WORKER"] = "0123456789ABCDEF0123456789ABCDEF";
+        info.Environment["PARALLELGEN_WORKER_ASSEMBLY"] = "ProcessHost";
+        info.Environment["PARALLELGEN_PARENT_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment.Remove("DOTNET_STARTUP_HOOKS");
+        using Process process = Process.Start(info)!;
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "the stray worker did not exit");
+
+        Assert.Equal(87, process.ExitCode);
+        Assert.Contains("startup hook did not run", await stderr, StringComparison.Ordinal);
+        Assert.Empty(await stdout);
+        Assert.Empty(File.ReadAllLines(log)); // Main never ran
+        File.Delete(log);
+    }
+
+    [Fact]
     public void Workers_exit_when_their_parent_is_killed()
     {
         (Process parent, int[] workers) = StartBusyParent();

@@ -90,12 +90,27 @@ public static class RemoteMethods
         where TAction : struct, IAsyncParallelAction<TItem>, IRemoteBody =>
         Register(action, new BatchInvoker<TItem, Nil, AwaitedActionAdapter<TItem, TAction>>(new(action), items, NilFormatter.Instance));
 
+    /// <summary>
+    /// Called by the generated worker entry of an assembly (a module initializer): <see langword="true"/> in a worker
+    /// process started for that assembly that no startup hook made a worker (a Native AOT program). The process is then
+    /// a worker: the entry registers the assembly's methods and calls <see cref="RunWorker"/>, so <c>Main</c> never runs.
+    /// </summary>
+    /// <param name="assemblyName">The simple name of the assembly whose entry asks.</param>
+    /// <returns>Whether the caller must register its methods and call <see cref="RunWorker"/>.</returns>
+    public static bool IsWorkerStartFor(string assemblyName) => WorkerServer.TryEnterFromModuleInitializer(assemblyName);
+
+    /// <summary>
+    /// Serves calls as a worker until the parent goes away, then exits the process; it never returns. Called by the
+    /// generated worker entry after <see cref="IsWorkerStartFor"/> returned <see langword="true"/>.
+    /// </summary>
+    public static void RunWorker() => WorkerServer.RunFromModuleInitializer();
+
     private static void Register<TBody>(TBody body, IBatchInvoker invoker)
         where TBody : struct, IRemoteBody
     {
         RemoteMethodRegistry.Register(body.MethodId, body.ObservesCancellation, invoker);
 
-        // A process that carries the worker variable but was not made a worker by the startup hook must not run Main.
+        // A JIT process that carries the worker variable but was not made a worker by the startup hook must not run Main.
         WorkerServer.EnsureNotAStrayWorker();
     }
 }

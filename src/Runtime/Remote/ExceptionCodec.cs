@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Reflection;
 using System.Runtime.ExceptionServices;
@@ -27,7 +28,38 @@ internal static class ExceptionCodec
         writer.Write(exception.ToString());
     }
 
+    /// <summary>
+    /// The framework's common exception types, created without reflection: where the lookup by name finds nothing (a
+    /// Native AOT or trimmed program keeps no reflection data for them) they still arrive with their own type.
+    /// </summary>
+    private static Exception? KnownException(string fullName, string message) => fullName switch
+    {
+        "System.Exception" => new Exception(message),
+        "System.ArgumentException" => new ArgumentException(message, (Exception?)null),
+        "System.ArgumentNullException" => new ArgumentNullException(message, (Exception?)null),
+        "System.ArgumentOutOfRangeException" => new ArgumentOutOfRangeException(message, (Exception?)null),
+        "System.InvalidOperationException" => new InvalidOperationException(message),
+        "System.NotSupportedException" => new NotSupportedException(message),
+        "System.NotImplementedException" => new NotImplementedException(message),
+        "System.FormatException" => new FormatException(message),
+        "System.IndexOutOfRangeException" => new IndexOutOfRangeException(message),
+        "System.DivideByZeroException" => new DivideByZeroException(message),
+        "System.OverflowException" => new OverflowException(message),
+        "System.NullReferenceException" => new NullReferenceException(message),
+        "System.InvalidCastException" => new InvalidCastException(message),
+        "System.TimeoutException" => new TimeoutException(message),
+        "System.UnauthorizedAccessException" => new UnauthorizedAccessException(message),
+        "System.Collections.Generic.KeyNotFoundException" => new System.Collections.Generic.KeyNotFoundException(message),
+        "System.IO.IOException" => new System.IO.IOException(message),
+        "System.IO.FileNotFoundException" => new System.IO.FileNotFoundException(message),
+        "System.IO.DirectoryNotFoundException" => new System.IO.DirectoryNotFoundException(message),
+        _ => null,
+    };
+
     /// <summary>Rebuilds an exception written by <see cref="Write"/> in the worker with process id <paramref name="processId"/>.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2057", Justification =
+        "Only exception types the program still has are rebuilt; a type (or constructor) the trimmer removed is not found, and the exception arrives as WorkerException with the type's name.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "As above: a constructor the trimmer removed is not found, and WorkerException is used.")]
     internal static Exception Read(ref MessagePackReader reader, int processId)
     {
         string? assemblyQualifiedName = reader.ReadString();
@@ -62,7 +94,7 @@ internal static class ExceptionCodec
             }
         }
 
-        rebuilt ??= new WorkerException(fullName, message, description);
+        rebuilt ??= KnownException(fullName, message) ?? new WorkerException(fullName, message, description);
         rebuilt.Data["ParallelGen.WorkerProcessId"] = processId;
         string remote = (stackTrace ?? "") + Environment.NewLine + string.Create(CultureInfo.InvariantCulture, $"--- end of stack trace in ParallelGen worker process {processId} ---");
         return ExceptionDispatchInfo.SetRemoteStackTrace(rebuilt, remote);

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Frozen;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using MessagePack;
@@ -100,14 +102,52 @@ internal static class RemoteSerializer
         private static class Cache<T>
         {
             internal static readonly IMessagePackFormatter<T>? Formatter =
-                (IMessagePackFormatter<T>?)(WideIntegerFormatter.For(typeof(T)) ?? FrozenCollectionFormatter.For(typeof(T))
-                    ?? SharedMemory.SharedMemoryFormatters.For(typeof(T))) // hook: SharedArray<T> handles, large primitive arrays
-                ?? BuiltinResolver.Instance.GetFormatter<T>() ?? Contractless();
+                (IMessagePackFormatter<T>?)WideIntegerFormatter.For(typeof(T))
+                ?? (RuntimeFeature.IsDynamicCodeSupported ? MadeAtRunTime() : null) // constant false in Native AOT: ILC drops the call
+                ?? BuiltinResolver.Instance.GetFormatter<T>()
+                ?? (RuntimeFeature.IsDynamicCodeSupported ? DynamicIfEnabled() : null);
 
-            private static IMessagePackFormatter<T>? Contractless() =>
-                ContractlessStandardResolver.Instance.GetFormatter<T>();
+            // Frozen collections, SharedArray<T> handles and large primitive arrays (shared memory): formatter types
+            // closed over T at run time (MakeGenericType). Not in Native AOT: there large arrays are copied.
+            [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The formatter types are ParallelGen's own, closed over the call's types; Native AOT never reaches it.")]
+            [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Called only when RuntimeFeature.IsDynamicCodeSupported.")]
+            private static IMessagePackFormatter<T>? MadeAtRunTime() =>
+                (IMessagePackFormatter<T>?)(FrozenCollectionFormatter.For(typeof(T)) ?? SharedMemory.SharedMemoryFormatters.For(typeof(T)));
+
+            [UnconditionalSuppressMessage("Trimming", "IL2026", Justification =
+                "A trimmed JIT application that keeps the switch on gets MessagePack's own trim warnings (IL2104) for this path, " +
+                "and can turn it off with the feature switch; Native AOT never reaches it.")]
+            [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Called only when RuntimeFeature.IsDynamicCodeSupported.")]
+            private static IMessagePackFormatter<T>? DynamicIfEnabled() => DynamicSerialization.IsSupported ? Dynamic() : null;
+
+            [RequiresUnreferencedCode(DynamicSerialization.Why)]
+            [RequiresDynamicCode(DynamicSerialization.Why)]
+            private static IMessagePackFormatter<T>? Dynamic() => ContractlessStandardResolver.Instance.GetFormatter<T>();
         }
     }
+}
+
+/// <summary>
+/// The serializer's one path that needs run-time code generation and reflection over the user's types: MessagePack's
+/// contractless resolver (records, classes, tuples, collections) and the frozen-collection formatters made with
+/// <c>MakeGenericType</c>. It is off in a Native AOT program (dynamic code is not supported there; the trimmer and
+/// ILC then drop it, so a published program gets no trim or AOT warning from ParallelGen) and when the feature
+/// switch <c>ParallelGen.DynamicSerialization.IsSupported</c> is false (a trimmed application:
+/// <c>&lt;RuntimeHostConfigurationOption Include="ParallelGen.DynamicSerialization.IsSupported" Value="false" Trim="true" /&gt;</c>).
+/// Without it only the built-in formatters are used: primitives, strings, arrays and lists of them.
+/// </summary>
+internal static class DynamicSerialization
+{
+    internal const string Why =
+        "MessagePack's contractless resolver generates code for the user's types at run time; in Native AOT only the built-in " +
+        "formatters are used (primitives, strings and arrays of them).";
+
+    private const string Switch = "ParallelGen.DynamicSerialization.IsSupported";
+
+    /// <summary>Whether the contractless resolver and the frozen-collection formatters may be used.</summary>
+    [FeatureSwitchDefinition(Switch)]
+    internal static bool IsSupported =>
+        RuntimeFeature.IsDynamicCodeSupported && (!AppContext.TryGetSwitch(Switch, out bool enabled) || enabled);
 }
 
 /// <summary>
@@ -153,6 +193,8 @@ internal sealed class WideIntegerFormatter : IMessagePackFormatter<Int128>, IMes
 /// </summary>
 internal static class FrozenCollectionFormatter
 {
+    [RequiresUnreferencedCode(DynamicSerialization.Why)]
+    [RequiresDynamicCode(DynamicSerialization.Why)]
     internal static object? For(Type type)
     {
         if (!type.IsGenericType)

@@ -24,6 +24,8 @@ internal static class SharedMemoryFormatters
     ];
 
     /// <summary>The formatter for <paramref name="type"/>, or null when shared memory has nothing to do with it.</summary>
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(ParallelGen.Remote.DynamicSerialization.Why)]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(ParallelGen.Remote.DynamicSerialization.Why)]
     internal static object? For(Type type)
     {
         if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(SharedArray<>))

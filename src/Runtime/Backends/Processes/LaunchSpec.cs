@@ -28,10 +28,11 @@ internal sealed record LaunchSpec(string FileName, IReadOnlyList<string> Argumen
         bool isEntry = assembly == Assembly.GetEntryAssembly();
         string location = assembly.Location;
 
-        if (isEntry && RunningMuxer() is null && processPath is not null)
+        if ((isEntry || (WorkerServer.EntersFromModuleInitializer && string.IsNullOrEmpty(location))) && RunningMuxer() is null && processPath is not null)
         {
-            // apphost, self-contained or single-file: the executable itself.
-            return new LaunchSpec(processPath, [], "exe:" + processPath, assembly.FullName!);
+            // apphost, self-contained or single-file: the executable itself. In Native AOT every assembly is part of
+            // the executable, whose generated worker entries pick the target assembly.
+            return new LaunchSpec(processPath, [], "exe:" + processPath + (isEntry ? "" : "|" + assembly.FullName), assembly.FullName!);
         }
 
         if (string.IsNullOrEmpty(location))

@@ -82,8 +82,13 @@ internal sealed partial class WorkerProcess : IDisposable
 
         info.Environment[WorkerServer.WorkerVariable] = token;
         info.Environment[WorkerServer.AssemblyVariable] = spec.AssemblyName;
-        string? hooks = Environment.GetEnvironmentVariable("DOTNET_STARTUP_HOOKS");
-        info.Environment["DOTNET_STARTUP_HOOKS"] = string.IsNullOrEmpty(hooks) ? "ParallelGen" : hooks + System.IO.Path.PathSeparator + "ParallelGen";
+        if (!WorkerServer.EntersFromModuleInitializer)
+        {
+            // A JIT worker becomes a worker in the startup hook; a Native AOT one in the generated worker entry.
+            string? hooks = Environment.GetEnvironmentVariable("DOTNET_STARTUP_HOOKS");
+            info.Environment["DOTNET_STARTUP_HOOKS"] = string.IsNullOrEmpty(hooks) ? "ParallelGen" : hooks + System.IO.Path.PathSeparator + "ParallelGen";
+        }
+
         info.Environment[WorkerServer.ParentVariable] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         Process process;

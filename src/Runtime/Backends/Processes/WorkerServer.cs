@@ -43,23 +43,101 @@ internal static class WorkerServer
     internal static bool IsWorkerProcess { get; private set; }
 
     /// <summary>
-    /// Called after each generated registration (<see cref="Generated.RemoteMethods"/>): a process that carries the worker variable but
-    /// was not turned into a worker by the startup hook (startup hooks disabled, e.g. by trimming) must not go on to
-    /// run the program's <c>Main</c>, so it exits with a message the parent shows.
+    /// Called after each generated registration (<see cref="Generated.RemoteMethods"/>): a JIT process that carries the
+    /// worker variable but was not turned into a worker by the startup hook (startup hooks disabled, e.g. by trimming)
+    /// must not go on to run the program's <c>Main</c>, so it exits with a message the parent shows. A Native AOT
+    /// process is left alone here: the generated worker entry of its target assembly makes it a worker.
     /// </summary>
+    // A trimmed JIT application that keeps startup hooks (StartupHookSupport) must keep the hook's entry point, which
+    // only the runtime names (DOTNET_STARTUP_HOOKS): every application with process-backend methods reaches this method.
+    [System.Diagnostics.CodeAnalysis.DynamicDependency(nameof(global::StartupHook.Initialize), typeof(global::StartupHook))]
     internal static void EnsureNotAStrayWorker()
     {
-        if (!IsWorkerProcess && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(WorkerVariable)))
+        if (!IsWorkerProcess && !EntersFromModuleInitializer && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(WorkerVariable)))
         {
-            Console.Error.WriteLine(
-                "ParallelGen: this process was started as a worker, but the ParallelGen startup hook did not run " +
-                "(startup hooks are disabled, for example by trimming or System.StartupHookProvider.IsSupported=false). " +
-                "Backend.Processes needs them.");
-            Environment.Exit(StrayWorkerExitCode);
+            ExitAsStrayWorker();
         }
     }
 
+    private static void ExitAsStrayWorker()
+    {
+        Console.Error.WriteLine(
+            "ParallelGen: this process was started as a worker, but the ParallelGen startup hook did not run " +
+            "(startup hooks are disabled, for example by trimming or System.StartupHookProvider.IsSupported=false). " +
+            "Backend.Processes needs them in a JIT application (<StartupHookSupport>true</StartupHookSupport>), or a Native AOT publish.");
+        Environment.Exit(StrayWorkerExitCode);
+    }
+
     internal const int StrayWorkerExitCode = 87;
+
+    /// <summary>
+    /// Whether workers of this program enter worker mode from the generated module initializer (the worker entry)
+    /// rather than from the startup hook: in Native AOT, which has no startup hooks and runs every module initializer
+    /// eagerly before <c>Main</c>, as plain calls. A JIT runtime runs a module initializer as the module's class
+    /// constructor, under its lock: a worker serving calls from inside it would block every other thread that touches
+    /// the user's assembly (a thread-pool continuation of an async method, a thread the method starts), so JIT workers
+    /// keep the startup hook.
+    /// </summary>
+    internal static bool EntersFromModuleInitializer => !RuntimeFeature.IsDynamicCodeSupported;
+
+    /// <summary>
+    /// The generated worker entry's question (<see cref="Generated.RemoteMethods.IsWorkerStartFor"/>): in a worker
+    /// process started for <paramref name="assemblyName"/> that is not a worker yet, makes it one and returns
+    /// <see langword="true"/> (the caller registers its methods, then calls <see cref="RunFromModuleInitializer"/>).
+    /// A JIT process there is a stray worker (its startup hook did not run) and exits.
+    /// </summary>
+    internal static bool TryEnterFromModuleInitializer(string assemblyName)
+    {
+        string? token = Environment.GetEnvironmentVariable(WorkerVariable);
+        if (string.IsNullOrEmpty(token) || IsWorkerProcess)
+        {
+            return false;
+        }
+
+        if (!EntersFromModuleInitializer)
+        {
+            ExitAsStrayWorker();
+        }
+
+        string? target = Environment.GetEnvironmentVariable(AssemblyVariable);
+        if (target is null || !string.Equals(new AssemblyName(target).Name, assemblyName, StringComparison.Ordinal))
+        {
+            return false; // the entry of the assembly the worker was started for takes it
+        }
+
+        s_entryToken = token;
+        BecomeWorker();
+        return true;
+    }
+
+    private static string? s_entryToken;
+
+    /// <summary>The generated worker entry's loop: serves calls until the parent goes away, and exits. Never returns.</summary>
+    internal static void RunFromModuleInitializer()
+    {
+        string token = s_entryToken ?? throw new InvalidOperationException("RunWorker is called by the generated worker entry only, after IsWorkerStartFor returned true.");
+        int exitCode;
+        try
+        {
+            exitCode = Serve(token);
+        }
+        catch (Exception ex)
+        {
+            Console.Error.WriteLine($"ParallelGen worker failed to start: {ex}");
+            exitCode = 3;
+        }
+
+        Environment.Exit(exitCode);
+    }
+
+    /// <summary>Marks this process as a worker and removes the variables, so processes it starts are not workers.</summary>
+    private static void BecomeWorker()
+    {
+        Environment.SetEnvironmentVariable(WorkerVariable, null);
+        Environment.SetEnvironmentVariable(AssemblyVariable, null);
+        Environment.SetEnvironmentVariable("DOTNET_STARTUP_HOOKS", null);
+        IsWorkerProcess = true;
+    }
 
     /// <summary>
     /// The worker's entry, from the startup hook (so not inside any module initializer, which would block every other
@@ -77,15 +155,12 @@ internal static class WorkerServer
         string? target = Environment.GetEnvironmentVariable(AssemblyVariable);
 
         // Processes this worker starts must not become workers themselves.
-        Environment.SetEnvironmentVariable(WorkerVariable, null);
-        Environment.SetEnvironmentVariable(AssemblyVariable, null);
-        Environment.SetEnvironmentVariable("DOTNET_STARTUP_HOOKS", null);
-        IsWorkerProcess = true;
+        BecomeWorker();
 
         int exitCode;
         try
         {
-            // Runs the generated module initializer, which registers the invokers.
+            // Runs the generated module initializers, which register the invokers.
             Assembly assembly = Assembly.Load(new AssemblyName(target ?? throw new InvalidOperationException("No target assembly was given.")));
             RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
             exitCode = Serve(token);

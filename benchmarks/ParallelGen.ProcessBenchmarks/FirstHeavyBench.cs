@@ -1,0 +1,148 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+
+namespace ParallelGen.ProcessBenchmarks;
+
+/// <summary>
+/// Issue 10 §5, as a new user runs the notebook's pi exercise: in a fresh program, a small warm-up call that starts
+/// both workers, then at once two calls of 10^7 darts with <c>Jobs = 2</c> on processes — the first heavy call, which
+/// the workers run in code they have never run before — then the same call again (steady state). Sequential = the
+/// same two calls in the parent, measured last, after its own warm-up run (so the speed-up is against optimized code).
+/// </summary>
+internal static class FirstHeavyBench
+{
+    internal const string ChildSwitch = "--first-heavy-once";
+    internal const int DartsPerCall = 10_000_000;
+
+    internal sealed record Result(Sample SequentialSteady, Sample FirstParallel, Sample RepeatParallel, Sample FirstSpeedup, Sample RepeatSpeedup,
+        Sample FirstCpuSpeedup, Sample RepeatCpuSpeedup);
+
+    /// <summary>Runs <paramref name="programs"/> fresh programs (<see cref="ChildSwitch"/>) and prints the figures.</summary>
+    internal static Result Run(int programs, params (string Name, string Value)[] environment)
+    {
+        var rows = new List<double[]>();
+        for (int i = 0; i < programs; i++)
+        {
+            rows.Add(ProcessBench.RunSelf([ChildSwitch], environment).Split(' ').Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray());
+        }
+
+        Sample Of(Func<double[], double> f) => new(rows.Select(f).ToList());
+        var r = new Result(
+            Of(v => v[0]), Of(v => v[1]), Of(v => v[2]), Of(v => v[0] / v[1]), Of(v => v[0] / v[2]), Of(v => v[3] / v[4]), Of(v => v[3] / v[5]));
+        string env = environment.Length == 0 ? "" : " [" + string.Join(' ', environment.Select(e => $"{e.Name}={e.Value}")) + "]";
+        Console.WriteLine($"  pi, 2 x {DartsPerCall:N0} darts, Jobs=2, fresh program after a small warm-up call ({programs} programs){env}:");
+        Console.WriteLine($"    sequential in the parent (after its own warm-up): {Fmt.Us(r.SequentialSteady.Median)} median, CPU {Fmt.Us(Of(v => v[3]).Median)}");
+        Console.WriteLine($"    first heavy call on processes: {Fmt.Us(r.FirstParallel.Median)} median (min {Fmt.Us(r.FirstParallel.Min)}, max {Fmt.Us(r.FirstParallel.Max)}); " +
+            $"speed-up {r.FirstSpeedup.Median:0.00}x median, {r.FirstSpeedup.Min:0.00}x worst; busiest worker's CPU {Fmt.Us(Of(v => v[4]).Median)}: " +
+            $"sequential CPU / that = {r.FirstCpuSpeedup.Median:0.00}x median, {r.FirstCpuSpeedup.Min:0.00}x worst; the parent's CPU meanwhile {Fmt.Us(Of(v => v[6]).Median)}");
+        Console.WriteLine($"    the same call again: {Fmt.Us(r.RepeatParallel.Median)} median; speed-up {r.RepeatSpeedup.Median:0.00}x median, {r.RepeatSpeedup.Min:0.00}x worst; " +
+            $"busiest worker's CPU {Fmt.Us(Of(v => v[5]).Median)}: {r.RepeatCpuSpeedup.Median:0.00}x median, {r.RepeatCpuSpeedup.Min:0.00}x worst; the parent's CPU meanwhile {Fmt.Us(Of(v => v[7]).Median)}");
+        return r;
+    }
+
+    /// <summary>
+    /// In a fresh program: sequential (steady), first heavy parallel call, repeated call (wall clock, microseconds),
+    /// then the CPU time of the sequential run and, for each call, the largest CPU time one worker spent on it
+    /// (microseconds, from /proc: on a loaded machine wall-clock speed-ups say more about the load than the code).
+    /// </summary>
+    internal static int RunOnce()
+    {
+        long check = DartsParallel([(0, 1000), (1, 1000)]).Sum(); // the warm-up: both workers start
+        int[] workers = ProcessBackend.WorkerProcessIds.ToArray();
+
+        // At once, as the notebook does: the first heavy call.
+        long[] before = workers.Select(CpuNs).ToArray();
+        long parentBefore = CpuNs(Environment.ProcessId);
+        long s = Stopwatch.GetTimestamp();
+        long parallel = DartsParallel([(2, DartsPerCall), (3, DartsPerCall)]).Sum();
+        double firstUs = Stopwatch.GetElapsedTime(s).TotalMicroseconds;
+        long[] after = workers.Select(CpuNs).ToArray();
+        double parentFirstCpuUs = (CpuNs(Environment.ProcessId) - parentBefore) / 1000.0;
+        parentBefore = CpuNs(Environment.ProcessId);
+        double firstCpuUs = before.Zip(after, (b, a) => (a - b) / 1000.0).Max();
+
+        s = Stopwatch.GetTimestamp();
+        long again = DartsParallel([(2, DartsPerCall), (3, DartsPerCall)]).Sum();
+        double repeatUs = Stopwatch.GetElapsedTime(s).TotalMicroseconds;
+        long[] last = workers.Select(CpuNs).ToArray();
+        double parentRepeatCpuUs = (CpuNs(Environment.ProcessId) - parentBefore) / 1000.0;
+        double repeatCpuUs = after.Zip(last, (b, a) => (a - b) / 1000.0).Max();
+
+        // Sequential reference, the parent's code optimized (one untimed run first).
+        check += Darts(2, DartsPerCall) + Darts(3, DartsPerCall);
+        long cpu = CpuNs(Environment.ProcessId);
+        s = Stopwatch.GetTimestamp();
+        long sequential = Darts(2, DartsPerCall) + Darts(3, DartsPerCall);
+        double seqUs = Stopwatch.GetElapsedTime(s).TotalMicroseconds;
+        double seqCpuUs = (CpuNs(Environment.ProcessId) - cpu) / 1000.0;
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{seqUs:R} {firstUs:R} {repeatUs:R} {seqCpuUs:R} {firstCpuUs:R} {repeatCpuUs:R} {parentFirstCpuUs:R} {parentRepeatCpuUs:R}"));
+        bool sameWorkers = ProcessBackend.WorkerProcessIds.OrderBy(p => p).SequenceEqual(workers.OrderBy(p => p));
+        return parallel == sequential && again == sequential && check > 0 && sameWorkers ? 0 : 1;
+    }
+
+    private static bool s_systemRandom = Environment.GetEnvironmentVariable("PARALLELGEN_BENCH_SYSTEM_RANDOM") == "1";
+
+    private static long[] DartsParallel((int, int)[] items) =>
+        s_systemRandom ? PiTargets.DartsSystemRandomParallel(items) : PiTargets.DartsParallel(items);
+
+    private static long Darts(int seed, int darts) =>
+        s_systemRandom ? PiTargets.DartsSystemRandom(seed, darts) : PiTargets.Darts(seed, darts);
+
+    /// <summary>CPU time of a process's live threads, in nanoseconds (Linux /proc/&lt;pid&gt;/task/*/schedstat).</summary>
+    private static long CpuNs(int pid)
+    {
+        long total = 0;
+        foreach (string task in System.IO.Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                total += long.Parse(System.IO.File.ReadAllText(System.IO.Path.Combine(task, "schedstat")).Split(' ')[0], CultureInfo.InvariantCulture);
+            }
+            catch (System.IO.IOException)
+            {
+                // The thread exited meanwhile.
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// Runs a cold-start program (benchmarks/ParallelGen.ColdStart) <paramref name="runs"/> times: a .dll with the
+    /// <c>dotnet</c> running this harness, anything else as an executable. Each prints its first call's microseconds.
+    /// </summary>
+    internal static Sample ColdStart(string program, int runs)
+    {
+        var times = new List<double>();
+        for (int i = 0; i < runs; i++)
+        {
+            bool dll = program.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+            string host = System.IO.Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
+            var info = new ProcessStartInfo(dll ? host : program)
+            {
+                RedirectStandardOutput = true,
+                UseShellExecute = false,
+            };
+            if (dll)
+            {
+                info.ArgumentList.Add(program);
+            }
+
+            using Process p = Process.Start(info)!;
+            string output = p.StandardOutput.ReadToEnd();
+            p.WaitForExit();
+            if (p.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"{program} exited with {p.ExitCode}");
+            }
+
+            times.Add(double.Parse(output.Trim(), CultureInfo.InvariantCulture));
+        }
+
+        return new Sample(times);
+    }
+}
