@@ -322,16 +322,23 @@ internal sealed class ClusterBackend : IParallelBackend
         {
             MessagePackSerializerOptions options = RemoteSerializer.Options;
             IMessagePackFormatter<TItem> formatter = _formatters.Items;
-            var buffer = new ArrayBufferWriter<byte>();
-            var writer = new MessagePackWriter(buffer);
-            writer.WriteArrayHeader(count);
-            for (int i = start; i < start + count; i++)
+            var buffer = new PooledBuffer(); // one new array (the payload), not a growing one and a copy (see PooledBuffer)
+            try
             {
-                formatter.Serialize(ref writer, call.Items[i], options);
-            }
+                var writer = new MessagePackWriter(buffer);
+                writer.WriteArrayHeader(count);
+                for (int i = start; i < start + count; i++)
+                {
+                    formatter.Serialize(ref writer, call.Items[i], options);
+                }
 
-            writer.Flush();
-            return buffer.WrittenSpan.ToArray();
+                writer.Flush();
+                return buffer.WrittenSpan.ToArray();
+            }
+            finally
+            {
+                buffer.Return();
+            }
         }
 
         /// <summary>Stores a batch's results, or fails the call with its exception; false when the loop must stop.</summary>

@@ -17,9 +17,23 @@ internal static class SiloExecutor
 {
     private static readonly object s_loadLock = new();
 
-    internal static byte[] Run(string methodId, string assemblyName, byte[] items, CancellationToken cancellationToken)
+    internal static byte[] Run(string methodId, string assemblyName, ReadOnlyMemory<byte> items, CancellationToken cancellationToken)
     {
-        var buffer = new ArrayBufferWriter<byte>(items.Length + 64);
+        // The reply's size is not the items' (a 10 MB argument whose length comes back): a pooled buffer, not a new
+        // array as large as the items (see PooledBuffer).
+        var buffer = new PooledBuffer();
+        try
+        {
+            return Run(methodId, assemblyName, items, buffer, cancellationToken);
+        }
+        finally
+        {
+            buffer.Return();
+        }
+    }
+
+    private static byte[] Run(string methodId, string assemblyName, ReadOnlyMemory<byte> items, PooledBuffer buffer, CancellationToken cancellationToken)
+    {
         int index = -1;
         try
         {
