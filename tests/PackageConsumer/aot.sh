@@ -7,19 +7,8 @@
 #
 # Native AOT links with clang and lld and needs zlib: as root, the Debian packages are installed when missing.
 set -uo pipefail
-repo=$(cd "$(dirname "$0")/../.." && pwd)
-feed="$repo/artifacts/packages"
-version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$repo/Directory.Build.props" | head -n 1)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-pass() { echo "PASS consumer: aot: $1"; }
-fail() { echo "FAIL consumer: aot: $1"; }
-
-if [ ! -f "$feed/ParallelGen.$version.nupkg" ]; then
-  fail "package ParallelGen.$version.nupkg not found in $feed (run dotnet pack first)"
-  exit 1
-fi
+label="consumer: aot: "
+source "$(dirname "$0")/consumer-setup.sh"
 
 if ! command -v clang >/dev/null 2>&1 || ! command -v ld.lld >/dev/null 2>&1 || ! dpkg -s zlib1g-dev >/dev/null 2>&1; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
@@ -32,16 +21,7 @@ if ! command -v clang >/dev/null 2>&1 || ! command -v ld.lld >/dev/null 2>&1 || 
   fi
 fi
 
-cp "$repo/tests/PackageConsumer/PackageConsumer.csproj" "$repo/tests/PackageConsumer/Program.cs" "$work/"
 cd "$work"
-cat >NuGet.config <<XML
-<?xml version="1.0" encoding="utf-8"?>
-<configuration>
-  <packageSources>
-    <add key="parallelgen-local" value="$feed" />
-  </packageSources>
-</configuration>
-XML
 
 rid=linux-x64
 case "$(uname -m)" in aarch64|arm64) rid=linux-arm64 ;; esac

@@ -3,31 +3,9 @@
 # outside the repository (so no Directory.Build.props applies), restored from artifacts/packages only, into an empty
 # package cache (so an older package with the same version cannot be picked up). Prints PASS/FAIL lines.
 set -uo pipefail
-repo=$(cd "$(dirname "$0")/../.." && pwd)
-feed="$repo/artifacts/packages"
-version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$repo/Directory.Build.props" | head -n 1)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-pass() { echo "PASS consumer: $1"; }
-fail() { echo "FAIL consumer: $1"; }
-
-if [ ! -f "$feed/ParallelGen.$version.nupkg" ]; then
-  fail "package ParallelGen.$version.nupkg not found in $feed (run dotnet pack first)"
-  exit 1
-fi
-
-cp "$repo/tests/PackageConsumer/PackageConsumer.csproj" "$repo/tests/PackageConsumer/Program.cs" "$work/"
+label="consumer: "
+source "$(dirname "$0")/consumer-setup.sh"
 cd "$work"
-# The local feed is added to the machine's usual sources (ParallelGen's dependencies come from those).
-cat >NuGet.config <<XML
-<?xml version="1.0" encoding="utf-8"?>
-<configuration>
-  <packageSources>
-    <add key="parallelgen-local" value="$feed" />
-  </packageSources>
-</configuration>
-XML
 props=(-p:ParallelGenVersion="$version" --packages "$work/packages")
 
 if dotnet restore "${props[@]}" >restore.log 2>&1; then
