@@ -52,6 +52,12 @@ using (var processes = new ParallelExecutor(maxWorkers: 2, Backend.Processes))
         "intercepted Submit(Plain.SlowAdd, 1, 2) and Delayed.Call(Math.Sqrt, x) run in worker processes");
 }
 
+// Records and arrays cross through the formatters the generator writes for the method (no reflection: this check also
+// runs in the Native AOT executable, tests/PackageConsumer/aot.sh).
+Sample[] scaled = Work.ScaleParallel([new Sample("a", [1.0, 2.0]), new Sample("b", [3.0])]);
+Check(scaled.Length == 2 && scaled[0].Name == "a" && scaled[0].Values.SequenceEqual([2.0, 4.0]) && scaled[1].Values.SequenceEqual([6.0]),
+    "Backend.Processes: records with arrays cross to workers and back through the generated formatters");
+
 try
 {
     Work.CubeParallel([2L, -1L], new ParallelizeOptions { BatchSize = 1 });
@@ -79,6 +85,9 @@ public static partial class Work
     [Parallelize(Jobs = 2, Backend = Backend.Processes)]
     public static long Cube(long x) => x >= 0 ? x * x * x : throw new ArgumentOutOfRangeException(nameof(x));
 
+    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    public static Sample Scale(Sample sample) => sample with { Values = sample.Values.Select(v => 2 * v).ToArray() };
+
     [Parallelize(Jobs = 2)]
     public static async Task<int> FetchAsync(int id)
     {
@@ -86,6 +95,8 @@ public static partial class Work
         return id * 10;
     }
 }
+
+public sealed record Sample(string Name, double[] Values);
 
 #if PG_DIAGNOSTICS_CHECK
 // Built only by run.sh's diagnostics check: the package's analyzers must flag these.
