@@ -22,24 +22,30 @@ internal static class FormatterEmitter
     internal static string ClassName(MethodToGenerate m) => m.BodyTypeName + "_Formatters";
 
     /// <summary>The registration's formatter arguments: <c>, items, results</c> (empty without formatters).</summary>
-    internal static string RegistrationArguments(MethodToGenerate m)
+    internal static string RegistrationArguments(MethodToGenerate m) => RegistrationArguments(ClassName(m), m.Formats);
+
+    /// <summary>The registration's formatter arguments for the formatters class <paramref name="className"/>.</summary>
+    internal static string RegistrationArguments(string className, WireFormats? wireFormats)
     {
-        if (m.Formats is not { } formats)
+        if (wireFormats is not { } formats)
         {
             return "";
         }
 
-        string items = $", {ClassName(m)}.F{formats.Item}.Instance";
-        return formats.Result < 0 ? items : items + $", {ClassName(m)}.F{formats.Result}.Instance";
+        string items = $", {className}.F{formats.Item}.Instance";
+        return formats.Result < 0 ? items : items + $", {className}.F{formats.Result}.Instance";
     }
 
     /// <summary>
     /// Statements for the module initializer: when a type is left to MessagePack's resolver and may hold the method's
     /// own types (<c>ImmutableArray&lt;Point&gt;</c>), the generated formatters of those types are made the resolver's.
     /// </summary>
-    internal static IEnumerable<string> RegistrationStatements(MethodToGenerate m)
+    internal static IEnumerable<string> RegistrationStatements(MethodToGenerate m) => RegistrationStatements(ClassName(m), m.Formats);
+
+    /// <summary><see cref="RegistrationStatements(MethodToGenerate)"/> for the formatters class <paramref name="className"/>.</summary>
+    internal static IEnumerable<string> RegistrationStatements(string className, WireFormats? wireFormats)
     {
-        if (m.Formats is not { } formats || !formats.Nodes.Any(n => n.Kind == WireKind.Resolver && (n.Type.Contains("<") || n.Type.Contains("["))))
+        if (wireFormats is not { } formats || !formats.Nodes.Any(n => n.Kind == WireKind.Resolver && (n.Type.Contains("<") || n.Type.Contains("["))))
         {
             yield break;
         }
@@ -48,14 +54,18 @@ internal static class FormatterEmitter
         {
             if (formats.Nodes[i].Kind == WireKind.Object)
             {
-                yield return $"{Format}.Register<{formats.Nodes[i].Type}>({ClassName(m)}.F{i}.Instance);";
+                yield return $"{Format}.Register<{formats.Nodes[i].Type}>({className}.F{i}.Instance);";
             }
         }
     }
 
-    public static void Emit(CodeWriter w, MethodToGenerate m, string generatedCode)
+    public static void Emit(CodeWriter w, MethodToGenerate m, string generatedCode) =>
+        Emit(w, ClassName(m), m.MethodName.TrimStart('@'), m.Formats, generatedCode);
+
+    /// <summary>Writes the formatters class <paramref name="className"/> for the types of <paramref name="displayName"/>.</summary>
+    public static void Emit(CodeWriter w, string className, string displayName, WireFormats? wireFormats, string generatedCode)
     {
-        if (m.Formats is not { } formats)
+        if (wireFormats is not { } formats)
         {
             return;
         }
@@ -63,7 +73,7 @@ internal static class FormatterEmitter
         var resolved = formats.Nodes.Where(n => n.Kind == WireKind.Resolver).Select(n => n.Type).Distinct().ToList();
         w.Line();
         w.Line($"/// <summary>");
-        w.Line($"/// The MessagePack formatters of {Xml(m.MethodName.TrimStart('@'))}'s items and results and every type inside them, written at");
+        w.Line($"/// The MessagePack formatters of {Xml(displayName)}'s items and results and every type inside them, written at");
         w.Line($"/// compile time: an object is an array of its members, a blittable array one binary block; no type names cross.");
         if (resolved.Count > 0)
         {
@@ -73,7 +83,7 @@ internal static class FormatterEmitter
         w.Line($"/// </summary>");
         w.Line(generatedCode);
         w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
-        using (w.Block($"private static class {ClassName(m)}"))
+        using (w.Block($"private static class {className}"))
         {
             // One formatter per type, whatever its nullable annotations; the types' own [Obsolete] was reported at their use.
             w.Line("#nullable disable");

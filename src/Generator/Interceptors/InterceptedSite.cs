@@ -13,6 +13,7 @@ namespace ParallelGen.Generator.Interceptors;
 /// <param name="TargetDocumentationId">The static method's documentation comment id.</param>
 /// <param name="ArgumentTypes">The call's argument types (the API's T1…Tn).</param>
 /// <param name="ResultType">The call's result type (the API's TResult).</param>
+/// <param name="Formats">The generated formatters' type graph of the arguments and the result (null: PG0006 rejects one).</param>
 internal sealed record InterceptedSite(
     InterceptedCallKind Kind,
     int LocationVersion,
@@ -22,7 +23,8 @@ internal sealed record InterceptedSite(
     string TargetName,
     string TargetDocumentationId,
     EquatableArray<string> ArgumentTypes,
-    string ResultType)
+    string ResultType,
+    WireFormats? Formats = null)
 {
     /// <summary>The remote identity of the generated body: the method and the exact types it is called with.</summary>
     public string BodyKey => TargetDocumentationId + "|" + string.Join(",", ArgumentTypes) + "|" + ResultType;

@@ -86,6 +86,7 @@ internal static class InterceptorsEmitter
                 foreach ((int number, InterceptedSite site) in bodies.Values.OrderBy(b => b.Number))
                 {
                     EmitBody(w, site, number);
+                    FormatterEmitter.Emit(w, BodyName(number) + "_Formatters", site.TargetName.TrimStart('@'), site.Formats, GeneratedCode);
                     w.Line();
                 }
 
@@ -95,7 +96,12 @@ internal static class InterceptorsEmitter
                 {
                     foreach ((int number, InterceptedSite site) in bodies.Values.OrderBy(b => b.Number))
                     {
-                        w.Line($"global::ParallelGen.Generated.RemoteMethods.RegisterFunc<{ArgumentsType(site)}, {site.ResultType}, {BodyName(number)}>(default);");
+                        string formatters = BodyName(number) + "_Formatters";
+                        w.Line($"global::ParallelGen.Generated.RemoteMethods.RegisterFunc<{ArgumentsType(site)}, {site.ResultType}, {BodyName(number)}>(default{FormatterEmitter.RegistrationArguments(formatters, site.Formats)});");
+                        foreach (string statement in FormatterEmitter.RegistrationStatements(formatters, site.Formats))
+                        {
+                            w.Line(statement);
+                        }
                     }
 
                     foreach (InterceptedSite initializer in initializers.Values)

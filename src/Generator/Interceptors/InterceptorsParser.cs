@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using ParallelGen.Generator.Model;
+using ParallelGen.Generator.Parsing;
 using ParallelGen.Shared;
 
 namespace ParallelGen.Generator.Interceptors;
@@ -160,7 +161,8 @@ internal static class InterceptorsParser
             name,
             target.GetDocumentationCommentId() ?? target.ToDisplayString(),
             new EquatableArray<string>(types.GetRange(0, types.Count - 1).ToArray()),
-            types[types.Count - 1]);
+            types[types.Count - 1],
+            WireFormatParser.Parse(called.TypeArguments.RemoveAt(called.TypeArguments.Length - 1), called.TypeArguments[called.TypeArguments.Length - 1], cancellationToken));
     }
 
     /// <summary>The display location without its folders (generated code does not depend on where the project is).</summary>

@@ -28,24 +28,33 @@ internal static class WireFormatParser
             result = task.TypeArguments.Length == 0 ? null : task.TypeArguments[0];
         }
 
+        return Parse(parameters.Select(p => p.Type).ToImmutableArray(), result, cancellationToken);
+    }
+
+    /// <summary>
+    /// The type graph of a call whose items are <paramref name="itemTypes"/> (none: the item is an <c>int</c>; one: that
+    /// type; several: their tuple) and whose result is <paramref name="result"/> (null: none); null when PG0006 rejects one.
+    /// </summary>
+    public static WireFormats? Parse(ImmutableArray<ITypeSymbol> itemTypes, ITypeSymbol? result, CancellationToken cancellationToken)
+    {
         var serializability = new Serializability();
-        if (parameters.Any(p => serializability.GetProblem(p.Type) is not null) ||
+        if (itemTypes.Any(t => serializability.GetProblem(t) is not null) ||
             (result is not null && serializability.GetProblem(result) is not null))
         {
             return null;
         }
 
         var graph = new Graph(cancellationToken);
-        int item = parameters.Length switch
+        int item = itemTypes.Length switch
         {
             0 => graph.AddSynthetic(new WireNode(WireKind.Primitive, "int", true, "Int32", default, default, 0, null)),
-            1 => graph.Add(parameters[0].Type),
+            1 => graph.Add(itemTypes[0]),
             _ => graph.AddSynthetic(new WireNode(
                 WireKind.Tuple,
-                "(" + string.Join(", ", parameters.Select(p => p.Type.ToDisplayString(s_typeFormat))) + ")",
+                "(" + string.Join(", ", itemTypes.Select(t => t.ToDisplayString(s_typeFormat))) + ")",
                 true,
                 null,
-                new EquatableArray<int>(parameters.Select(p => graph.Add(p.Type)).ToArray()),
+                new EquatableArray<int>(itemTypes.Select(t => graph.Add(t)).ToArray()),
                 default,
                 0,
                 "literal")),

@@ -103,6 +103,7 @@ internal static class RemoteSerializer
         {
             internal static readonly IMessagePackFormatter<T>? Formatter =
                 (IMessagePackFormatter<T>?)WideIntegerFormatter.For(typeof(T))
+                ?? (IMessagePackFormatter<T>?)EnvelopeFormatter.For(typeof(T))
                 ?? (RuntimeFeature.IsDynamicCodeSupported ? MadeAtRunTime() : null) // constant false in Native AOT: ILC drops the call
                 ?? BuiltinResolver.Instance.GetFormatter<T>()
                 ?? (RuntimeFeature.IsDynamicCodeSupported ? DynamicIfEnabled() : null);

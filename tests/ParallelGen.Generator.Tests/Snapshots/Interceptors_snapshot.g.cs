@@ -87,6 +87,63 @@ namespace ParallelGen.Generated
             public int Invoke((int, int) item, global::System.Threading.CancellationToken cancellationToken) => global::Demo.Work.SlowAdd(item.Item1, item.Item2);
         }
 
+        /// <summary>
+        /// The MessagePack formatters of SlowAdd's items and results and every type inside them, written at
+        /// compile time: an object is an array of its members, a blittable array one binary block; no type names cross.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("ParallelGen.Generator", "0.1.0")]
+        [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+        private static class Body0_Formatters
+        {
+            #nullable disable
+            #pragma warning disable CS0612, CS0618
+
+            /// <summary><c>int</c>: one MessagePack value.</summary>
+            internal sealed class F0 : global::MessagePack.Formatters.IMessagePackFormatter<int>
+            {
+                /// <summary>The formatter.</summary>
+                internal static readonly F0 Instance = new F0();
+
+                /// <inheritdoc/>
+                public void Serialize(ref global::MessagePack.MessagePackWriter writer, int value, global::MessagePack.MessagePackSerializerOptions options)
+                {
+                    writer.Write(value);
+                }
+
+                /// <inheritdoc/>
+                public int Deserialize(ref global::MessagePack.MessagePackReader reader, global::MessagePack.MessagePackSerializerOptions options)
+                {
+                    return reader.ReadInt32();
+                }
+            }
+
+            /// <summary><c>(int, int)</c>: an array of its 2 elements.</summary>
+            internal sealed class F1 : global::MessagePack.Formatters.IMessagePackFormatter<(int, int)>
+            {
+                /// <summary>The formatter.</summary>
+                internal static readonly F1 Instance = new F1();
+
+                /// <inheritdoc/>
+                public void Serialize(ref global::MessagePack.MessagePackWriter writer, (int, int) value, global::MessagePack.MessagePackSerializerOptions options)
+                {
+                    writer.WriteArrayHeader(2);
+                    writer.Write(value.Item1);
+                    writer.Write(value.Item2);
+                }
+
+                /// <inheritdoc/>
+                public (int, int) Deserialize(ref global::MessagePack.MessagePackReader reader, global::MessagePack.MessagePackSerializerOptions options)
+                {
+                    global::ParallelGen.Generated.RemoteFormat.ReadArrayHeader(ref reader, 2, "(int, int)");
+                    int item1 = reader.ReadInt32();
+                    int item2 = reader.ReadInt32();
+                    return (item1, item2);
+                }
+            }
+            #pragma warning restore CS0612, CS0618
+            #nullable restore
+        }
+
         /// <summary>Calls Demo.Work.Name for one intercepted call.</summary>
         private readonly struct Body1 : global::ParallelGen.IParallelFunc<int, string>, global::ParallelGen.Generated.IRemoteBody
         {
@@ -95,6 +152,58 @@ namespace ParallelGen.Generated
             public bool ObservesCancellation => false;
 
             public string Invoke(int item, global::System.Threading.CancellationToken cancellationToken) => global::Demo.Work.Name();
+        }
+
+        /// <summary>
+        /// The MessagePack formatters of Name's items and results and every type inside them, written at
+        /// compile time: an object is an array of its members, a blittable array one binary block; no type names cross.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("ParallelGen.Generator", "0.1.0")]
+        [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+        private static class Body1_Formatters
+        {
+            #nullable disable
+            #pragma warning disable CS0612, CS0618
+
+            /// <summary><c>int</c>: one MessagePack value.</summary>
+            internal sealed class F0 : global::MessagePack.Formatters.IMessagePackFormatter<int>
+            {
+                /// <summary>The formatter.</summary>
+                internal static readonly F0 Instance = new F0();
+
+                /// <inheritdoc/>
+                public void Serialize(ref global::MessagePack.MessagePackWriter writer, int value, global::MessagePack.MessagePackSerializerOptions options)
+                {
+                    writer.Write(value);
+                }
+
+                /// <inheritdoc/>
+                public int Deserialize(ref global::MessagePack.MessagePackReader reader, global::MessagePack.MessagePackSerializerOptions options)
+                {
+                    return reader.ReadInt32();
+                }
+            }
+
+            /// <summary><c>string</c>: one MessagePack value.</summary>
+            internal sealed class F1 : global::MessagePack.Formatters.IMessagePackFormatter<string>
+            {
+                /// <summary>The formatter.</summary>
+                internal static readonly F1 Instance = new F1();
+
+                /// <inheritdoc/>
+                public void Serialize(ref global::MessagePack.MessagePackWriter writer, string value, global::MessagePack.MessagePackSerializerOptions options)
+                {
+                    writer.Write(value);
+                }
+
+                /// <inheritdoc/>
+                public string Deserialize(ref global::MessagePack.MessagePackReader reader, global::MessagePack.MessagePackSerializerOptions options)
+                {
+                    return reader.ReadString();
+                }
+            }
+            #pragma warning restore CS0612, CS0618
+            #nullable restore
         }
 
         /// <summary>Calls Demo.Work.Scale for one intercepted call.</summary>
@@ -107,6 +216,65 @@ namespace ParallelGen.Generated
             public double Invoke((double, string?, long) item, global::System.Threading.CancellationToken cancellationToken) => global::Demo.Work.Scale(item.Item1, item.Item2, item.Item3);
         }
 
+        /// <summary>
+        /// The MessagePack formatters of Scale's items and results and every type inside them, written at
+        /// compile time: an object is an array of its members, a blittable array one binary block; no type names cross.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("ParallelGen.Generator", "0.1.0")]
+        [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+        private static class Body2_Formatters
+        {
+            #nullable disable
+            #pragma warning disable CS0612, CS0618
+
+            /// <summary><c>double</c>: one MessagePack value.</summary>
+            internal sealed class F0 : global::MessagePack.Formatters.IMessagePackFormatter<double>
+            {
+                /// <summary>The formatter.</summary>
+                internal static readonly F0 Instance = new F0();
+
+                /// <inheritdoc/>
+                public void Serialize(ref global::MessagePack.MessagePackWriter writer, double value, global::MessagePack.MessagePackSerializerOptions options)
+                {
+                    writer.Write(value);
+                }
+
+                /// <inheritdoc/>
+                public double Deserialize(ref global::MessagePack.MessagePackReader reader, global::MessagePack.MessagePackSerializerOptions options)
+                {
+                    return reader.ReadDouble();
+                }
+            }
+
+            /// <summary><c>(double, string, long)</c>: an array of its 3 elements.</summary>
+            internal sealed class F3 : global::MessagePack.Formatters.IMessagePackFormatter<(double, string, long)>
+            {
+                /// <summary>The formatter.</summary>
+                internal static readonly F3 Instance = new F3();
+
+                /// <inheritdoc/>
+                public void Serialize(ref global::MessagePack.MessagePackWriter writer, (double, string, long) value, global::MessagePack.MessagePackSerializerOptions options)
+                {
+                    writer.WriteArrayHeader(3);
+                    writer.Write(value.Item1);
+                    writer.Write(value.Item2);
+                    writer.Write(value.Item3);
+                }
+
+                /// <inheritdoc/>
+                public (double, string, long) Deserialize(ref global::MessagePack.MessagePackReader reader, global::MessagePack.MessagePackSerializerOptions options)
+                {
+                    global::ParallelGen.Generated.RemoteFormat.ReadArrayHeader(ref reader, 3, "(double, string, long)");
+                    double item1 = reader.ReadDouble();
+                    string item2 = reader.ReadString();
+                    long item3 = reader.ReadInt64();
+                    return (item1, item2, item3);
+                }
+            }
+            #pragma warning restore CS0612, CS0618
+            #nullable restore
+        }
+
         /// <summary>Calls Demo.Work.CallsHidden for one intercepted call.</summary>
         private readonly struct Body3 : global::ParallelGen.IParallelFunc<int, int>, global::ParallelGen.Generated.IRemoteBody
         {
@@ -115,6 +283,39 @@ namespace ParallelGen.Generated
             public bool ObservesCancellation => false;
 
             public int Invoke(int item, global::System.Threading.CancellationToken cancellationToken) => global::Demo.Work.CallsHidden(item);
+        }
+
+        /// <summary>
+        /// The MessagePack formatters of CallsHidden's items and results and every type inside them, written at
+        /// compile time: an object is an array of its members, a blittable array one binary block; no type names cross.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("ParallelGen.Generator", "0.1.0")]
+        [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+        private static class Body3_Formatters
+        {
+            #nullable disable
+            #pragma warning disable CS0612, CS0618
+
+            /// <summary><c>int</c>: one MessagePack value.</summary>
+            internal sealed class F0 : global::MessagePack.Formatters.IMessagePackFormatter<int>
+            {
+                /// <summary>The formatter.</summary>
+                internal static readonly F0 Instance = new F0();
+
+                /// <inheritdoc/>
+                public void Serialize(ref global::MessagePack.MessagePackWriter writer, int value, global::MessagePack.MessagePackSerializerOptions options)
+                {
+                    writer.Write(value);
+                }
+
+                /// <inheritdoc/>
+                public int Deserialize(ref global::MessagePack.MessagePackReader reader, global::MessagePack.MessagePackSerializerOptions options)
+                {
+                    return reader.ReadInt32();
+                }
+            }
+            #pragma warning restore CS0612, CS0618
+            #nullable restore
         }
 
         /// <summary>Calls System.Math.Sqrt for one intercepted call.</summary>
@@ -127,15 +328,48 @@ namespace ParallelGen.Generated
             public double Invoke(double item, global::System.Threading.CancellationToken cancellationToken) => global::System.Math.Sqrt(item);
         }
 
+        /// <summary>
+        /// The MessagePack formatters of Sqrt's items and results and every type inside them, written at
+        /// compile time: an object is an array of its members, a blittable array one binary block; no type names cross.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("ParallelGen.Generator", "0.1.0")]
+        [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+        private static class Body4_Formatters
+        {
+            #nullable disable
+            #pragma warning disable CS0612, CS0618
+
+            /// <summary><c>double</c>: one MessagePack value.</summary>
+            internal sealed class F0 : global::MessagePack.Formatters.IMessagePackFormatter<double>
+            {
+                /// <summary>The formatter.</summary>
+                internal static readonly F0 Instance = new F0();
+
+                /// <inheritdoc/>
+                public void Serialize(ref global::MessagePack.MessagePackWriter writer, double value, global::MessagePack.MessagePackSerializerOptions options)
+                {
+                    writer.Write(value);
+                }
+
+                /// <inheritdoc/>
+                public double Deserialize(ref global::MessagePack.MessagePackReader reader, global::MessagePack.MessagePackSerializerOptions options)
+                {
+                    return reader.ReadDouble();
+                }
+            }
+            #pragma warning restore CS0612, CS0618
+            #nullable restore
+        }
+
         /// <summary>Registers the bodies above for workers outside this process when the assembly loads.</summary>
         [global::System.Runtime.CompilerServices.ModuleInitializer]
         internal static void Register()
         {
-            global::ParallelGen.Generated.RemoteMethods.RegisterFunc<(int, int), int, Body0>(default);
-            global::ParallelGen.Generated.RemoteMethods.RegisterFunc<int, string, Body1>(default);
-            global::ParallelGen.Generated.RemoteMethods.RegisterFunc<(double, string?, long), double, Body2>(default);
-            global::ParallelGen.Generated.RemoteMethods.RegisterFunc<int, int, Body3>(default);
-            global::ParallelGen.Generated.RemoteMethods.RegisterFunc<double, double, Body4>(default);
+            global::ParallelGen.Generated.RemoteMethods.RegisterFunc<(int, int), int, Body0>(default, Body0_Formatters.F1.Instance, Body0_Formatters.F0.Instance);
+            global::ParallelGen.Generated.RemoteMethods.RegisterFunc<int, string, Body1>(default, Body1_Formatters.F0.Instance, Body1_Formatters.F1.Instance);
+            global::ParallelGen.Generated.RemoteMethods.RegisterFunc<(double, string?, long), double, Body2>(default, Body2_Formatters.F3.Instance, Body2_Formatters.F0.Instance);
+            global::ParallelGen.Generated.RemoteMethods.RegisterFunc<int, int, Body3>(default, Body3_Formatters.F0.Instance, Body3_Formatters.F0.Instance);
+            global::ParallelGen.Generated.RemoteMethods.RegisterFunc<double, double, Body4>(default, Body4_Formatters.F0.Instance, Body4_Formatters.F0.Instance);
             global::ParallelGen.Generated.RemoteInitializers.Register("ParallelGen.Init:M:Demo.Work.Init", global::Demo.Work.Init);
         }
     }
