@@ -42,17 +42,25 @@ public class FutureFixTests
         using var executor = new ParallelExecutor(2);
         Future<int> fast = executor.Submit(() => 1);
         Future<int> slow = executor.Submit(() => { release.Wait(); return 2; });
-
-        var seen = new List<Future<int>>();
-        Assert.Throws<TimeoutException>(() =>
+        try
         {
-            foreach (Future<int> f in Future<int>.AsCompleted([fast, slow], TimeSpan.FromMilliseconds(200)))
+            Assert.Equal(1, fast.Result()); // done before the loop starts, however loaded the machine is
+
+            var seen = new List<Future<int>>();
+            Assert.Throws<TimeoutException>(() =>
             {
-                seen.Add(f);
-            }
-        });
-        Assert.Equal([fast], seen);
-        release.Set();
+                foreach (Future<int> f in Future<int>.AsCompleted([fast, slow], TimeSpan.FromMilliseconds(200)))
+                {
+                    seen.Add(f);
+                }
+            });
+            Assert.Equal([fast], seen);
+        }
+        finally
+        {
+            release.Set(); // also when an assertion failed: disposing the executor waits for the slow call
+        }
+
         Assert.Equal(2, slow.Result());
     }
 
@@ -73,26 +81,36 @@ public class FutureFixTests
         using var releaseLast = new ManualResetEventSlim();
         Future<byte[]> last = executor.Submit(() => { releaseLast.Wait(); return Array.Empty<byte>(); });
         (IEnumerator<Future<byte[]>> e, WeakReference[] weak) = StartOverBigResults(executor, last, 4);
-        using (e)
+        try
         {
-            for (int i = 0; i < weak.Length; i++)
-            {
-                Assert.True(e.MoveNext());
-                Assert.NotSame(last, e.Current);
-            }
-
-            // The loop is still running (the last future is pending). Every yielded future but the current one
-            // (IEnumerator.Current holds it until the next MoveNext) is collectable.
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
-            Assert.Equal(weak.Length - 1, weak.Count(w => !w.IsAlive));
-
-            releaseLast.Set();
-            Assert.True(e.MoveNext());
-            Assert.Same(last, e.Current);
-            Assert.False(e.MoveNext());
+            RunOverBigResults(e, weak, last, releaseLast);
         }
+        finally
+        {
+            releaseLast.Set(); // also when an assertion failed: disposing the executor waits for the last call
+            e.Dispose();
+        }
+    }
+
+    private static void RunOverBigResults(IEnumerator<Future<byte[]>> e, WeakReference[] weak, Future<byte[]> last, ManualResetEventSlim releaseLast)
+    {
+        for (int i = 0; i < weak.Length; i++)
+        {
+            Assert.True(e.MoveNext());
+            Assert.NotSame(last, e.Current);
+        }
+
+        // The loop is still running (the last future is pending). Every yielded future but the current one
+        // (IEnumerator.Current holds it until the next MoveNext) is collectable.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Assert.Equal(weak.Length - 1, weak.Count(w => !w.IsAlive));
+
+        releaseLast.Set();
+        Assert.True(e.MoveNext());
+        Assert.Same(last, e.Current);
+        Assert.False(e.MoveNext());
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
