@@ -17,7 +17,7 @@ if (parsed.Errors.Count > 0 || parsed.Action is not null)
 
 Options o = Options.From(parsed);
 var total = System.Diagnostics.Stopwatch.StartNew();
-PrintMachine();
+HarnessHost.PrintMachine();
 
 Console.WriteLine();
 Console.WriteLine("ParallelGen Backend.Cluster, LocalCluster of 3 silos on 127.0.0.1 (Release):");
@@ -33,18 +33,8 @@ if (o.Dask)
 
 PrintTable(pg, dask);
 Console.WriteLine();
-Console.WriteLine($"Harness time: {total.Elapsed.TotalSeconds:0.0} s. Load average now: {LoadAverage()}");
+Console.WriteLine($"Harness time: {total.Elapsed.TotalSeconds:0.0} s. Load average now: {HarnessHost.LoadAverage()}");
 return 0;
-
-static void PrintMachine()
-{
-    string cpu = File.Exists("/proc/cpuinfo")
-        ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "?"
-        : "?";
-    Console.WriteLine($"Machine: {Environment.ProcessorCount} CPUs ({cpu}), {RuntimeInformation.OSDescription}, .NET {Environment.Version}, load average {LoadAverage()}");
-}
-
-static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
 // The contract and, when Dask ran, its figure and the ratio ParallelGen ÷ Dask (below 1× = ParallelGen faster; for
 // MB/s, above 1× = ParallelGen faster).

@@ -40,7 +40,7 @@ if (parsed.Errors.Count > 0 || parsed.Action is not null)
 Options o = Options.From(parsed);
 
 var total = Stopwatch.StartNew();
-PrintMachine();
+HarnessHost.PrintMachine();
 
 ProcessResults? pg = null;
 JsonElement? py = null;
@@ -104,18 +104,8 @@ if (o.Shared)
 }
 
 Console.WriteLine();
-Console.WriteLine($"Harness time: {total.Elapsed.TotalSeconds:0.0} s. Load average now: {LoadAverage()}");
+Console.WriteLine($"Harness time: {total.Elapsed.TotalSeconds:0.0} s. Load average now: {HarnessHost.LoadAverage()}");
 return 0;
-
-static void PrintMachine()
-{
-    string cpu = File.Exists("/proc/cpuinfo")
-        ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "?"
-        : "?";
-    Console.WriteLine($"Machine: {Environment.ProcessorCount} CPUs ({cpu}), {RuntimeInformation.OSDescription}, .NET {Environment.Version}, load average {LoadAverage()}");
-}
-
-static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
 static void PrintContract(ProcessResults r)
 {

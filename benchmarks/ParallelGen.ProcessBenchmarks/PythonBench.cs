@@ -9,18 +9,18 @@ namespace ParallelGen.ProcessBenchmarks;
 /// <summary>Runs benchmarks/python/bench_joblib.py with /usr/bin/python3 and prints the side-by-side table.</summary>
 internal static class PythonBench
 {
-    internal const string Python = "/usr/bin/python3";
+    internal const string Python = HarnessHost.Python;
 
     internal static JsonElement? Run(Options o)
     {
-        string? script = FindScript();
+        string? script = HarnessHost.FindPythonScript("bench_joblib.py");
         if (script is null)
         {
             Console.WriteLine("  NOTE: benchmarks/python/bench_joblib.py was not found; the Python comparison is skipped.");
             return null;
         }
 
-        if (!File.Exists(Python) || Exec(Python, ["-c", "import joblib"], out _) != 0)
+        if (!File.Exists(Python) || HarnessHost.Exec(Python, ["-c", "import joblib"], out _) != 0)
         {
             Console.WriteLine($"  NOTE: {Python} with joblib is not available (apt-get install -y python3-joblib); the Python comparison is skipped.");
             return null;
@@ -32,7 +32,7 @@ internal static class PythonBench
             args = [.. args, "--long"];
         }
 
-        if (Exec(Python, args, out string output) != 0)
+        if (HarnessHost.Exec(Python, args, out string output) != 0)
         {
             Console.WriteLine($"  NOTE: the Python benchmark failed; skipped. Output:{Environment.NewLine}{output}");
             return null;
@@ -46,43 +46,4 @@ internal static class PythonBench
 
     internal static string Text(JsonElement py, string key) =>
         py.TryGetProperty(key, out JsonElement e) ? e.ToString() : "?";
-
-    private static string? FindScript()
-    {
-        string[] candidates =
-        [
-            Path.Combine(AppContext.BaseDirectory, "python", "bench_joblib.py"),
-            Path.Combine(Environment.CurrentDirectory, "benchmarks", "python", "bench_joblib.py"),
-        ];
-        foreach (string c in candidates)
-        {
-            if (File.Exists(c))
-            {
-                return c;
-            }
-        }
-
-        return null;
-    }
-
-    private static int Exec(string file, string[] args, out string stdout)
-    {
-        var info = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using Process p = Process.Start(info)!;
-        System.Threading.Tasks.Task<string> err = p.StandardError.ReadToEndAsync();
-        stdout = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        string e = err.Result;
-        if (p.ExitCode != 0)
-        {
-            stdout += e;
-        }
-
-        return p.ExitCode;
-    }
 }
