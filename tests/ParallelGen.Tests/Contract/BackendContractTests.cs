@@ -109,7 +109,7 @@ public sealed class BackendContractTests : IDisposable
         Assert.InRange(Started, 1, 5 + workers);
 
         // Once it was recorded nothing new is dispatched: at most a batch each worker took in the instant between the
-        // record and the stop (a cluster may start one it had already sent).
+        // record and the stop (a cluster may also start one it had already sent); such an item holds until the stop.
         Assert.InRange(Directory.GetFiles(_directory, "late-*").Length, 0, workers);
     }
 

@@ -36,15 +36,19 @@ public static partial class ContractTargets
     /// The stop after a failure, counted rather than timed. Item <paramref name="failAt"/> writes <c>failed</c> and
     /// throws; items before it return at once; an item after it holds (up to 30 s) until the caller's side has recorded
     /// the failure (the test writes <c>observed</c> then), so no worker runs ahead while the failure travels back. Items
-    /// write <c>started-x</c>, or <c>late-x</c> when they start after the failure was recorded.
+    /// write <c>started-x</c>, or <c>late-x</c> when they start after the failure was recorded; a late item holds until
+    /// the call's token is cancelled (threads and the cluster cancel it as they stop; a worker process's running item
+    /// keeps its token after a failure, so there at most 1 s), so that a worker runs at most one item in the instant
+    /// between the record and the stop even when the recording thread is descheduled in between.
     /// </summary>
     [Parallelize(Jobs = 2, BatchSize = 1, Backend = Backend.Processes)]
-    public static int StopAt(int x, string directory, int failAt)
+    public static int StopAt(int x, string directory, int failAt, CancellationToken cancellationToken)
     {
         string observed = Path.Combine(directory, "observed");
         if (File.Exists(observed))
         {
             File.WriteAllText(Path.Combine(directory, $"late-{x}"), "");
+            cancellationToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
             return x;
         }
 
