@@ -1,3 +1,4 @@
+using MessagePack;
 using ParallelGen.Orleans;
 using ParallelGen.Tests.Contract;
 using Xunit.Abstractions;
@@ -28,6 +29,33 @@ public sealed class InProcessClusterTests(InProcessClusterFixture fixture, ITest
         Assert.Equal(InProcessClusterFixture.Silos, ran.Count);
         Assert.All(ran, silo => Assert.True(silo.Value > 0, $"silo {silo.Key} ran no batch"));
         Assert.True(ran.Values.Sum() >= 60, $"{ran.Values.Sum()} batches for 60 items of batch size 1");
+    }
+
+    /// <summary>
+    /// A slot dispatches by the generated method id (the registry the silo shares with this process here): an id it
+    /// cannot find, or an assembly it cannot load, comes back as a typed error naming the silo and the method.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_silo_that_lacks_the_method_or_its_assembly_answers_a_typed_error_naming_both(bool missingAssembly)
+    {
+        string assembly = missingAssembly ? "ParallelGen.NoSuchAssembly, Version=1.0.0.0" : typeof(ContractTargets).Assembly.FullName!;
+        ISlotGrain slot = InProcessClusterFixture.Target!.Client.GetGrain<ISlotGrain>(1_000_000 + (missingAssembly ? 1 : 0));
+
+        byte[] reply = await slot.RunBatch(1, "ParallelGen.Tests.NoSuchMethod", assembly, [0x90], CancellationToken.None);
+
+        var reader = new MessagePackReader(reply);
+        Assert.Equal(SlotReply.Error, reader.ReadInt32());
+        Assert.Equal(Environment.ProcessId, reader.ReadInt32()); // the silo's process: this one
+        Assert.Equal(-1, reader.ReadInt32()); // no item to blame
+        _ = reader.ReadString(); // the type's assembly-qualified name
+        Assert.Equal(typeof(MissingRemoteMethodException).FullName, reader.ReadString());
+        string message = reader.ReadString()!;
+        output.WriteLine(message);
+        Assert.Contains($"The silo {Environment.MachineName}", message);
+        Assert.Contains("ParallelGen.Tests.NoSuchMethod", message);
+        Assert.Contains(missingAssembly ? "cannot load the assembly 'ParallelGen.NoSuchAssembly" : "has no method", message);
     }
 
     [Fact]
