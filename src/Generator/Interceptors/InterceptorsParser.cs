@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -73,8 +74,24 @@ internal static class InterceptorsParser
             SimpleNameSyntax simple => simple,
             _ => null,
         };
-        return name?.Identifier.ValueText is "Call" or "Submit" or "Map" or "Create";
+        return name?.Identifier.ValueText switch
+        {
+            "Call" or "Submit" or "Map" => true,
+            // ParallelExecutor.Create(…, initializer: F, initargs: …), not every Create in the program.
+            "Create" => invocation.Expression is MemberAccessExpressionSyntax { Expression: var target } && RightmostName(target) == "ParallelExecutor"
+                || invocation.ArgumentList.Arguments.Any(a => a.NameColon?.Name.Identifier.ValueText is "initializer" or "initargs"),
+            _ => false,
+        };
     }
+
+    private static string? RightmostName(ExpressionSyntax expression) => expression switch
+    {
+        SimpleNameSyntax simple => simple.Identifier.ValueText,
+        MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
+        QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
+        AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
+        _ => null,
+    };
 
     /// <summary>The site, or <see langword="null"/> when the call is not one to rewrite (PG0008 reports those that matter).</summary>
     public static InterceptedSite? Parse(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken) =>

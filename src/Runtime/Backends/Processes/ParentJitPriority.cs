@@ -30,6 +30,8 @@ internal static partial class ParentJitPriority
 
     private static readonly HashSet<int> s_seen = [];
     private static int s_threadCount = -1;
+    private static long s_nextScan;
+    private static long s_nextCheck;
     private static string? s_processName;
     private static int s_enabled = -1;
 
@@ -37,8 +39,9 @@ internal static partial class ParentJitPriority
     internal static int Lowered { get; private set; }
 
     /// <summary>
-    /// Lowers the tiered-compilation threads not seen before. Costs one read of /proc/self/stat (a few microseconds) when
-    /// the process has as many threads as at the last look, otherwise a look at the threads not seen before.
+    /// Lowers the tiered-compilation threads not seen before. Costs nothing more than a clock read within 10 ms of the
+    /// last check, then one read of /proc/self/stat when the process has as many threads as at the last look, less than
+    /// a second ago; otherwise a look at the threads not seen before.
     /// </summary>
     internal static void Lower()
     {
@@ -51,11 +54,22 @@ internal static partial class ParentJitPriority
         {
             try
             {
-                int count = ThreadCount();
-                if (count == s_threadCount)
+                // At most one check per 10 ms (a program making many short calls pays nothing per call); threads that
+                // came and went in equal numbers (or got their name late) are caught by the look once a second.
+                long now = System.Diagnostics.Stopwatch.GetTimestamp();
+                if (now < s_nextCheck)
                 {
                     return;
                 }
+
+                s_nextCheck = now + (System.Diagnostics.Stopwatch.Frequency / 100);
+                int count = ThreadCount();
+                if (count == s_threadCount && now < s_nextScan)
+                {
+                    return;
+                }
+
+                s_nextScan = now + System.Diagnostics.Stopwatch.Frequency;
 
                 s_processName ??= File.ReadAllText("/proc/self/comm").TrimEnd('\n');
                 foreach (string task in Directory.EnumerateDirectories("/proc/self/task"))
