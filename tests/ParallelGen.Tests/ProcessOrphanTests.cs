@@ -61,6 +61,35 @@ public class ProcessOrphanTests
             File.Delete(marker + ".0.started");
         }
     }
+
+    [OnlyOnFact(OperatingSystems.Linux, Reason = "finds the worker's child in /proc")]
+    public void Killing_a_worker_also_kills_the_processes_it_started()
+    {
+        // Without Process.Kill(entireProcessTree: true) (which stops before it kills), the worker's children are found
+        // in /proc before the worker is killed, and killed after it.
+        string marker = Path.Combine(Path.GetTempPath(), "pg-child-" + Guid.NewGuid().ToString("N"));
+        int child = 0;
+        try
+        {
+            Task<int[]> call = Remote.SpawnAndHangParallelAsync([(0, marker)], new ParallelizeOptions { BatchSize = 1, ItemTimeout = TimeSpan.FromSeconds(3) });
+            Assert.True(SpinWait.SpinUntil(() => File.Exists(marker + ".0.child"), TimeSpan.FromSeconds(60)), "the item did not start its child");
+            child = int.Parse(File.ReadAllText(marker + ".0.child"), CultureInfo.InvariantCulture);
+            Assert.True(WorkerCensus.IsAlive(child));
+
+            var ex = Assert.Throws<AggregateException>(() => call.Wait(TimeSpan.FromSeconds(60)));
+            Assert.IsType<TimeoutException>(ex.InnerException);
+            Assert.True(SpinWait.SpinUntil(() => !WorkerCensus.IsAlive(child), TimeSpan.FromSeconds(20)), $"the worker's child {child} survived the worker");
+        }
+        finally
+        {
+            if (child != 0 && WorkerCensus.IsAlive(child))
+            {
+                WorkerCensus.Signal(child, "KILL");
+            }
+
+            File.Delete(marker + ".0.child");
+        }
+    }
 }
 
 /// <summary>Finds worker processes by the parent pid in their environment, in /proc (Linux).</summary>
