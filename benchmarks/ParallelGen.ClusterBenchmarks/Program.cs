@@ -113,8 +113,14 @@ internal sealed class Options
 
     private static readonly Option<int> s_idleSeconds = new("--idle-seconds")
     {
-        Description = "How long the idle CPU measurement idles (also a window to attach dotnet-trace/dotnet-counters to the silos).",
+        Description = "How long the idle CPU measurement idles, in 2 s windows (default 2; longer: steady state, and a window to attach dotnet-trace or perf to the silos).",
         DefaultValueFactory = _ => 2,
+    };
+
+    private static readonly Option<int> s_tinyCalls = new("--tiny-calls")
+    {
+        Description = "How many one-tiny-item calls are timed (default 400; --quick: 100).",
+        DefaultValueFactory = _ => 400,
     };
 
     private static readonly Option<string[]> s_only = new("--only")
@@ -129,7 +135,7 @@ internal sealed class Options
         "Backend.Cluster's performance contract on a LocalCluster of 3 silos, side by side with Dask's LocalCluster " +
         "when /usr/bin/python3 has distributed (about 1-2 minutes).")
     {
-        s_quick, s_noDask, s_killTimeout, s_idleSeconds, s_only,
+        s_quick, s_noDask, s_killTimeout, s_idleSeconds, s_tinyCalls, s_only,
     };
 
     internal bool Quick { get; private init; }
@@ -139,6 +145,8 @@ internal sealed class Options
     internal TimeSpan KillTimeout { get; private init; }
 
     internal TimeSpan Idle { get; private init; }
+
+    internal int TinyCalls { get; private init; }
 
     private string[]? OnlyParts { get; init; }
 
@@ -155,6 +163,7 @@ internal sealed class Options
         Dask = !parsed.GetValue(s_noDask),
         KillTimeout = TimeSpan.FromSeconds(Math.Max(1, parsed.GetValue(s_killTimeout))),
         Idle = TimeSpan.FromSeconds(Math.Max(1, parsed.GetValue(s_idleSeconds))),
+        TinyCalls = Math.Max(1, parsed.GetValue(s_tinyCalls)),
         OnlyParts = parsed.GetValue(s_only),
     };
 }
