@@ -314,6 +314,11 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
             info.Environment[ClusterSettings.MissedProbesVariable] = MissedProbesLimit.ToString(CultureInfo.InvariantCulture);
             info.Environment[ClusterSettings.ResponseTimeoutVariable] = ((long)Math.Ceiling(ResponseTimeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
+            // Without dynamic PGO a silo compiles its hot start-up code once more (optimized) instead of twice (instrumented,
+            // then optimized): measured, 3 idle silos spent ~0.7 CPU-s per 2 s still 60 s after start with it, ~0.1 after
+            // 20 s without it (docs/benchmarks/cluster.md). A value the program was started with is kept.
+            info.Environment.TryAdd("DOTNET_TieredPGO", "0");
+
             Process process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start '{spec.FileName}' as a silo.");
             var silo = new Silo(index, process, siloPort);
             process.OutputDataReceived += (_, e) => silo.Add(e.Data);

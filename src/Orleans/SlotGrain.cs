@@ -8,6 +8,7 @@ using global::Orleans.Concurrency;
 using global::Orleans.Placement;
 using global::Orleans.Runtime;
 using global::Orleans.Runtime.Placement;
+using Payload = global::Orleans.Serialization.Buffers.PooledBuffer;
 
 namespace ParallelGen.Orleans;
 
@@ -24,8 +25,13 @@ internal interface ISlotGrain : IGrainWithIntegerKey
     /// the first exception with its position in the batch. User exceptions never escape as Orleans exceptions.
     /// A request for a <paramref name="batchId"/> this slot runs or ran recently gets that run's reply (the driver asks
     /// again when a silo its reply may have been routed through is lost); it does not run the batch again.
+    /// <paramref name="items"/> is Orleans' pooled buffer: its codec reads a received payload into pooled segments (no
+    /// new large array per batch on the silo, nor on a gateway silo that forwards the call) and returns the sender's
+    /// segments to the pool once written, so each send needs a buffer of its own; the slot disposes it after the run.
+    /// The reply is <see cref="Immutable{T}"/>: Orleans deep-copies a grain's result before sending it, and a reply is
+    /// never changed once written.
     /// </summary>
-    Task<byte[]> RunBatch(long batchId, string methodId, string assemblyName, byte[] items, CancellationToken cancellationToken);
+    Task<Immutable<byte[]>> RunBatch(long batchId, string methodId, string assemblyName, Payload items, CancellationToken cancellationToken);
 
     /// <summary>
     /// What this slot knows of <paramref name="batchId"/>: <see cref="SlotBatchStatus.Unknown"/> (never received, or
@@ -49,13 +55,14 @@ internal sealed class SlotGrain(ILocalSiloDetails silo) : Grain, ISlotGrain
     private const int KeptReplies = 4;
 
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Dictionary<long, Task<byte[]>> _batches = [];
+    private readonly Dictionary<long, Task<Immutable<byte[]>>> _batches = [];
     private readonly Queue<long> _order = new();
 
-    public Task<byte[]> RunBatch(long batchId, string methodId, string assemblyName, byte[] items, CancellationToken cancellationToken)
+    public Task<Immutable<byte[]>> RunBatch(long batchId, string methodId, string assemblyName, Payload items, CancellationToken cancellationToken)
     {
-        if (_batches.TryGetValue(batchId, out Task<byte[]>? run))
+        if (_batches.TryGetValue(batchId, out Task<Immutable<byte[]>>? run))
         {
+            items.Dispose();
             return run;
         }
 
@@ -70,21 +77,23 @@ internal sealed class SlotGrain(ILocalSiloDetails silo) : Grain, ISlotGrain
         return run;
     }
 
-    private async Task<byte[]> RunAsync(string methodId, string assemblyName, byte[] items, CancellationToken cancellationToken)
+    private async Task<Immutable<byte[]>> RunAsync(string methodId, string assemblyName, Payload items, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(true);
         try
         {
-            return await Task.Run(() => SiloExecutor.Run(methodId, assemblyName, items, cancellationToken), CancellationToken.None).ConfigureAwait(true);
+            byte[] reply = await Task.Run(() => SiloExecutor.Run(methodId, assemblyName, items.AsReadOnlySequence(), cancellationToken), CancellationToken.None).ConfigureAwait(true);
+            return reply.AsImmutable();
         }
         finally
         {
+            items.Dispose(); // the run has read every item (formatters copy what they keep)
             _gate.Release();
         }
     }
 
     public Task<int> Status(long batchId) => Task.FromResult(
-        !_batches.TryGetValue(batchId, out Task<byte[]>? run) ? SlotBatchStatus.Unknown
+        !_batches.TryGetValue(batchId, out Task<Immutable<byte[]>>? run) ? SlotBatchStatus.Unknown
         : run.IsCompleted ? SlotBatchStatus.Done
         : SlotBatchStatus.Running);
 
