@@ -43,7 +43,9 @@ public sealed class InProcessClusterTests(InProcessClusterFixture fixture, ITest
         string assembly = missingAssembly ? "ParallelGen.NoSuchAssembly, Version=1.0.0.0" : typeof(ContractTargets).Assembly.FullName!;
         ISlotGrain slot = InProcessClusterFixture.Target!.Client.GetGrain<ISlotGrain>(1_000_000 + (missingAssembly ? 1 : 0));
 
-        byte[] reply = await slot.RunBatch(1, "ParallelGen.Tests.NoSuchMethod", assembly, [0x90], CancellationToken.None);
+        var items = new global::Orleans.Serialization.Buffers.PooledBuffer();
+        items.Write([0x90]); // an empty MessagePack array
+        byte[] reply = (await slot.RunBatch(1, "ParallelGen.Tests.NoSuchMethod", assembly, items, CancellationToken.None)).Value;
 
         var reader = new MessagePackReader(reply);
         Assert.Equal(SlotReply.Error, reader.ReadInt32());
