@@ -190,11 +190,13 @@ public abstract class ClusterTarget
     }
 
     /// <summary>
-    /// Tells the placement of a slot activated by the next grain call in this async flow which silos are lost (the
-    /// silos' membership may not know yet): <see cref="SlotPlacementDirector"/> skips them.
+    /// Tells the placement of a slot activated by the next grain call in this async flow that the driver calls it (it goes
+    /// to the silo receiving the call) and which silos are lost (the silos' membership may not know yet):
+    /// <see cref="SlotPlacementDirector"/> skips them.
     /// </summary>
     internal void ApplyPlacementHint()
     {
+        RequestContext.Set(SlotPlacementDirector.FromDriverKey, "1");
         if (_deadHint is { } hint)
         {
             RequestContext.Set(SlotPlacementDirector.LostSilosKey, hint);

@@ -17,8 +17,8 @@ public sealed class InProcessClusterTests(InProcessClusterFixture fixture, ITest
         Assert.Equal(InProcessClusterFixture.Silos, target.SiloCount);
         IReadOnlyDictionary<string, long> before = InProcessClusterFixture.BatchesBySilo;
 
-        // One batch per item, as many at once as the cluster has slots (slot k lives on silo k mod 3): items sleep so
-        // that every dispatch loop takes some.
+        // One batch per item, as many at once as the cluster has slots (spread over the silos, see
+        // SlotPlacementDirector): items sleep so that every dispatch loop takes some.
         var options = new ParallelizeOptions { Backend = Backend.Cluster, BackendInstance = target, Jobs = target.Capacity, BatchSize = 1 };
         long[] squares = ContractTargets.SquareParallel(Enumerable.Range(0, 60).Select(i => (i, 10)), options);
 
