@@ -52,85 +52,32 @@ internal static class ClusterBench
             Console.WriteLine($"  start to first result: {Fmt.Us(r.StartToFirstResult[0])} (silos {string.Join(", ", cluster.SiloProcessIds)}, " +
                 $"{cluster.Capacity} slots)");
 
-            Cpu idle = Cpu.Start(cluster);
-            await Task.Delay(2000).ConfigureAwait(false);
-            r.IdleCpu = idle.Stop(1, "over 2 s idle");
-            Console.WriteLine($"  {r.IdleCpu}");
+            // Idle CPU, in 2 s windows: the first right after the first call (the silos' start-up tail: tiered JIT
+            // compilation, membership), the later ones steady state.
+            for (int window = 0; window < Math.Max(1, (int)Math.Round(o.Idle.TotalSeconds / 2)); window++)
+            {
+                Cpu idle = Cpu.Start(cluster);
+                await Task.Delay(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+                string text = idle.Stop(1, $"over 2 s idle ({2 * window}-{2 * window + 2} s after the first result)");
+                r.IdleCpu = window == 0 ? text : r.IdleCpu;
+                Console.WriteLine($"  {text}");
+            }
 
             // 2. One tiny call, batch 1, the whole call path (a fresh call each time).
-            var batch1 = new ParallelizeOptions { BatchSize = 1 };
-            int[] one = [0];
-            for (int i = 0; i < 50; i++)
-            {
-                one[0] = i;
-                Check(OnCluster.IncParallel(one, batch1)[0] == i + 1);
-            }
-
-            var calls = new List<double>();
-            Cpu callCpu = Cpu.Start(cluster);
-            for (int i = 0; i < o.Scale(400); i++)
-            {
-                one[0] = i;
-                long t = Stopwatch.GetTimestamp();
-                int[] result = OnCluster.IncParallel(one, batch1);
-                calls.Add(Stopwatch.GetElapsedTime(t).TotalMicroseconds);
-                Check(result[0] == i + 1);
-            }
-
-            r.OneTinyCall = new Sample(calls);
-            r.OneTinyCallCpu = callCpu.Stop(calls.Count, "per call");
-            Console.WriteLine($"  one tiny call, batch 1: {r.OneTinyCall}; {r.OneTinyCallCpu}");
+            TinyCalls(cluster, r, o);
 
             // 3. Trivial tasks, automatic batching, per task.
-            foreach (int n in o.Quick ? new[] { 100_000 } : [10_000, 100_000, 1_000_000])
-            {
-                int[] input = Enumerable.Range(0, n).ToArray();
-                OnCluster.IncParallel(input.AsSpan(0, Math.Min(n, 10_000)).ToArray()); // warm
-                var per = new List<double>();
-                for (int rep = 0; rep < (n >= 1_000_000 ? 2 : o.Repeats(5)); rep++)
-                {
-                    long t = Stopwatch.GetTimestamp();
-                    int[] result = OnCluster.IncParallel(input);
-                    per.Add(Stopwatch.GetElapsedTime(t).TotalMicroseconds / n);
-                    Check(result[^1] == n);
-                }
+            TrivialTasks(cluster, r, o);
 
-                r.PerTaskAuto[n] = new Sample(per);
-                Console.WriteLine($"  trivial tasks, auto batching, {n:N0} tasks, per task: {r.PerTaskAuto[n]}");
-            }
-
-            // 4. A 10 MB argument per item (6 items: 2 per silo), MB/s end to end; 1 MB too, to see whether the cost
-            //    grows faster than the size.
-            foreach (int megabytes in new[] { 1, 10 })
-            {
-                int items = megabytes == 1 ? 30 : 6, size = megabytes * 1024 * 1024;
-                var rates = new List<double>();
-                Cpu bigCpu = Cpu.Start(cluster);
-                for (int rep = 0; rep < o.Repeats(3); rep++)
-                {
-                    byte[][] payloads = [.. Enumerable.Range(0, items).Select(k => CreateFilled(size, (byte)(rep * items + k)))];
-                    long t = Stopwatch.GetTimestamp();
-                    int[] lengths = OnCluster.LengthParallel(payloads);
-                    double seconds = Stopwatch.GetElapsedTime(t).TotalSeconds;
-                    Check(lengths.All(l => l == size));
-                    rates.Add(items * (double)size / 1e6 / seconds);
-                }
-
-                var sample = new Sample(rates);
-                string cpu = bigCpu.Stop();
-                if (megabytes == 10)
-                {
-                    (r.BigArgumentMBps, r.BigArgumentCpu) = (sample, cpu);
-                }
-
-                Console.WriteLine($"  {megabytes} MB argument per item ({items} items), MB/s: median {sample.Median:0}, all " +
-                    $"{string.Join(", ", rates.Select(x => x.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))}; {cpu}");
-            }
-
+            // 4. A 10 MB argument per item (6 items: 2 per silo), MB/s end to end; 1 MB too.
+            BigArguments(cluster, r, o);
             r.ItemsBySilo = new Dictionary<int, long>(cluster.ItemsBySiloProcess);
 
             // 5. A silo killed mid-run (last: it leaves this cluster with 2 silos).
-            await KillDrillAsync(cluster, r, o).ConfigureAwait(false);
+            if (o.Runs("kill"))
+            {
+                await KillDrillAsync(cluster, r, o).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -138,13 +85,106 @@ internal static class ClusterBench
         }
 
         // More starts (each a fresh cluster; this program is warm now).
-        for (int i = 1; i < o.Repeats(3); i++)
+        for (int i = 1; i < o.Repeats(3) && o.Runs("starts"); i++)
         {
             await using LocalCluster again = await StartToFirstResultAsync(r).ConfigureAwait(false);
             Console.WriteLine($"  start to first result (again): {Fmt.Us(r.StartToFirstResult[^1])}");
         }
 
         return r;
+    }
+
+    private static void TinyCalls(LocalCluster cluster, ClusterResults r, Options o)
+    {
+        if (!o.Runs("tiny"))
+        {
+            return;
+        }
+
+        var batch1 = new ParallelizeOptions { BatchSize = 1 };
+        int[] one = [0];
+        for (int i = 0; i < 50; i++)
+        {
+            one[0] = i;
+            Check(OnCluster.IncParallel(one, batch1)[0] == i + 1);
+        }
+
+        var calls = new List<double>();
+        Cpu callCpu = Cpu.Start(cluster);
+        for (int i = 0; i < o.Scale(o.TinyCalls); i++)
+        {
+            one[0] = i;
+            long t = Stopwatch.GetTimestamp();
+            int[] result = OnCluster.IncParallel(one, batch1);
+            calls.Add(Stopwatch.GetElapsedTime(t).TotalMicroseconds);
+            Check(result[0] == i + 1);
+        }
+
+        r.OneTinyCall = new Sample(calls);
+        r.OneTinyCallCpu = callCpu.Stop(calls.Count, "per call");
+        Console.WriteLine($"  one tiny call, batch 1: {r.OneTinyCall}; {r.OneTinyCallCpu}");
+    }
+
+    private static void TrivialTasks(LocalCluster cluster, ClusterResults r, Options o)
+    {
+        if (!o.Runs("tasks"))
+        {
+            return;
+        }
+
+        foreach (int n in o.Quick ? new[] { 100_000 } : [10_000, 100_000, 1_000_000])
+        {
+            int[] input = Enumerable.Range(0, n).ToArray();
+            OnCluster.IncParallel(input.AsSpan(0, Math.Min(n, 10_000)).ToArray()); // warm
+            var per = new List<double>();
+            for (int rep = 0; rep < (n >= 1_000_000 ? 2 : o.Repeats(5)); rep++)
+            {
+                long t = Stopwatch.GetTimestamp();
+                int[] result = OnCluster.IncParallel(input);
+                per.Add(Stopwatch.GetElapsedTime(t).TotalMicroseconds / n);
+                Check(result[^1] == n);
+            }
+
+            r.PerTaskAuto[n] = new Sample(per);
+            Console.WriteLine($"  trivial tasks, auto batching, {n:N0} tasks, per task: {r.PerTaskAuto[n]}");
+        }
+    }
+
+    private static void BigArguments(LocalCluster cluster, ClusterResults r, Options o)
+    {
+        if (!o.Runs("big"))
+        {
+            return;
+        }
+
+        // 1 MB items too, to see whether the cost grows faster than the size. 3 repetitions even with --quick: the first
+        // is cold (the pools of the driver's and the silos' buffers fill, code compiles), the median is the warm figure.
+        // The payloads are made before the CPU window, which covers the calls only.
+        foreach (int megabytes in new[] { 1, 10 })
+        {
+            int items = megabytes == 1 ? 30 : 6, size = megabytes * 1024 * 1024, reps = 3;
+            var rates = new List<double>();
+            byte[][][] payloads = [.. Enumerable.Range(0, reps).Select(rep => Enumerable.Range(0, items).Select(k => CreateFilled(size, (byte)(rep * items + k))).ToArray())];
+            Cpu bigCpu = Cpu.Start(cluster);
+            for (int rep = 0; rep < reps; rep++)
+            {
+                long t = Stopwatch.GetTimestamp();
+                int[] lengths = OnCluster.LengthParallel(payloads[rep]);
+                double seconds = Stopwatch.GetElapsedTime(t).TotalSeconds;
+                Check(lengths.All(l => l == size));
+                rates.Add(items * (double)size / 1e6 / seconds);
+            }
+
+            var sample = new Sample(rates);
+            string cpu = bigCpu.Stop(reps * items * megabytes, "per MB");
+            if (megabytes == 10)
+            {
+                (r.BigArgumentMBps, r.BigArgumentCpu) = (sample, cpu);
+            }
+
+            Console.WriteLine($"  {megabytes} MB argument per item ({items} items), MB/s: median {sample.Median:0}, all " +
+                $"{string.Join(", ", rates.Select(x => x.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))}; {cpu}");
+        }
     }
 
     private static async Task<LocalCluster> StartToFirstResultAsync(ClusterResults r)

@@ -10,6 +10,8 @@ using MessagePack.Formatters;
 using ParallelGen.Backends;
 using ParallelGen.Internal;
 using ParallelGen.Remote;
+using global::Orleans.Concurrency;
+using Payload = global::Orleans.Serialization.Buffers.PooledBuffer;
 
 namespace ParallelGen.Orleans;
 
@@ -98,7 +100,11 @@ internal sealed class ClusterBackend : IParallelBackend
 
         internal async Task LoopAsync(int slot)
         {
-            await Task.Yield();
+            if (slot > 0)
+            {
+                await Task.Yield(); // the first loop starts on the caller's thread (one thread hop less for a small call)
+            }
+
             long key = target.ResolveSlot(slot);
             while (!lifecycle.IsStopping)
             {
@@ -110,63 +116,70 @@ internal sealed class ClusterBackend : IParallelBackend
                 }
 
                 int count = Math.Min(batchSize, call.Count - start);
-                byte[] items = WriteItems(start, count);
+                PooledBuffer items = WriteItems(start, count);
                 DateTime? deadline = _itemTimeout is { } itemTimeout ? DateTime.UtcNow + itemTimeout * count : null;
                 long batchId = _callId | (uint)batch;
-                for (int attempt = 0; ; attempt++)
+                try
                 {
-                    if (target.Unavailable is { } reason)
+                    for (int attempt = 0; ; attempt++)
                     {
-                        lifecycle.Fail(-1, new ClusterUnavailableException(
-                            $"Backend.Cluster lost the cluster while running the call: {reason}; {(count == 1 ? $"item {start}" : $"items {start} to {start + count - 1}")} did not finish."));
-                        return;
-                    }
-
-                    byte[] reply;
-                    try
-                    {
-                        reply = await RunOnSlotAsync(key, batchId, items, deadline, speculate: attempt < _maxRetries).ConfigureAwait(false);
-                    }
-                    catch (Exception) when (lifecycle.StopToken.IsCancellationRequested)
-                    {
-                        return; // the call was cancelled, timed out or failed elsewhere: the lifecycle has the outcome
-                    }
-                    catch (TimeoutException) when (deadline is { } end && DateTime.UtcNow >= end)
-                    {
-                        string what = count == 1 ? $"item {start}" : $"items {start} to {start + count - 1}";
-                        lifecycle.Fail(start, new TimeoutException(
-                            $"{what} did not finish within the item timeout of {_itemTimeout} on the cluster; the silo's run was cancelled."));
-                        return;
-                    }
-                    catch (Exception ex)
-                    {
-                        // Not a user exception (those come back as values): the silo died, is unreachable or did not answer.
-                        if (attempt >= _maxRetries)
+                        if (target.Unavailable is { } reason)
                         {
                             lifecycle.Fail(-1, new ClusterUnavailableException(
-                                $"A batch of {count} items (from item {start}) failed on the cluster {attempt + 1} times (retries: {_maxRetries}); the last failure: {ex.Message}", ex));
+                                $"Backend.Cluster lost the cluster while running the call: {reason}; {(count == 1 ? $"item {start}" : $"items {start} to {start + count - 1}")} did not finish."));
                             return;
                         }
 
-                        key = target.RetrySlot(key); // a slot on a live silo
+                        byte[] reply;
                         try
                         {
-                            await Task.Delay(TimeSpan.FromMilliseconds(20 * (attempt + 1)), lifecycle.StopToken).ConfigureAwait(false);
+                            reply = (await RunOnSlotAsync(key, batchId, items.WrittenMemory, deadline, speculate: attempt < _maxRetries).ConfigureAwait(false)).Value;
                         }
-                        catch (OperationCanceledException)
+                        catch (Exception) when (lifecycle.StopToken.IsCancellationRequested)
+                        {
+                            return; // the call was cancelled, timed out or failed elsewhere: the lifecycle has the outcome
+                        }
+                        catch (TimeoutException) when (deadline is { } end && DateTime.UtcNow >= end)
+                        {
+                            string what = count == 1 ? $"item {start}" : $"items {start} to {start + count - 1}";
+                            lifecycle.Fail(start, new TimeoutException(
+                                $"{what} did not finish within the item timeout of {_itemTimeout} on the cluster; the silo's run was cancelled."));
+                            return;
+                        }
+                        catch (Exception ex)
+                        {
+                            // Not a user exception (those come back as values): the silo died, is unreachable or did not answer.
+                            if (attempt >= _maxRetries)
+                            {
+                                lifecycle.Fail(-1, new ClusterUnavailableException(
+                                    $"A batch of {count} items (from item {start}) failed on the cluster {attempt + 1} times (retries: {_maxRetries}); the last failure: {ex.Message}", ex));
+                                return;
+                            }
+
+                            key = target.RetrySlot(key); // a slot on a live silo
+                            try
+                            {
+                                await Task.Delay(TimeSpan.FromMilliseconds(20 * (attempt + 1)), lifecycle.StopToken).ConfigureAwait(false);
+                            }
+                            catch (OperationCanceledException)
+                            {
+                                return;
+                            }
+
+                            continue;
+                        }
+
+                        if (!ReadReply(reply, start, count))
                         {
                             return;
                         }
 
-                        continue;
+                        break;
                     }
-
-                    if (!ReadReply(reply, start, count))
-                    {
-                        return;
-                    }
-
-                    break;
+                }
+                finally
+                {
+                    items.Return(); // every send copied it into a payload of its own (Send)
                 }
             }
         }
@@ -179,13 +192,13 @@ internal sealed class ClusterBackend : IParallelBackend
         /// driver asks the slot how the batch is doing and sends it again if the slot does not have it, or has finished
         /// it (the reply was lost). The slot answers a repeated request from its one run; it never runs a batch twice.
         /// </summary>
-        private async Task<byte[]> RunOnSlotAsync(long key, long batchId, byte[] items, DateTime? deadline, bool speculate)
+        private async Task<Immutable<byte[]>> RunOnSlotAsync(long key, long batchId, ReadOnlyMemory<byte> items, DateTime? deadline, bool speculate)
         {
             long sent = Stopwatch.GetTimestamp();
             string silo = await LocateAsync(key, deadline).ConfigureAwait(false);
             CancellationToken siloLost = target.SiloLostToken(silo);
-            ISlotGrain grain = target.Client.GetGrain<ISlotGrain>(key);
-            var requests = new List<Task<byte[]>>(2) { Send(grain, batchId, items) };
+            ISlotGrain grain = target.Slot(key);
+            var requests = new List<Task<Immutable<byte[]>>>(2) { Send(grain, batchId, items) };
             Exception? lastFailure = null;
             while (true)
             {
@@ -198,7 +211,7 @@ internal sealed class ClusterBackend : IParallelBackend
                 }
 
                 wait.CancelAfter(limit);
-                Task<byte[]> done;
+                Task<Immutable<byte[]>> done;
                 try
                 {
                     done = await Task.WhenAny(requests).WaitAsync(wait.Token).ConfigureAwait(false);
@@ -280,10 +293,17 @@ internal sealed class ClusterBackend : IParallelBackend
             }
         }
 
-        private Task<byte[]> Send(ISlotGrain grain, long batchId, byte[] items)
+        /// <summary>
+        /// Sends the batch. Each send gets a payload of its own: Orleans' codec returns a sent payload's pooled segments
+        /// once it has written them, and a batch may be sent again after a fault. The copy is a memory copy into pooled
+        /// segments; a new large array per batch (what a <c>byte[]</c> argument costs) is far dearer (see PooledBuffer).
+        /// </summary>
+        private Task<Immutable<byte[]>> Send(ISlotGrain grain, long batchId, ReadOnlyMemory<byte> items)
         {
             target.ApplyPlacementHint();
-            return grain.RunBatch(batchId, _method.MethodId, _assembly, items, lifecycle.StopToken);
+            var payload = new Payload();
+            payload.Write(items.Span);
+            return grain.RunBatch(batchId, _method.MethodId, _assembly, payload, lifecycle.StopToken);
         }
 
         /// <summary>Finds the slot's silo; a silo lost meanwhile (it may have been the one) moves to another slot.</summary>
@@ -318,11 +338,12 @@ internal sealed class ClusterBackend : IParallelBackend
 
         private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
-        private byte[] WriteItems(int start, int count)
+        /// <summary>The batch's items, serialized into a pooled buffer; the caller returns it once the batch is done.</summary>
+        private PooledBuffer WriteItems(int start, int count)
         {
             MessagePackSerializerOptions options = RemoteSerializer.Options;
             IMessagePackFormatter<TItem> formatter = _formatters.Items;
-            var buffer = new PooledBuffer(); // one new array (the payload), not a growing one and a copy (see PooledBuffer)
+            var buffer = new PooledBuffer();
             try
             {
                 var writer = new MessagePackWriter(buffer);
@@ -333,11 +354,12 @@ internal sealed class ClusterBackend : IParallelBackend
                 }
 
                 writer.Flush();
-                return buffer.WrittenSpan.ToArray();
+                return buffer;
             }
-            finally
+            catch
             {
                 buffer.Return();
+                throw;
             }
         }
 

@@ -22,6 +22,7 @@ public abstract class ClusterTarget
     private static volatile ClusterTarget? s_default;
     private readonly ConcurrentDictionary<int, long> _itemsBySilo = new();
     private readonly ConcurrentDictionary<long, string> _slotSilos = new();
+    private readonly ConcurrentDictionary<long, ISlotGrain> _slotGrains = new();
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _siloLost = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _deadSilos = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _deadPrefixes = new(StringComparer.Ordinal);
@@ -115,7 +116,7 @@ public abstract class ClusterTarget
         }
 
         ApplyPlacementHint();
-        string location = await Client.GetGrain<ISlotGrain>(key).Locate().WaitAsync(LocateTimeout, cancellationToken).ConfigureAwait(false);
+        string location = await Slot(key).Locate().WaitAsync(LocateTimeout, cancellationToken).ConfigureAwait(false);
         int space = location.IndexOf(' ', StringComparison.Ordinal);
         silo = location[(space + 1)..];
         if (IsDead(silo))
@@ -126,6 +127,13 @@ public abstract class ClusterTarget
         _slotSilos[key] = silo;
         return silo;
     }
+
+    /// <summary>
+    /// The reference to slot <paramref name="key"/>, made once: Orleans' <c>GetGrain</c> resolves the grain interface's
+    /// type through its attributes on every call (a fifth of the calling thread's samples in a profiled one-item call).
+    /// </summary>
+    internal ISlotGrain Slot(long key) =>
+        _slotGrains.TryGetValue(key, out ISlotGrain? grain) ? grain : _slotGrains.GetOrAdd(key, Client.GetGrain<ISlotGrain>(key));
 
     /// <summary>The silo slot <paramref name="key"/> is known to live on, or <see langword="null"/>.</summary>
     internal string? KnownSilo(long key) => _slotSilos.TryGetValue(key, out string? silo) ? silo : null;
@@ -182,11 +190,13 @@ public abstract class ClusterTarget
     }
 
     /// <summary>
-    /// Tells the placement of a slot activated by the next grain call in this async flow which silos are lost (the
-    /// silos' membership may not know yet): <see cref="SlotPlacementDirector"/> skips them.
+    /// Tells the placement of a slot activated by the next grain call in this async flow that the driver calls it (it goes
+    /// to the silo receiving the call) and which silos are lost (the silos' membership may not know yet):
+    /// <see cref="SlotPlacementDirector"/> skips them.
     /// </summary>
     internal void ApplyPlacementHint()
     {
+        RequestContext.Set(SlotPlacementDirector.FromDriverKey, "1");
         if (_deadHint is { } hint)
         {
             RequestContext.Set(SlotPlacementDirector.LostSilosKey, hint);

@@ -314,6 +314,12 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
             info.Environment[ClusterSettings.MissedProbesVariable] = MissedProbesLimit.ToString(CultureInfo.InvariantCulture);
             info.Environment[ClusterSettings.ResponseTimeoutVariable] = ((long)Math.Ceiling(ResponseTimeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
+            // Without dynamic PGO a silo compiles its hot start-up code once more (optimized) instead of twice (instrumented,
+            // then optimized): on the loaded 2-core machine 3 idle silos still spent 0.3-0.8 CPU-s per 2 s a minute after
+            // start with it, 0.1-0.2 from 20 s on without it (docs/benchmarks/cluster.md). A value the program was started
+            // with is kept.
+            info.Environment.TryAdd("DOTNET_TieredPGO", "0");
+
             Process process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start '{spec.FileName}' as a silo.");
             var silo = new Silo(index, process, siloPort);
             process.OutputDataReceived += (_, e) => silo.Add(e.Data);

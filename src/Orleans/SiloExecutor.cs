@@ -17,7 +17,7 @@ internal static class SiloExecutor
 {
     private static readonly object s_loadLock = new();
 
-    internal static byte[] Run(string methodId, string assemblyName, ReadOnlyMemory<byte> items, CancellationToken cancellationToken)
+    internal static byte[] Run(string methodId, string assemblyName, ReadOnlySequence<byte> items, CancellationToken cancellationToken)
     {
         // The reply's size is not the items' (a 10 MB argument whose length comes back): a pooled buffer, not a new
         // array as large as the items (see PooledBuffer).
@@ -32,7 +32,7 @@ internal static class SiloExecutor
         }
     }
 
-    private static byte[] Run(string methodId, string assemblyName, ReadOnlyMemory<byte> items, PooledBuffer buffer, CancellationToken cancellationToken)
+    private static byte[] Run(string methodId, string assemblyName, ReadOnlySequence<byte> items, PooledBuffer buffer, CancellationToken cancellationToken)
     {
         int index = -1;
         try

@@ -51,7 +51,8 @@ public sealed class InProcessClusterFixture : IAsyncLifetime
         Cluster = builder.Build();
         await Cluster.DeployAsync();
 
-        // Slot k is placed on the (k mod n)-th silo a silo knows: wait until every silo knows all three.
+        // A slot goes to the silo receiving the driver's call, else to the (k mod n)-th silo a silo knows: wait until
+        // every silo knows all three.
         await Cluster.WaitForClusterManifestToStabilizeAsync();
         Target = new InProcessClusterTarget(Cluster);
     }

@@ -17,8 +17,8 @@ public sealed class InProcessClusterTests(InProcessClusterFixture fixture, ITest
         Assert.Equal(InProcessClusterFixture.Silos, target.SiloCount);
         IReadOnlyDictionary<string, long> before = InProcessClusterFixture.BatchesBySilo;
 
-        // One batch per item, as many at once as the cluster has slots (slot k lives on silo k mod 3): items sleep so
-        // that every dispatch loop takes some.
+        // One batch per item, as many at once as the cluster has slots (spread over the silos, see
+        // SlotPlacementDirector): items sleep so that every dispatch loop takes some.
         var options = new ParallelizeOptions { Backend = Backend.Cluster, BackendInstance = target, Jobs = target.Capacity, BatchSize = 1 };
         long[] squares = ContractTargets.SquareParallel(Enumerable.Range(0, 60).Select(i => (i, 10)), options);
 
@@ -43,7 +43,9 @@ public sealed class InProcessClusterTests(InProcessClusterFixture fixture, ITest
         string assembly = missingAssembly ? "ParallelGen.NoSuchAssembly, Version=1.0.0.0" : typeof(ContractTargets).Assembly.FullName!;
         ISlotGrain slot = InProcessClusterFixture.Target!.Client.GetGrain<ISlotGrain>(1_000_000 + (missingAssembly ? 1 : 0));
 
-        byte[] reply = await slot.RunBatch(1, "ParallelGen.Tests.NoSuchMethod", assembly, [0x90], CancellationToken.None);
+        var items = new global::Orleans.Serialization.Buffers.PooledBuffer();
+        items.Write([0x90]); // an empty MessagePack array
+        byte[] reply = (await slot.RunBatch(1, "ParallelGen.Tests.NoSuchMethod", assembly, items, CancellationToken.None)).Value;
 
         var reader = new MessagePackReader(reply);
         Assert.Equal(SlotReply.Error, reader.ReadInt32());
