@@ -43,6 +43,17 @@ internal static class ClusterBench
     internal static async Task<ClusterResults> RunAsync(Options o)
     {
         var r = new ClusterResults();
+        if (o.StartOnly)
+        {
+            for (int i = 0; i < o.Repeats(3); i++)
+            {
+                await using LocalCluster only = await StartToFirstResultAsync(r).ConfigureAwait(false);
+                Console.WriteLine($"  start to first result: {Fmt.Us(r.StartToFirstResult[^1])}");
+            }
+
+            return r;
+        }
+
 
         // 1. LocalCluster.StartAsync(3) to the first result. The first start of this program also loads and JITs the
         //    Orleans client; the harness reports every start.

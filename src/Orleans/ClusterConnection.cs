@@ -102,7 +102,13 @@ public sealed class ClusterConnection : ClusterTarget, IAsyncDisposable
     {
         try
         {
-            _silos = (await Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).ConfigureAwait(false)).Count;
+            var hosts = await Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).ConfigureAwait(false);
+            _silos = hosts.Count;
+            foreach (SiloAddress silo in hosts.Keys)
+            {
+                SiloJoined(silo.ToString()); // a silo that joined since: its slots take batches
+            }
+
             await CheckMembershipAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

@@ -1,20 +1,17 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using global::Orleans;
 using global::Orleans.Concurrency;
-using global::Orleans.Placement;
 using global::Orleans.Runtime;
-using global::Orleans.Runtime.Placement;
 
 namespace ParallelGen.Orleans;
 
 /// <summary>
-/// One slot of the cluster's capacity: runs one batch at a time. Slot <c>k</c> is
-/// placed on the <c>k mod n</c>-th of the <c>n</c> active silos (<see cref="SlotPlacementDirector"/>), so that a call's
-/// slots spread over every silo; stateless workers would stay on the silo that receives the call (orleans#9383).
+/// One slot of the cluster's capacity: runs one batch at a time. The driver means each slot for one silo
+/// (<see cref="SlotPool"/>) and <see cref="SlotPlacementDirector"/> places it there, so that a call's slots spread over
+/// every silo; stateless workers would stay on the silo that receives the call (orleans#9383).
 /// </summary>
 internal interface ISlotGrain : IGrainWithIntegerKey
 {
@@ -97,43 +94,4 @@ internal static class SlotBatchStatus
     internal const int Unknown = 0;
     internal const int Running = 1;
     internal const int Done = 2;
-}
-
-/// <summary>Places slot grains round robin over the active silos, by their integer key.</summary>
-[Serializable, GenerateSerializer, Immutable, SuppressReferenceTracking]
-internal sealed class SlotPlacement : PlacementStrategy
-{
-    internal static readonly SlotPlacement Instance = new();
-}
-
-/// <summary>Marks a grain class as placed by <see cref="SlotPlacementDirector"/>.</summary>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
-internal sealed class SlotPlacementAttribute : PlacementAttribute
-{
-    public SlotPlacementAttribute()
-        : base(SlotPlacement.Instance)
-    {
-    }
-}
-
-/// <summary>
-/// Slot <c>k</c> goes to the <c>k mod n</c>-th active silo, in address order, leaving out the silos the driver knows
-/// are lost (its request context's <see cref="LostSilosKey"/>: the membership may not have caught up yet).
-/// </summary>
-internal sealed class SlotPlacementDirector : IPlacementDirector
-{
-    /// <summary>The request context key of the lost silos: addresses or address prefixes, separated by ';'.</summary>
-    internal const string LostSilosKey = "parallelgen.lost-silos";
-
-    public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
-    {
-        SiloAddress[] compatible = [.. context.GetCompatibleSilos(target).OrderBy(s => s.ToString(), StringComparer.Ordinal)];
-        string[] lost = target.RequestContextData?.TryGetValue(LostSilosKey, out object? hint) == true && hint is string text
-            ? text.Split(';', StringSplitOptions.RemoveEmptyEntries)
-            : [];
-        SiloAddress[] live = [.. compatible.Where(s => !lost.Any(l => s.ToString().StartsWith(l, StringComparison.Ordinal)))];
-        SiloAddress[] silos = live.Length > 0 ? live : compatible;
-        long key = target.GrainIdentity.GetIntegerKey();
-        return Task.FromResult(silos[(int)(Math.Abs(key) % silos.Length)]);
-    }
 }
