@@ -48,6 +48,7 @@ internal sealed class SlotGrain(ILocalSiloDetails silo) : Grain, ISlotGrain
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<long, Task<byte[]>> _batches = [];
     private readonly Queue<long> _order = new();
+    private readonly Queue<long> _stoppedCalls = new(); // calls a batch of which was cancelled here (the last few)
 
     public Task<byte[]> RunBatch(long batchId, string methodId, string assemblyName, byte[] items, CancellationToken cancellationToken)
     {
@@ -56,7 +57,7 @@ internal sealed class SlotGrain(ILocalSiloDetails silo) : Grain, ISlotGrain
             return run;
         }
 
-        run = RunAsync(methodId, assemblyName, items, cancellationToken);
+        run = RunAsync(batchId, methodId, assemblyName, items, cancellationToken);
         _batches[batchId] = run;
         _order.Enqueue(batchId);
         while (_order.Count > KeptReplies && _batches[_order.Peek()].IsCompleted)
@@ -67,16 +68,48 @@ internal sealed class SlotGrain(ILocalSiloDetails silo) : Grain, ISlotGrain
         return run;
     }
 
-    private async Task<byte[]> RunAsync(string methodId, string assemblyName, byte[] items, CancellationToken cancellationToken)
+    private async Task<byte[]> RunAsync(long batchId, string methodId, string assemblyName, byte[] items, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(true);
+        long call = batchId >> 32; // the batch id's high half is its call's (ClusterBackend)
         try
         {
+            // The driver keeps a slot's next batch waiting here while one runs: once the call stops (cancelled, failed,
+            // abandoned), a waiting batch must not start, even if its own cancellation arrives after the running one's.
+            if (cancellationToken.IsCancellationRequested || StoppedCall(call))
+            {
+                throw new OperationCanceledException(cancellationToken);
+            }
+
+            using CancellationTokenRegistration stopped = cancellationToken.Register(() => StopCall(call));
             return await Task.Run(() => SiloExecutor.Run(methodId, assemblyName, items, cancellationToken), CancellationToken.None).ConfigureAwait(true);
         }
         finally
         {
             _gate.Release();
+        }
+    }
+
+    private bool StoppedCall(long call)
+    {
+        lock (_stoppedCalls)
+        {
+            return _stoppedCalls.Contains(call);
+        }
+    }
+
+    private void StopCall(long call)
+    {
+        lock (_stoppedCalls)
+        {
+            if (!_stoppedCalls.Contains(call))
+            {
+                _stoppedCalls.Enqueue(call);
+                if (_stoppedCalls.Count > KeptReplies)
+                {
+                    _stoppedCalls.Dequeue();
+                }
+            }
         }
     }
 
