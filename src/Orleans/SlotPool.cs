@@ -9,7 +9,8 @@ namespace ParallelGen.Orleans;
 /// The driver's slots: <see cref="ClusterTarget.SlotsPerSilo"/> slot grains for every silo known to have joined, each
 /// meant for (placed on, <see cref="SlotPlacementDirector"/>) its silo, with up to <see cref="InFlightPerSlot"/> batches
 /// in flight (one running, the next waiting on the silo): capacity = silos × slots, about twice that in flight. A batch
-/// takes the slot with the fewest batches in flight, on the silo with the fewest; a silo that joins later adds its
+/// takes the slot with the fewest batches in flight, on the silo with the fewest (then the most recently used one); a
+/// silo that joins later adds its
 /// slots, which are then the emptiest and take the next batches, also of calls already running. Thread-safe.
 /// </summary>
 internal sealed class SlotPool
@@ -222,11 +223,15 @@ internal sealed class SlotPool
         return best;
     }
 
-    /// <summary>Fewer in flight on the slot, then on its silo, then the slot used least recently.</summary>
+    /// <summary>
+    /// Fewer in flight on the slot, then on its silo, then the slot used most recently: one call at a time keeps going to
+    /// the same (warm) slot instead of making every silo compile the call path; a call with many batches fills every
+    /// slot by the first two rules anyway.
+    /// </summary>
     private bool Better(Slot a, Slot b) =>
         a.InFlight != b.InFlight ? a.InFlight < b.InFlight
         : _silos[a.Silo].InFlight != _silos[b.Silo].InFlight ? _silos[a.Silo].InFlight < _silos[b.Silo].InFlight
-        : a.LastUse < b.LastUse;
+        : a.LastUse > b.LastUse;
 
     private void AddSlot(string silo)
     {
