@@ -32,6 +32,9 @@ public sealed class ClusterConnection : ClusterTarget, IAsyncDisposable
     }
 
     /// <inheritdoc/>
+    private protected override bool ReportsSilos => true;
+
+    /// <inheritdoc/>
     public override int SiloCount => Math.Max(1, _silos);
 
     /// <summary>

@@ -197,6 +197,15 @@ public abstract class ClusterTarget
                 throw new ClusterUnavailableException(reason);
             }
 
+            if (!ReportsSilos && Environment.TickCount64 - Volatile.Read(ref _lastDiscovery) > 2000)
+            {
+                Task discovery = DiscoverSilosAsync();
+                if (_pool.Silos.Count == 0)
+                {
+                    await discovery.WaitAsync(cancellationToken).ConfigureAwait(false); // the first call needs them
+                }
+            }
+
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             wait.CancelAfter(TimeSpan.FromSeconds(1)); // look at Unavailable again now and then
             try
@@ -207,6 +216,34 @@ public abstract class ClusterTarget
             {
                 // no slot within a second: check the cluster, then wait again
             }
+        }
+    }
+
+    /// <summary>
+    /// Whether this target tells the pool itself which silos joined (<see cref="SiloJoined"/>): a
+    /// <see cref="LocalCluster"/> from its silos' ready lines, a <see cref="ClusterConnection"/> from the membership every
+    /// second. Any other target (a test cluster's client) is looked up in the membership by the calls themselves: before
+    /// the first batch, then at most every 2 s.
+    /// </summary>
+    private protected virtual bool ReportsSilos => false;
+
+    private long _lastDiscovery = long.MinValue / 2;
+
+    private async Task DiscoverSilosAsync()
+    {
+        Volatile.Write(ref _lastDiscovery, Environment.TickCount64);
+        try
+        {
+            var hosts = await Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).ConfigureAwait(false);
+            foreach (SiloAddress silo in hosts.Keys)
+            {
+                SiloJoined(silo.ToString());
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // the membership could not be read now: the next batch tries again
+            Volatile.Write(ref _lastDiscovery, long.MinValue / 2);
         }
     }
 

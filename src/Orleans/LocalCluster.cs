@@ -65,6 +65,9 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
     /// </summary>
     public Task AllSilosJoined { get; }
 
+    /// <inheritdoc/>
+    private protected override bool ReportsSilos => true;
+
     /// <summary>How many of the silos have joined the cluster so far (their slots take batches).</summary>
     public int JoinedSiloCount => _silos.Count(s => s.Joined.IsCompletedSuccessfully);
 
