@@ -20,27 +20,47 @@ internal static class FirstHeavyBench
     internal sealed record Result(Sample SequentialSteady, Sample FirstParallel, Sample RepeatParallel, Sample FirstSpeedup, Sample RepeatSpeedup,
         Sample FirstCpuSpeedup, Sample RepeatCpuSpeedup);
 
-    /// <summary>Runs <paramref name="programs"/> fresh programs (<see cref="ChildSwitch"/>) and prints the figures.</summary>
-    internal static Result Run(int programs, params (string Name, string Value)[] environment)
+    /// <summary>
+    /// Runs <paramref name="programs"/> fresh programs (<see cref="ChildSwitch"/>) per variant, the variants interleaved
+    /// (program 1 of each, then program 2 of each…, so load changes hit them alike), and prints the figures of each.
+    /// A variant is a name and the environment its programs get.
+    /// </summary>
+    internal static Result[] Run(int programs, params (string Name, (string Name, string Value)[] Environment)[] variants)
     {
-        var rows = new List<double[]>();
-        for (int i = 0; i < programs; i++)
+        if (variants.Length == 0)
         {
-            rows.Add(ProcessBench.RunSelf([ChildSwitch], environment).Split(' ').Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray());
+            variants = [("defaults", [])];
         }
 
-        Sample Of(Func<double[], double> f) => new(rows.Select(f).ToList());
-        var r = new Result(
-            Of(v => v[0]), Of(v => v[1]), Of(v => v[2]), Of(v => v[0] / v[1]), Of(v => v[0] / v[2]), Of(v => v[3] / v[4]), Of(v => v[3] / v[5]));
-        string env = environment.Length == 0 ? "" : " [" + string.Join(' ', environment.Select(e => $"{e.Name}={e.Value}")) + "]";
-        Console.WriteLine($"  pi, 2 x {DartsPerCall:N0} darts, Jobs=2, fresh program after a small warm-up call ({programs} programs){env}:");
-        Console.WriteLine($"    sequential in the parent (after its own warm-up): {Fmt.Us(r.SequentialSteady.Median)} median, CPU {Fmt.Us(Of(v => v[3]).Median)}");
-        Console.WriteLine($"    first heavy call on processes: {Fmt.Us(r.FirstParallel.Median)} median (min {Fmt.Us(r.FirstParallel.Min)}, max {Fmt.Us(r.FirstParallel.Max)}); " +
-            $"speed-up {r.FirstSpeedup.Median:0.00}x median, {r.FirstSpeedup.Min:0.00}x worst; busiest worker's CPU {Fmt.Us(Of(v => v[4]).Median)}: " +
-            $"sequential CPU / that = {r.FirstCpuSpeedup.Median:0.00}x median, {r.FirstCpuSpeedup.Min:0.00}x worst; the parent's CPU meanwhile {Fmt.Us(Of(v => v[6]).Median)}");
-        Console.WriteLine($"    the same call again: {Fmt.Us(r.RepeatParallel.Median)} median; speed-up {r.RepeatSpeedup.Median:0.00}x median, {r.RepeatSpeedup.Min:0.00}x worst; " +
-            $"busiest worker's CPU {Fmt.Us(Of(v => v[5]).Median)}: {r.RepeatCpuSpeedup.Median:0.00}x median, {r.RepeatCpuSpeedup.Min:0.00}x worst; the parent's CPU meanwhile {Fmt.Us(Of(v => v[7]).Median)}");
-        return r;
+        var rows = variants.Select(_ => new List<double[]>()).ToArray();
+        for (int i = 0; i < programs; i++)
+        {
+            for (int k = 0; k < variants.Length; k++)
+            {
+                rows[k].Add(ProcessBench.RunSelf([ChildSwitch], variants[k].Environment).Split(' ').Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray());
+            }
+        }
+
+        var results = new Result[variants.Length];
+        for (int k = 0; k < variants.Length; k++)
+        {
+            List<double[]> variantRows = rows[k];
+            Sample Of(Func<double[], double> f) => new(variantRows.Select(f).ToList());
+            var r = new Result(
+                Of(v => v[0]), Of(v => v[1]), Of(v => v[2]), Of(v => v[0] / v[1]), Of(v => v[0] / v[2]), Of(v => v[3] / v[4]), Of(v => v[3] / v[5]));
+            (string Name, string Value)[] environment = variants[k].Environment;
+            string env = environment.Length == 0 ? "" : " [" + string.Join(' ', environment.Select(e => $"{e.Name}={e.Value}")) + "]";
+            Console.WriteLine($"  pi, 2 x {DartsPerCall:N0} darts, Jobs=2, fresh program after a small warm-up call ({programs} programs), {variants[k].Name}{env}:");
+            Console.WriteLine($"    sequential in the parent (after its own warm-up): {Fmt.Us(r.SequentialSteady.Median)} median, CPU {Fmt.Us(Of(v => v[3]).Median)}");
+            Console.WriteLine($"    first heavy call on processes: {Fmt.Us(r.FirstParallel.Median)} median (min {Fmt.Us(r.FirstParallel.Min)}, max {Fmt.Us(r.FirstParallel.Max)}); " +
+                $"speed-up {r.FirstSpeedup.Median:0.00}x median, {r.FirstSpeedup.Min:0.00}x worst; busiest worker's CPU {Fmt.Us(Of(v => v[4]).Median)}: " +
+                $"sequential CPU / that = {r.FirstCpuSpeedup.Median:0.00}x median, {r.FirstCpuSpeedup.Min:0.00}x worst; the parent's CPU meanwhile {Fmt.Us(Of(v => v[6]).Median)}");
+            Console.WriteLine($"    the same call again: {Fmt.Us(r.RepeatParallel.Median)} median; speed-up {r.RepeatSpeedup.Median:0.00}x median, {r.RepeatSpeedup.Min:0.00}x worst; " +
+                $"busiest worker's CPU {Fmt.Us(Of(v => v[5]).Median)}: {r.RepeatCpuSpeedup.Median:0.00}x median, {r.RepeatCpuSpeedup.Min:0.00}x worst; the parent's CPU meanwhile {Fmt.Us(Of(v => v[7]).Median)}");
+            results[k] = r;
+        }
+
+        return results;
     }
 
     /// <summary>
@@ -50,22 +70,43 @@ internal static class FirstHeavyBench
     /// </summary>
     internal static int RunOnce()
     {
+        if (Environment.GetEnvironmentVariable("PARALLELGEN_BENCH_PARENT_JIT") == "normal")
+        {
+            AppContext.SetSwitch("ParallelGen.Processes.LowerParentJitPriority", false); // the runtime's switch, for the A/B rows
+        }
+
         long check = DartsParallel([(0, 1000), (1, 1000)]).Sum(); // the warm-up: both workers start
         int[] workers = ProcessBackend.WorkerProcessIds.ToArray();
 
         // At once, as the notebook does: the first heavy call.
         long[] before = workers.Select(CpuNs).ToArray();
+        Dictionary<string, long>? threadsBefore = s_threads ? ThreadCpuNs(Environment.ProcessId) : null;
+        Dictionary<string, long>[]? workerThreadsBefore = s_threads ? [.. workers.Select(ThreadCpuNs)] : null;
         long parentBefore = CpuNs(Environment.ProcessId);
         long s = Stopwatch.GetTimestamp();
         long parallel = DartsParallel([(2, DartsPerCall), (3, DartsPerCall)]).Sum();
         double firstUs = Stopwatch.GetElapsedTime(s).TotalMicroseconds;
         long[] after = workers.Select(CpuNs).ToArray();
+        if (threadsBefore is not null)
+        {
+            PrintThreads("first call", threadsBefore, ThreadCpuNs(Environment.ProcessId));
+            for (int w = 0; w < workers.Length; w++)
+            {
+                PrintThreads($"first call in worker {w}", workerThreadsBefore![w], ThreadCpuNs(workers[w]));
+            }
+        }
         double parentFirstCpuUs = (CpuNs(Environment.ProcessId) - parentBefore) / 1000.0;
         parentBefore = CpuNs(Environment.ProcessId);
         double firstCpuUs = before.Zip(after, (b, a) => (a - b) / 1000.0).Max();
 
+        threadsBefore = s_threads ? ThreadCpuNs(Environment.ProcessId) : null;
         s = Stopwatch.GetTimestamp();
         long again = DartsParallel([(2, DartsPerCall), (3, DartsPerCall)]).Sum();
+        if (threadsBefore is not null)
+        {
+            PrintThreads("repeat", threadsBefore, ThreadCpuNs(Environment.ProcessId));
+        }
+
         double repeatUs = Stopwatch.GetElapsedTime(s).TotalMicroseconds;
         long[] last = workers.Select(CpuNs).ToArray();
         double parentRepeatCpuUs = (CpuNs(Environment.ProcessId) - parentBefore) / 1000.0;
@@ -82,6 +123,36 @@ internal static class FirstHeavyBench
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{seqUs:R} {firstUs:R} {repeatUs:R} {seqCpuUs:R} {firstCpuUs:R} {repeatCpuUs:R} {parentFirstCpuUs:R} {parentRepeatCpuUs:R}"));
         bool sameWorkers = ProcessBackend.WorkerProcessIds.OrderBy(p => p).SequenceEqual(workers.OrderBy(p => p));
         return parallel == sequential && again == sequential && check > 0 && sameWorkers ? 0 : 1;
+    }
+
+    // PARALLELGEN_BENCH_THREADS=1: the parent's CPU during each call, per thread, on standard error (where it goes).
+    private static readonly bool s_threads = Environment.GetEnvironmentVariable("PARALLELGEN_BENCH_THREADS") == "1";
+
+    /// <summary>CPU nanoseconds of each live thread of a process, keyed "tid name".</summary>
+    private static Dictionary<string, long> ThreadCpuNs(int pid)
+    {
+        var result = new Dictionary<string, long>();
+        foreach (string task in System.IO.Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                string name = System.IO.File.ReadAllText(System.IO.Path.Combine(task, "comm")).Trim();
+                long ns = long.Parse(System.IO.File.ReadAllText(System.IO.Path.Combine(task, "schedstat")).Split(' ')[0], CultureInfo.InvariantCulture);
+                result[System.IO.Path.GetFileName(task) + " " + name] = ns;
+            }
+            catch (System.IO.IOException)
+            {
+                // The thread exited meanwhile.
+            }
+        }
+
+        return result;
+    }
+
+    private static void PrintThreads(string call, Dictionary<string, long> before, Dictionary<string, long> after)
+    {
+        var deltas = after.Select(a => (a.Key, Us: (a.Value - before.GetValueOrDefault(a.Key)) / 1000.0)).Where(d => d.Us >= 100).OrderByDescending(d => d.Us);
+        Console.Error.WriteLine($"CPU during the {call}, by thread: " + string.Join(", ", deltas.Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.Key} {d.Us / 1000:0.0} ms"))));
     }
 
     private static bool s_systemRandom = Environment.GetEnvironmentVariable("PARALLELGEN_BENCH_SYSTEM_RANDOM") == "1";

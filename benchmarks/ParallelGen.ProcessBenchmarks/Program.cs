@@ -79,7 +79,9 @@ if (o.FirstHeavy)
 {
     Console.WriteLine();
     Console.WriteLine("First heavy call and cold start of a fresh program (issue 10 §5, issue 13):");
-    FirstHeavyBench.Run(o.Repeats(5));
+    // Side by side: the parent's background JIT at lowest priority during calls that fill the cores (the default), and
+    // at normal priority (ParallelGen.Processes.LowerParentJitPriority=false).
+    FirstHeavyBench.Run(o.Repeats(5), ("defaults", []), ("parent JIT at normal priority", [("PARALLELGEN_BENCH_PARENT_JIT", "normal")]));
     var fresh = new List<double>();
     for (int i = 0; i < o.Repeats(8); i++)
     {

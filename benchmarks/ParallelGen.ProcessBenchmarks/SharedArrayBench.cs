@@ -11,7 +11,8 @@ namespace ParallelGen.ProcessBenchmarks;
 /// Issue 10 §3: 100 calls, each reading a 100 MB <c>double[]</c>, on 2 worker processes: copied into every batch
 /// (automatic sharing off), shared automatically (written once to /dev/shm, each worker copies it out of the mapped
 /// pages), and as a <see cref="SharedArray{T}"/> (the workers read the mapped pages in place). Each variant runs in a
-/// fresh program so its peak memory is its own; the time is the 100-item call with warm workers.
+/// fresh program so its peak memory is its own; the time is the 100-item call with warm workers, and the CPU time the
+/// parent and the two workers spent on it (from /proc: unlike the wall clock, not inflated by a loaded machine).
 /// </summary>
 internal static class SharedArrayBench
 {
@@ -23,7 +24,7 @@ internal static class SharedArrayBench
     {
         Console.WriteLine();
         Console.WriteLine($"Large data: {calls} calls each reading a {Length * (long)sizeof(double) / 1_000_000} MB double[], Jobs = 2, BatchSize = 1, warm workers, one fresh program per row");
-        Console.WriteLine($"  {"variant",-44} {"time",9} {"per call",9} {"parent peak RSS",16} {"worker peak RSS",16}");
+        Console.WriteLine($"  {"variant",-44} {"time",9} {"per call",9} {"parent CPU",11} {"workers CPU",12} {"CPU per call",13} {"parent peak RSS",16} {"worker peak RSS",16}");
         foreach (string variant in new[] { "copied", "auto", "shared" })
         {
             string[] f = ProcessBench.RunSelf(ChildSwitch, variant, calls.ToString(CultureInfo.InvariantCulture)).Split(' ');
@@ -34,7 +35,9 @@ internal static class SharedArrayBench
                 "auto" => "shared automatically (double[], default)",
                 _ => "SharedArray<double> (read in place)",
             };
-            Console.WriteLine($"  {what,-44} {ms / 1000,8:0.00}s {ms / calls,7:0.0}ms {Mb(f[1]),16} {Mb(f[2]),16}");
+            double parentCpu = double.Parse(f[3], CultureInfo.InvariantCulture);
+            double workersCpu = double.Parse(f[4], CultureInfo.InvariantCulture);
+            Console.WriteLine($"  {what,-44} {ms / 1000,8:0.00}s {ms / calls,7:0.0}ms {parentCpu / 1000,10:0.00}s {workersCpu / 1000,11:0.00}s {(parentCpu + workersCpu) / calls,11:0.0}ms {Mb(f[1]),16} {Mb(f[2]),16}");
         }
 
         Console.WriteLine("  (RSS counts mapped /dev/shm pages in every process that reads them; those pages exist once.)");
@@ -42,7 +45,7 @@ internal static class SharedArrayBench
 
     private static string Mb(string kb) => $"{long.Parse(kb, CultureInfo.InvariantCulture) / 1024} MB";
 
-    /// <summary>One variant in this fresh process: prints "milliseconds parentPeakKb workerPeakKb".</summary>
+    /// <summary>One variant in this fresh process: prints "milliseconds parentPeakKb workerPeakKb parentCpuMs workersCpuMs".</summary>
     internal static int Child(string variant, int calls)
     {
         double[] data = new double[Length];
@@ -54,6 +57,9 @@ internal static class SharedArrayBench
         double expected = data.Sum();
         _ = Big.ReadParallel(Enumerable.Range(0, 2).Select(i => (new double[1], i)), new ParallelizeOptions { BatchSize = 1 }); // start both workers
 
+        int[] workers = [.. ProcessBackend.WorkerProcessIds];
+        double parentCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds;
+        double workersCpu = workers.Sum(CpuMs);
         var watch = Stopwatch.StartNew();
         (double Sum, long PeakKb)[] results;
         if (variant == "shared")
@@ -68,14 +74,31 @@ internal static class SharedArrayBench
         }
 
         double ms = watch.Elapsed.TotalMilliseconds;
+        parentCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds - parentCpu;
+        workersCpu = workers.Sum(CpuMs) - workersCpu;
+        if (!ProcessBackend.WorkerProcessIds.Order().SequenceEqual(workers.Order()))
+        {
+            Console.Error.WriteLine("the workers changed during the call: their CPU time would be incomplete");
+            return 1;
+        }
+
         if (results.Any(r => r.Sum != expected))
         {
             Console.Error.WriteLine("wrong sum");
             return 1;
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ms:0.0} {Big.PeakKb()} {results.Max(r => r.PeakKb)}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ms:0.0} {Big.PeakKb()} {results.Max(r => r.PeakKb)} {parentCpu:0.0} {workersCpu:0.0}"));
         return 0;
+    }
+
+    /// <summary>A live process's user + system CPU time in milliseconds (/proc/pid/stat, clock ticks of 10 ms).</summary>
+    private static double CpuMs(int pid)
+    {
+        string stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+        string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        long ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture); // utime, stime
+        return ticks * 10.0;
     }
 }
 

@@ -23,6 +23,12 @@ internal enum InterceptedCallKind
 
     /// <summary><c>new ParallelExecutor(…, initializer: F)</c>: F is registered for workers, not intercepted.</summary>
     Initializer,
+
+    /// <summary>
+    /// <c>ParallelExecutor.Create(…, initializer: F, initargs: …)</c>: F (with parameters) is registered for workers
+    /// with the formatter of its arguments, not intercepted.
+    /// </summary>
+    InitializerWithArguments,
 }
 
 /// <summary>

@@ -29,6 +29,7 @@ public class InterceptorTests
             private static int Hidden(int x) => x;
             public static int CallsHidden(int x) => Hidden(x);
             public static void Init() { }
+            public static void Connect(string name, int retries) { }
         }
         public class Program
         {
@@ -37,6 +38,7 @@ public class InterceptorTests
             public void Run()
             {
                 using var executor = new ParallelExecutor(2, Backend.Processes, initializer: Work.Init);
+                using var connected = ParallelExecutor.Create(2, Backend.Processes, initializer: Work.Connect, initargs: ("db", 3));
                 Future<int> sum = executor.Submit(Work.SlowAdd, 1, 2);
                 Future<string> name = executor.Submit(Work.Name);
                 Future<double> scaled = executor.Submit(Work.Scale, 2.0, (string?)null, 3L);
@@ -73,6 +75,9 @@ public class InterceptorTests
         Assert.Contains("global::Demo.Work.CallsHidden(item)", text);
         Assert.Contains("global::System.Math.Sqrt(item)", text);
         Assert.Contains("global::ParallelGen.Generated.RemoteInitializers.Register(\"ParallelGen.Init:M:Demo.Work.Init\", global::Demo.Work.Init);", text);
+        Assert.Contains(
+            "global::ParallelGen.Generated.RemoteInitializers.Register<(string, int)>(\"ParallelGen.Init:M:Demo.Work.Connect(System.String,System.Int32)\", " +
+            "(global::System.Action<string, int>)global::Demo.Work.Connect, static a => global::Demo.Work.Connect(a.Item1, a.Item2), Initializer0_Formatters.F", text);
         // One body per method and call types: SlowAdd's Submit and Delayed.Call share Body0.
         Assert.Equal(5, CountOf(text, "private readonly struct Body"));
     }

@@ -119,6 +119,32 @@ public class ProcessHostTests
         }
     }
 
+    [OnlyOnFact(OperatingSystems.Linux, Reason = "stops a worker with SIGSTOP and counts workers in /proc; the parent-death signal is Linux's")]
+    public void A_stopped_worker_dies_with_its_SIGKILLed_parent()
+    {
+        // A stopped worker runs no thread: neither its watchdog nor a read of the closed pipe can end it. The kernel's
+        // parent-death signal (SIGKILL) does; before it, such a worker stayed stopped for ever (seen in CI).
+        (Process parent, int[] workers) = StartBusyParent();
+        using (parent)
+        {
+            int parentId = parent.Id;
+            try
+            {
+                Assert.Equal(2, WorkerCensus.LiveWorkersOf(parentId).Count);
+                WorkerCensus.Signal(workers[0], "STOP");
+                Assert.True(SpinWait.SpinUntil(() => WorkerCensus.State(workers[0]) == 'T', TimeSpan.FromSeconds(20)), "the worker did not stop");
+
+                parent.Kill(); // SIGKILL: no handler of the parent runs
+                Assert.True(parent.WaitForExit(TimeSpan.FromSeconds(20)));
+                WorkerCensus.AssertNoneSurvive(parentId, "outlived the SIGKILLed parent");
+            }
+            finally
+            {
+                WorkerCensus.KillAll(parentId);
+            }
+        }
+    }
+
     [OnlyOnFact(OperatingSystems.Unix, Reason = "SIGINT is a Unix signal")]
     public void Ctrl_c_stops_the_parent_and_its_workers()
     {

@@ -127,6 +127,16 @@ public static partial class Remote
         return x;
     }
 
+    /// <summary>Starts a child process (sleep), leaves its pid in a marker file, then sleeps: killing the worker must end the child too.</summary>
+    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    public static int SpawnAndHang(int x, string marker)
+    {
+        using var child = System.Diagnostics.Process.Start("sleep", "600");
+        Mark($"{marker}.{x}.child", child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Thread.Sleep(60_000);
+        return x;
+    }
+
     /// <summary>Leaves its worker's pid in a marker file, then sleeps: a method without a token, so it is killed on cancel.</summary>
     [Parallelize(Jobs = 2, Backend = Backend.Processes)]
     public static int Hang(int x, string marker)

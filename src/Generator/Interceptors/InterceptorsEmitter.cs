@@ -18,12 +18,17 @@ internal static class InterceptorsEmitter
     {
         // One body per method and call types, numbered in the order of first use (sites come in syntax order).
         var initializers = new SortedDictionary<string, InterceptedSite>(System.StringComparer.Ordinal);
+        var initializersWithArguments = new SortedDictionary<string, InterceptedSite>(System.StringComparer.Ordinal);
         var calls = new List<InterceptedSite>();
         foreach (InterceptedSite site in sites)
         {
             if (site.Kind == InterceptedCallKind.Initializer)
             {
                 initializers[site.TargetDocumentationId] = site;
+            }
+            else if (site.Kind == InterceptedCallKind.InitializerWithArguments)
+            {
+                initializersWithArguments[site.TargetDocumentationId] = site;
             }
             else
             {
@@ -90,6 +95,13 @@ internal static class InterceptorsEmitter
                     w.Line();
                 }
 
+                int init = 0;
+                foreach (InterceptedSite site in initializersWithArguments.Values)
+                {
+                    FormatterEmitter.Emit(w, InitializerName(init++) + "_Formatters", site.TargetName.TrimStart('@'), site.Formats, GeneratedCode);
+                    w.Line();
+                }
+
                 w.Line("/// <summary>Registers the bodies above for workers outside this process when the assembly loads.</summary>");
                 w.Line("[global::System.Runtime.CompilerServices.ModuleInitializer]");
                 using (w.Block("internal static void Register()"))
@@ -108,6 +120,12 @@ internal static class InterceptorsEmitter
                     {
                         string id = Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral("ParallelGen.Init:" + initializer.TargetDocumentationId, quote: true);
                         w.Line($"global::ParallelGen.Generated.RemoteInitializers.Register({id}, {initializer.TargetType}.{initializer.TargetName});");
+                    }
+
+                    init = 0;
+                    foreach (InterceptedSite initializer in initializersWithArguments.Values)
+                    {
+                        EmitInitializerRegistration(w, initializer, InitializerName(init++) + "_Formatters");
                     }
                 }
             }
@@ -180,6 +198,28 @@ internal static class InterceptorsEmitter
             w.Line($"public {site.ResultType} Invoke({argumentsType} item, {Token} cancellationToken) => {site.TargetType}.{site.TargetName}{call};");
         }
     }
+
+    /// <summary>
+    /// Registers an initializer with parameters (<c>ParallelExecutor.Create(…, initializer: F, initargs: …)</c>): the
+    /// delegate the program passes (found again by equality), a call with the packed arguments, and their formatter.
+    /// </summary>
+    private static void EmitInitializerRegistration(CodeWriter w, InterceptedSite site, string formatters)
+    {
+        string id = Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral("ParallelGen.Init:" + site.TargetDocumentationId, quote: true);
+        string method = site.TargetType + "." + site.TargetName;
+        string packed = ArgumentsType(site);
+        string call = site.ArgumentTypes.Count == 1
+            ? "(a)"
+            : "(" + string.Join(", ", site.ArgumentTypes.Select((_, i) => "a.Item" + (i + 1).ToString(CultureInfo.InvariantCulture))) + ")";
+        string formatter = site.Formats is { } formats ? $"{formatters}.F{formats.Item.ToString(CultureInfo.InvariantCulture)}.Instance" : "null";
+        w.Line($"global::ParallelGen.Generated.RemoteInitializers.Register<{packed}>({id}, (global::System.Action<{string.Join(", ", site.ArgumentTypes)}>){method}, static a => {method}{call}, {formatter});");
+        foreach (string statement in FormatterEmitter.RegistrationStatements(formatters, site.Formats))
+        {
+            w.Line(statement);
+        }
+    }
+
+    private static string InitializerName(int number) => "Initializer" + number.ToString(CultureInfo.InvariantCulture);
 
     private static string BodyName(int number) => "Body" + number.ToString(CultureInfo.InvariantCulture);
 

@@ -1,4 +1,6 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -72,8 +74,24 @@ internal static class InterceptorsParser
             SimpleNameSyntax simple => simple,
             _ => null,
         };
-        return name?.Identifier.ValueText is "Call" or "Submit" or "Map";
+        return name?.Identifier.ValueText switch
+        {
+            "Call" or "Submit" or "Map" => true,
+            // ParallelExecutor.Create(…, initializer: F, initargs: …), not every Create in the program.
+            "Create" => invocation.Expression is MemberAccessExpressionSyntax { Expression: var target } && RightmostName(target) == "ParallelExecutor"
+                || invocation.ArgumentList.Arguments.Any(a => a.NameColon?.Name.Identifier.ValueText is "initializer" or "initargs"),
+            _ => false,
+        };
     }
+
+    private static string? RightmostName(ExpressionSyntax expression) => expression switch
+    {
+        SimpleNameSyntax simple => simple.Identifier.ValueText,
+        MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
+        QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
+        AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
+        _ => null,
+    };
 
     /// <summary>The site, or <see langword="null"/> when the call is not one to rewrite (PG0008 reports those that matter).</summary>
     public static InterceptedSite? Parse(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken) =>
@@ -106,6 +124,50 @@ internal static class InterceptorsParser
         return null;
     }
 
+    /// <summary>
+    /// The static void <c>initializer</c> with parameters of <c>ParallelExecutor.Create(…, initializer: F, initargs: …)</c>,
+    /// to register for workers with the generated formatter of its arguments (one type, or a tuple of several).
+    /// </summary>
+    private static InterceptedSite? ParseInitializerWithArguments(IInvocationOperation operation, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (operation.TargetMethod.ContainingType is not { Name: "ParallelExecutor", ContainingType: null } type ||
+            type.ContainingNamespace is not { Name: "ParallelGen", ContainingNamespace.IsGlobalNamespace: true } ||
+            !operation.TargetMethod.IsStatic)
+        {
+            return null;
+        }
+
+        foreach (IArgumentOperation argument in operation.Arguments)
+        {
+            if (argument.Parameter?.Name == "initializer" &&
+                InterceptedCallRules.WhyNotRemote(argument, model.Compilation, out IMethodSymbol? target) is null &&
+                target is { ReturnsVoid: true, Parameters.Length: >= 1, ContainingType: not null })
+            {
+                var types = new List<string>();
+                var symbols = new List<ITypeSymbol>();
+                foreach (IParameterSymbol parameter in target.Parameters)
+                {
+                    if (parameter.RefKind != RefKind.None || !IsNameable(parameter.Type, model.Compilation))
+                    {
+                        return null;
+                    }
+
+                    types.Add(parameter.Type.ToDisplayString(s_typeFormat));
+                    symbols.Add(parameter.Type);
+                }
+
+                string name = SyntaxFacts.GetKeywordKind(target.Name) != SyntaxKind.None ? "@" + target.Name : target.Name;
+                return new InterceptedSite(
+                    InterceptedCallKind.InitializerWithArguments, 0, "", FileAndPosition(operation.Syntax.GetLocation().GetLineSpan().ToString()),
+                    target.ContainingType.ToDisplayString(s_typeFormat), name,
+                    target.GetDocumentationCommentId() ?? target.ToDisplayString(), new EquatableArray<string>(types.ToArray()), "void",
+                    WireFormatParser.Parse(symbols.ToImmutableArray(), null, cancellationToken));
+            }
+        }
+
+        return null;
+    }
+
     private static InterceptedSite? Parse(InvocationExpressionSyntax invocation, SemanticModel model, CancellationToken cancellationToken)
     {
         if (model.GetOperation(invocation, cancellationToken) is not IInvocationOperation operation)
@@ -114,6 +176,11 @@ internal static class InterceptorsParser
         }
 
         IMethodSymbol called = operation.TargetMethod;
+        if (called.Name == "Create")
+        {
+            return ParseInitializerWithArguments(operation, model, cancellationToken);
+        }
+
         InterceptedCallKind kind = InterceptedCallRules.Classify(called);
         if (kind == InterceptedCallKind.None)
         {

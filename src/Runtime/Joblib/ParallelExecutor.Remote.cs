@@ -13,6 +13,7 @@ namespace ParallelGen;
 public sealed partial class ParallelExecutor
 {
     private readonly string? _remoteInitializer;
+    private readonly byte[]? _remoteInitializerArguments; // written once, by Create(…, initargs)
     private readonly string _key = Guid.NewGuid().ToString("N");
 
     /// <summary>Schedules the intercepted static method of <typeparamref name="TBody"/> with <paramref name="arguments"/> on the executor's backend.</summary>
@@ -47,7 +48,7 @@ public sealed partial class ParallelExecutor
             return ParallelRunner.Map<T, TResult, TBody>(items, default, defaults, options, CancellationToken.None);
         }
 
-        var envelopes = new List<(string, string, string, byte[])>();
+        var envelopes = new List<(string, byte[]?, string, string, byte[])>();
         foreach (T item in items)
         {
             envelopes.Add(Envelope(new RemoteCallDescriptor<T, TResult, TBody>(item)));
@@ -63,16 +64,16 @@ public sealed partial class ParallelExecutor
         return results;
     }
 
-    private (string, string, string, byte[]) Envelope<TResult>(RemoteCallDescriptor<TResult> descriptor) =>
-        (_remoteInitializer!, _key, descriptor.MethodId, descriptor.WriteBatch());
+    private (string, byte[]?, string, string, byte[]) Envelope<TResult>(RemoteCallDescriptor<TResult> descriptor) =>
+        (_remoteInitializer!, _remoteInitializerArguments, _key, descriptor.MethodId, descriptor.WriteBatch());
 
     /// <summary>Runs calls through <see cref="InitializedCallBody"/>; a failed initializer breaks this executor.</summary>
     private byte[][] RunInitialized(
-        IEnumerable<(string, string, string, byte[])> envelopes, System.Reflection.Assembly assembly, ParallelDefaults defaults, ParallelizeOptions options)
+        IEnumerable<(string, byte[]?, string, string, byte[])> envelopes, System.Reflection.Assembly assembly, ParallelDefaults defaults, ParallelizeOptions options)
     {
         try
         {
-            return ParallelRunner.Map<(string, string, string, byte[]), byte[], InitializedCallBody>(
+            return ParallelRunner.Map<(string, byte[]?, string, string, byte[]), byte[], InitializedCallBody>(
                 envelopes, new InitializedCallBody(assembly), defaults, options, CancellationToken.None);
         }
         catch (BrokenExecutorException ex)

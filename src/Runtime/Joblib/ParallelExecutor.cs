@@ -84,6 +84,90 @@ public sealed partial class ParallelExecutor : IDisposable, IAsyncDisposable
         _threadNamePrefix = threadNamePrefix;
     }
 
+    /// <summary>
+    /// Creates an executor whose <paramref name="initializer"/> takes an argument: Python's
+    /// <c>ProcessPoolExecutor(initializer=f, initargs=(a,))</c>. As the constructor's <c>initializer</c>, it runs
+    /// on each worker thread (<see cref="Backend.Threads"/>), or once in each worker process before the first call of
+    /// this executor there (<see cref="Backend.Processes"/>, other remote backends); if it throws, the executor is
+    /// broken (<see cref="BrokenExecutorException"/>, CPython's <c>BrokenProcessPool</c>). On a remote backend
+    /// <paramref name="initializer"/> must be an internal or public static method passed by name
+    /// (<c>initializer: Work.Connect</c>; the generator registers it with the formatter of its parameter type), and
+    /// <paramref name="initargs"/> must be plain data (PG0006's rules): it is serialized once, here, and read once in each
+    /// worker process. Every call of the executor carries those bytes to its worker, so keep them small (pass large
+    /// arrays as a <see cref="SharedArray{T}"/>).
+    /// </summary>
+    /// <typeparam name="T">The initializer's parameter type.</typeparam>
+    /// <param name="maxWorkers">As in the constructor.</param>
+    /// <param name="backend">As in the constructor.</param>
+    /// <param name="initializer">The static method to run first in each worker.</param>
+    /// <param name="initargs">Its argument.</param>
+    /// <returns>The executor.</returns>
+    /// <exception cref="NotSupportedException">
+    /// On a backend other than <see cref="Backend.Threads"/>, the initializer is not a registered static method (a lambda, an instance method).
+    /// </exception>
+    public static ParallelExecutor Create<T>(int maxWorkers, Backend backend, Action<T> initializer, T initargs)
+    {
+        ArgumentNullException.ThrowIfNull(initializer);
+        return CreateWithInitializer(maxWorkers, backend, initializer, () => initializer(initargs), initargs);
+    }
+
+    /// <summary>
+    /// Creates an executor whose <paramref name="initializer"/> takes two arguments, passed as a tuple:
+    /// <c>ParallelExecutor.Create(2, Backend.Processes, initializer: Work.Connect, initargs: ("db", 3))</c> for
+    /// <c>static void Connect(string name, int retries)</c>; see <see cref="Create{T}(int, Backend, Action{T}, T)"/>.
+    /// </summary>
+    /// <typeparam name="T1">The first parameter's type.</typeparam>
+    /// <typeparam name="T2">The second parameter's type.</typeparam>
+    /// <param name="maxWorkers">As in the constructor.</param>
+    /// <param name="backend">As in the constructor.</param>
+    /// <param name="initializer">The static method to run first in each worker.</param>
+    /// <param name="initargs">Its arguments.</param>
+    /// <returns>The executor.</returns>
+    public static ParallelExecutor Create<T1, T2>(int maxWorkers, Backend backend, Action<T1, T2> initializer, (T1, T2) initargs)
+    {
+        ArgumentNullException.ThrowIfNull(initializer);
+        return CreateWithInitializer(maxWorkers, backend, initializer, () => initializer(initargs.Item1, initargs.Item2), initargs);
+    }
+
+    /// <summary>
+    /// Creates an executor whose <paramref name="initializer"/> takes three arguments, passed as a tuple; see
+    /// <see cref="Create{T}(int, Backend, Action{T}, T)"/>.
+    /// </summary>
+    /// <typeparam name="T1">The first parameter's type.</typeparam>
+    /// <typeparam name="T2">The second parameter's type.</typeparam>
+    /// <typeparam name="T3">The third parameter's type.</typeparam>
+    /// <param name="maxWorkers">As in the constructor.</param>
+    /// <param name="backend">As in the constructor.</param>
+    /// <param name="initializer">The static method to run first in each worker.</param>
+    /// <param name="initargs">Its arguments.</param>
+    /// <returns>The executor.</returns>
+    public static ParallelExecutor Create<T1, T2, T3>(int maxWorkers, Backend backend, Action<T1, T2, T3> initializer, (T1, T2, T3) initargs)
+    {
+        ArgumentNullException.ThrowIfNull(initializer);
+        return CreateWithInitializer(maxWorkers, backend, initializer, () => initializer(initargs.Item1, initargs.Item2, initargs.Item3), initargs);
+    }
+
+    private static ParallelExecutor CreateWithInitializer<TArgs>(int maxWorkers, Backend backend, Delegate initializer, Action bound, TArgs initargs)
+    {
+        if (backend == Backend.Threads)
+        {
+            return new ParallelExecutor(maxWorkers, backend, bound);
+        }
+
+        (string id, byte[] arguments) = Generated.RemoteInitializers.Prepare(initializer, initargs) ?? throw new NotSupportedException(
+            $"On Backend.{backend} the initializer runs in each worker process, so it must be an internal or public static method " +
+            "passed by name (initializer: Work.Connect, initargs: …), in a project where the ParallelGen generator registers it; " +
+            "a lambda or an instance method cannot cross to a worker. Or use Backend.Threads.");
+        return new ParallelExecutor(maxWorkers, backend, id, arguments);
+    }
+
+    private ParallelExecutor(int maxWorkers, Backend backend, string remoteInitializer, byte[] arguments)
+        : this(maxWorkers, backend, initializer: null)
+    {
+        _remoteInitializer = remoteInitializer;
+        _remoteInitializerArguments = arguments;
+    }
+
     /// <summary>The largest number of calls that run at once.</summary>
     public int MaxWorkers { get; }
 

@@ -13,7 +13,7 @@ internal static class RemoteMethodRegistry
     {
         // Built in, so every process (parent, worker, silo) runs intercepted Delayed calls of any registered method.
         [InterceptedCallBody.Id] = new Entry(new BatchInvoker<(string, byte[]), byte[], InterceptedCallBody>(default), ObservesCancellation: true),
-        [InitializedCallBody.Id] = new Entry(new BatchInvoker<(string, string, string, byte[]), byte[], InitializedCallBody>(default), ObservesCancellation: true),
+        [InitializedCallBody.Id] = new Entry(new BatchInvoker<(string, byte[]?, string, string, byte[]), byte[], InitializedCallBody>(default), ObservesCancellation: true),
     };
 
     internal static void Register(string methodId, bool observesCancellation, IBatchInvoker invoker)

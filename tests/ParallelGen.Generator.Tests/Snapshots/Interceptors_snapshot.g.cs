@@ -32,48 +32,48 @@ namespace ParallelGen.Generated
     [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
     file static class ParallelGenInterceptors
     {
-        /// <summary>Intercepts ParallelExecutor.Submit of SlowAdd at Source0.cs(21,36).</summary>
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "f12kYncBob0GSOCIPNwz35ICAABTb3VyY2UwLmNz")]
+        /// <summary>Intercepts ParallelExecutor.Submit of SlowAdd at Source0.cs(23,36).</summary>
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "NGIfKGY4rwhf238zz5QDFEwDAABTb3VyY2UwLmNz")]
         internal static global::ParallelGen.Future<int> Submit0(this global::ParallelGen.ParallelExecutor executor, global::System.Func<int, int, int> function, int arg1, int arg2)
             => executor.Backend == global::ParallelGen.Backend.Threads
                 ? executor.Submit<int, int, int>(function, arg1, arg2)
                 : global::ParallelGen.Generated.InterceptedCalls.Submit<(int, int), int, Body0>(executor, (arg1, arg2));
 
-        /// <summary>Intercepts ParallelExecutor.Submit of Name at Source0.cs(22,40).</summary>
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "f12kYncBob0GSOCIPNwz39UCAABTb3VyY2UwLmNz")]
+        /// <summary>Intercepts ParallelExecutor.Submit of Name at Source0.cs(24,40).</summary>
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "NGIfKGY4rwhf238zz5QDFI8DAABTb3VyY2UwLmNz")]
         internal static global::ParallelGen.Future<string> Submit1(this global::ParallelGen.ParallelExecutor executor, global::System.Func<string> function)
             => executor.Backend == global::ParallelGen.Backend.Threads
                 ? executor.Submit<string>(function)
                 : global::ParallelGen.Generated.InterceptedCalls.Submit<int, string, Body1>(executor, 0);
 
-        /// <summary>Intercepts ParallelExecutor.Submit of Scale at Source0.cs(23,42).</summary>
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "f12kYncBob0GSOCIPNwz3xEDAABTb3VyY2UwLmNz")]
+        /// <summary>Intercepts ParallelExecutor.Submit of Scale at Source0.cs(25,42).</summary>
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "NGIfKGY4rwhf238zz5QDFMsDAABTb3VyY2UwLmNz")]
         internal static global::ParallelGen.Future<double> Submit2(this global::ParallelGen.ParallelExecutor executor, global::System.Func<double, string?, long, double> function, double arg1, string? arg2, long arg3)
             => executor.Backend == global::ParallelGen.Backend.Threads
                 ? executor.Submit<double, string?, long, double>(function, arg1, arg2, arg3)
                 : global::ParallelGen.Generated.InterceptedCalls.Submit<(double, string?, long), double, Body2>(executor, (arg1, arg2, arg3));
 
-        /// <summary>Intercepts ParallelExecutor.Map of CallsHidden at Source0.cs(24,34).</summary>
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "f12kYncBob0GSOCIPNwz314DAABTb3VyY2UwLmNz")]
+        /// <summary>Intercepts ParallelExecutor.Map of CallsHidden at Source0.cs(26,34).</summary>
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "NGIfKGY4rwhf238zz5QDFBgEAABTb3VyY2UwLmNz")]
         internal static int[] Map3(this global::ParallelGen.ParallelExecutor executor, global::System.Func<int, int> function, global::System.Collections.Generic.IEnumerable<int> items)
             => executor.Backend == global::ParallelGen.Backend.Threads
                 ? executor.Map<int, int>(function, items)
                 : global::ParallelGen.Generated.InterceptedCalls.Map<int, int, Body3>(executor, items, null);
 
-        /// <summary>Intercepts ParallelExecutor.Map of CallsHidden at Source0.cs(25,32).</summary>
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "f12kYncBob0GSOCIPNwz36QDAABTb3VyY2UwLmNz")]
+        /// <summary>Intercepts ParallelExecutor.Map of CallsHidden at Source0.cs(27,32).</summary>
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "NGIfKGY4rwhf238zz5QDFF4EAABTb3VyY2UwLmNz")]
         internal static int[] Map4(this global::ParallelGen.ParallelExecutor executor, global::System.Func<int, int> function, global::System.Collections.Generic.IEnumerable<int> items, global::System.TimeSpan? timeout)
             => executor.Backend == global::ParallelGen.Backend.Threads
                 ? executor.Map<int, int>(function, items, timeout)
                 : global::ParallelGen.Generated.InterceptedCalls.Map<int, int, Body3>(executor, items, timeout);
 
-        /// <summary>Intercepts Delayed.Call of SlowAdd at Source0.cs(27,74).</summary>
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "f12kYncBob0GSOCIPNwz31sEAABTb3VyY2UwLmNz")]
+        /// <summary>Intercepts Delayed.Call of SlowAdd at Source0.cs(29,74).</summary>
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "NGIfKGY4rwhf238zz5QDFBUFAABTb3VyY2UwLmNz")]
         internal static global::ParallelGen.DelayedCall<int> Call5(global::System.Func<int, int, int> function, int arg1, int arg2)
             => global::ParallelGen.Generated.InterceptedCalls.Delayed<(int, int), int, Body0>(global::ParallelGen.Delayed.Call<int, int, int>(function, arg1, arg2), (arg1, arg2));
 
-        /// <summary>Intercepts Delayed.Call of Sqrt at Source0.cs(28,31).</summary>
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "f12kYncBob0GSOCIPNwz35UEAABTb3VyY2UwLmNz")]
+        /// <summary>Intercepts Delayed.Call of Sqrt at Source0.cs(30,31).</summary>
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "NGIfKGY4rwhf238zz5QDFE8FAABTb3VyY2UwLmNz")]
         internal static global::ParallelGen.DelayedCall<double> Call6(global::System.Func<double, double> function, double arg1)
             => global::ParallelGen.Generated.InterceptedCalls.Delayed<double, double, Body4>(global::ParallelGen.Delayed.Call<double, double>(function, arg1), arg1);
 
@@ -361,6 +361,45 @@ namespace ParallelGen.Generated
             #nullable restore
         }
 
+
+        /// <summary>
+        /// The MessagePack formatters of Connect's items and results and every type inside them, written at
+        /// compile time: an object is an array of its members, a blittable array one binary block; no type names cross.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("ParallelGen.Generator", "0.1.0")]
+        [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+        private static class Initializer0_Formatters
+        {
+            #nullable disable
+            #pragma warning disable CS0612, CS0618
+
+            /// <summary><c>(string, int)</c>: an array of its 2 elements.</summary>
+            internal sealed class F2 : global::MessagePack.Formatters.IMessagePackFormatter<(string, int)>
+            {
+                /// <summary>The formatter.</summary>
+                internal static readonly F2 Instance = new F2();
+
+                /// <inheritdoc/>
+                public void Serialize(ref global::MessagePack.MessagePackWriter writer, (string, int) value, global::MessagePack.MessagePackSerializerOptions options)
+                {
+                    writer.WriteArrayHeader(2);
+                    writer.Write(value.Item1);
+                    writer.Write(value.Item2);
+                }
+
+                /// <inheritdoc/>
+                public (string, int) Deserialize(ref global::MessagePack.MessagePackReader reader, global::MessagePack.MessagePackSerializerOptions options)
+                {
+                    global::ParallelGen.Generated.RemoteFormat.ReadArrayHeader(ref reader, 2, "(string, int)");
+                    string item1 = reader.ReadString();
+                    int item2 = reader.ReadInt32();
+                    return (item1, item2);
+                }
+            }
+            #pragma warning restore CS0612, CS0618
+            #nullable restore
+        }
+
         /// <summary>Registers the bodies above for workers outside this process when the assembly loads.</summary>
         [global::System.Runtime.CompilerServices.ModuleInitializer]
         internal static void Register()
@@ -371,6 +410,7 @@ namespace ParallelGen.Generated
             global::ParallelGen.Generated.RemoteMethods.RegisterFunc<int, int, Body3>(default, Body3_Formatters.F0.Instance, Body3_Formatters.F0.Instance);
             global::ParallelGen.Generated.RemoteMethods.RegisterFunc<double, double, Body4>(default, Body4_Formatters.F0.Instance, Body4_Formatters.F0.Instance);
             global::ParallelGen.Generated.RemoteInitializers.Register("ParallelGen.Init:M:Demo.Work.Init", global::Demo.Work.Init);
+            global::ParallelGen.Generated.RemoteInitializers.Register<(string, int)>("ParallelGen.Init:M:Demo.Work.Connect(System.String,System.Int32)", (global::System.Action<string, int>)global::Demo.Work.Connect, static a => global::Demo.Work.Connect(a.Item1, a.Item2), Initializer0_Formatters.F2.Instance);
         }
     }
 }

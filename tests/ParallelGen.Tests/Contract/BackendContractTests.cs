@@ -1,4 +1,7 @@
+using System.Diagnostics.Metrics;
 using ParallelGen.Backends;
+using ParallelGen.Diagnostics;
+using Xunit.Abstractions;
 
 namespace ParallelGen.Tests.Contract;
 
@@ -8,7 +11,7 @@ namespace ParallelGen.Tests.Contract;
 /// (files they leave, values they return), never by timing the call.
 /// </summary>
 [Collection(nameof(ProcessCollection))]
-public sealed class BackendContractTests : IDisposable
+public sealed class BackendContractTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("pg-contract-").FullName;
 
@@ -22,7 +25,19 @@ public sealed class BackendContractTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static ParallelizeOptions On(int backend) => new() { Backend = (Backend)backend };
+#if CLUSTER_IN_PROCESS
+    // tests/ParallelGen.Orleans.InProcess.Tests compiles this file a third time, over an in-process cluster of 3 silos
+    // that every call names explicitly: there is no default cluster there.
+    private static object? Instance => InProcessClusterFixture.Target ?? throw new InvalidOperationException("The in-process cluster is not running.");
+
+    private static IDisposable? UseInstance() => InProcessClusterFixture.Target!.Use();
+#else
+    private static object? Instance => null;
+
+    private static IDisposable? UseInstance() => null;
+#endif
+
+    private static ParallelizeOptions On(int backend) => new() { Backend = (Backend)backend, BackendInstance = Instance };
 
     private int Started => Directory.GetFiles(_directory, "started-*").Length;
 
@@ -71,19 +86,61 @@ public sealed class BackendContractTests : IDisposable
         Assert.Equal(2, asyncEx.GetParallelItemIndex());
     }
 
+    /// <summary>
+    /// After the first failure only calls already running finish, counted rather than bounded by a timing: the failure
+    /// is observed when the call records it (its <c>parallelgen.items.failed</c> measurement, taken as the lifecycle of
+    /// every backend records the failure and stops dispatch), and items after the failing one hold until then.
+    /// </summary>
     [Theory]
     [MemberData(nameof(Backends))]
     public void Dispatch_stops_after_a_failure(int backend)
     {
-        Assert.Throws<ContractException>(() =>
-            ContractTargets.StepParallel(Enumerable.Range(0, 300).Select(i => (i, _directory, 5, 10)), On(backend)));
+        int workers = WorkerCount(backend, jobs: 2, itemCount: 300);
+        using MeterListener listener = WriteWhenFailureRecorded(Path.Combine(_directory, "observed"), Path.Combine(_directory, "failed"));
 
-        // The failing item ran; after the failure only calls already running finish (an item of a batch that had not
-        // started yet, even one before the failing item, may be skipped). Without the stop it would be 300. Items take
-        // 10 ms so that the bound counts items, not the stop's latency on a busy machine (with 2 ms items a CI run
-        // with other test assemblies beside it once saw 63).
+        var ex = Assert.Throws<ContractException>(() =>
+            ContractTargets.StopAtParallel(Enumerable.Range(0, 300).Select(i => (i, _directory, 5)), On(backend)));
+
+        Assert.Equal(5, ex.GetParallelItemIndex());
         Assert.True(File.Exists(Path.Combine(_directory, "started-5")), "the failing item 5 ran");
-        Assert.InRange(Started, 1, 60);
+        Assert.True(File.Exists(Path.Combine(_directory, "observed")), "the call recorded the failure");
+
+        // Before the failure was recorded: items 0 to 5, and at most one more per other worker (an item after 5 holds
+        // its worker until the failure is recorded). Without the stop all 300 would start.
+        int late = Directory.GetFiles(_directory, "late-*").Length;
+        output.WriteLine($"{workers} workers: {Started} items started before the failure was recorded, {late} after");
+        Assert.InRange(Started, 1, 5 + workers);
+
+        // Once it was recorded nothing new is dispatched: at most a batch each worker took in the instant between the
+        // record and the stop (a cluster may also start one it had already sent); such an item holds until the stop.
+        Assert.InRange(late, 0, workers);
+    }
+
+    /// <summary>Writes <paramref name="path"/> when a call records a <see cref="ContractException"/> after <paramref name="failed"/> exists.</summary>
+    private static MeterListener WriteWhenFailureRecorded(string path, string failed)
+    {
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == ParallelGenDiagnostics.Name && instrument.Name == "parallelgen.items.failed")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            foreach (KeyValuePair<string, object?> tag in tags)
+            {
+                if (tag.Key == "exception.type" && tag.Value as string == typeof(ContractException).FullName && File.Exists(failed))
+                {
+                    File.WriteAllText(path, "");
+                }
+            }
+        });
+        listener.Start();
+        return listener;
     }
 
     [Theory]
@@ -120,7 +177,7 @@ public sealed class BackendContractTests : IDisposable
     [MemberData(nameof(Backends))]
     public void Timeout_throws_TimeoutException_and_starts_no_more_items(int backend)
     {
-        var options = new ParallelizeOptions { Backend = (Backend)backend, Timeout = TimeSpan.FromMilliseconds(300) };
+        var options = new ParallelizeOptions { Backend = (Backend)backend, BackendInstance = Instance, Timeout = TimeSpan.FromMilliseconds(300) };
 
         var ex = Assert.Throws<TimeoutException>(() =>
             ContractTargets.StepParallel(Enumerable.Range(0, 1000).Select(i => (i, _directory, -1, 20)), options));
@@ -134,7 +191,7 @@ public sealed class BackendContractTests : IDisposable
     public void Progress_counts_every_item_once_in_increasing_reports(int backend)
     {
         var progress = new RecordingProgress<ParallelProgress>();
-        var options = new ParallelizeOptions { Backend = (Backend)backend, Progress = progress, BatchSize = 7 };
+        var options = new ParallelizeOptions { Backend = (Backend)backend, BackendInstance = Instance, Progress = progress, BatchSize = 7 };
 
         ContractTargets.SquareParallel(Enumerable.Range(0, 200).Select(i => (i, 0)), options);
 
@@ -156,7 +213,7 @@ public sealed class BackendContractTests : IDisposable
     public void A_call_made_inside_a_body_uses_the_cores_its_call_leaves_idle(int backend)
     {
         int cpus = ParallelContext.NestedWorkerLimit; // outside a body: the CPU count
-        int outerWorkers = ParallelBackendRegistry.Get((Backend)backend).GetWorkerCount(jobs: 1, itemCount: 1);
+        int outerWorkers = WorkerCount(backend, jobs: 1, itemCount: 1);
 #if CLUSTER_CONTRACT
         // A silo runs several slots' batches at once and does not pass a CPU share to their bodies: nested calls there
         // run sequentially (docs/cluster.md).
@@ -165,7 +222,7 @@ public sealed class BackendContractTests : IDisposable
         int expected = Math.Max(1, cpus / outerWorkers);
 #endif
 
-        Assert.Equal([expected], ContractTargets.OuterParallel([expected], new ParallelizeOptions { Backend = (Backend)backend, Jobs = 1 }));
+        Assert.Equal([expected], ContractTargets.OuterParallel([expected], new ParallelizeOptions { Backend = (Backend)backend, BackendInstance = Instance, Jobs = 1 }));
         Assert.False(ParallelContext.IsInParallelBody);
         Assert.Equal(cpus, ParallelContext.NestedWorkerLimit);
     }
@@ -174,7 +231,7 @@ public sealed class BackendContractTests : IDisposable
     [MemberData(nameof(Backends))]
     public void Exactly_the_backends_worker_count_of_calls_run_at_once(int backend)
     {
-        int expected = ParallelBackendRegistry.Get((Backend)backend).GetWorkerCount(jobs: 2, itemCount: 12);
+        int expected = WorkerCount(backend, jobs: 2, itemCount: 12);
         Assert.InRange(expected, 1, 2);
 
         int[] seen = ContractTargets.OverlapParallel(Enumerable.Range(0, 12).Select(i => (i, _directory, expected)), On(backend));
@@ -187,7 +244,7 @@ public sealed class BackendContractTests : IDisposable
     [MemberData(nameof(Backends))]
     public async Task Abandoning_a_stream_stops_dispatch_and_cancels_the_running_items(int backend)
     {
-        var options = new ParallelizeOptions { Backend = (Backend)backend, PreDispatch = 8 };
+        var options = new ParallelizeOptions { Backend = (Backend)backend, BackendInstance = Instance, PreDispatch = 8 };
         IEnumerable<(int, string, int)> items = Enumerable.Range(0, 300).Select(i => (i, _directory, 2));
 
         var seen = new List<int>();
@@ -226,6 +283,13 @@ public sealed class BackendContractTests : IDisposable
         Assert.NotEmpty(Directory.GetFiles(second, "cancelled-*"));
         await Task.Delay(300);
         Assert.Equal(startedAsync, Directory.GetFiles(second, "started-*").Length);
+    }
+
+    /// <summary>How many calls at once the backend gives a call (on the cluster the call names, if any).</summary>
+    private static int WorkerCount(int backend, int jobs, int itemCount)
+    {
+        using IDisposable? scope = UseInstance();
+        return ParallelBackendRegistry.Get((Backend)backend).GetWorkerCount(jobs, itemCount);
     }
 
     /// <summary>Waits (up to 60 s) until <paramref name="count"/> files match in <paramref name="directory"/>: observed, not timed.</summary>

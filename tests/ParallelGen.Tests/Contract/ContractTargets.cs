@@ -32,6 +32,42 @@ public static partial class ContractTargets
         return x;
     }
 
+    /// <summary>
+    /// The stop after a failure, counted rather than timed. Item <paramref name="failAt"/> writes <c>failed</c> and
+    /// throws; items before it return at once; an item after it holds (up to 30 s) until the caller's side has recorded
+    /// the failure (the test writes <c>observed</c> then), so no worker runs ahead while the failure travels back. Items
+    /// write <c>started-x</c>, or <c>late-x</c> when they start after the failure was recorded; a late item holds until
+    /// the call's token is cancelled (threads and the cluster cancel it as they stop; a worker process's running item
+    /// keeps its token after a failure, so there at most 1 s), so that a worker runs at most one item in the instant
+    /// between the record and the stop even when the recording thread is descheduled in between.
+    /// </summary>
+    [Parallelize(Jobs = 2, BatchSize = 1, Backend = Backend.Processes)]
+    public static int StopAt(int x, string directory, int failAt, CancellationToken cancellationToken)
+    {
+        string observed = Path.Combine(directory, "observed");
+        if (File.Exists(observed))
+        {
+            File.WriteAllText(Path.Combine(directory, $"late-{x}"), "");
+            cancellationToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
+            return x;
+        }
+
+        File.WriteAllText(Path.Combine(directory, $"started-{x}"), "");
+        if (x == failAt)
+        {
+            File.WriteAllText(Path.Combine(directory, "failed"), "");
+            throw new ContractException($"item {x} failed");
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (x > failAt && !File.Exists(observed) && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(1);
+        }
+
+        return x;
+    }
+
     /// <summary>Throws a framework exception type at <paramref name="failAt"/>.</summary>
     [Parallelize(Jobs = 2, Backend = Backend.Processes)]
     public static async Task<int> FailAsync(int x, int failAt)

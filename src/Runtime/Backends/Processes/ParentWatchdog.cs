@@ -8,7 +8,9 @@ namespace ParallelGen.Backends.Processes;
 /// <summary>
 /// Ends a worker whose parent has died, even while the worker is busy with a long call: the pipe's end-of-file is
 /// only seen between calls. On Unix the worker is re-parented when its parent dies, so a changed parent pid is the
-/// signal; on Windows the watchdog waits on the parent's process handle.
+/// signal; on Windows the watchdog waits on the parent's process handle. On Linux the kernel also sends the worker
+/// SIGKILL when its parent dies (<c>PR_SET_PDEATHSIG</c>): that reaches a worker the watchdog cannot help, one that is
+/// stopped (SIGSTOP, SIGTSTP, a debugger) and so runs no thread at all (see <see cref="WorkerKill"/>).
 /// </summary>
 internal static partial class ParentWatchdog
 {
@@ -16,6 +18,11 @@ internal static partial class ParentWatchdog
 
     internal static void Start()
     {
+        if (OperatingSystem.IsLinux())
+        {
+            ArmParentDeathSignal();
+        }
+
         var thread = new Thread(Watch) { IsBackground = true, Name = "ParallelGen parent watchdog" };
         thread.UnsafeStart();
     }
@@ -48,6 +55,29 @@ internal static partial class ParentWatchdog
 
         Environment.Exit(0);
     }
+
+    /// <summary>
+    /// Asks for SIGKILL when the parent dies; if it died before this line ran (the worker is already someone else's
+    /// child), exits now. The parent starts workers from a thread that lives as long as it does: the kernel sends the
+    /// signal when the thread that started the worker ends.
+    /// </summary>
+    private static void ArmParentDeathSignal()
+    {
+        const int PrSetParentDeathSignal = 1;
+        const int SigKill = 9;
+        if (Control(PrSetParentDeathSignal, SigKill, 0, 0, 0) != 0)
+        {
+            return; // the watchdog still covers a running worker
+        }
+
+        if (int.TryParse(Environment.GetEnvironmentVariable(WorkerServer.ParentVariable), out int parent) && GetParentProcessId() != parent)
+        {
+            Environment.Exit(0);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "prctl")]
+    private static partial int Control(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
 
     [LibraryImport("libc", EntryPoint = "getppid")]
     private static partial int GetParentProcessId();

@@ -56,6 +56,10 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
         _options = call.Options;
         _workers = call.Workers;
         _sharing = ArraySharing.For(call.Options);
+        if (call.Workers >= Environment.ProcessorCount)
+        {
+            ParentJitPriority.Lower(); // the workers fill the cores: the parent's background JIT waits for a free one
+        }
     }
 
     protected override void Work() => Dispatch();

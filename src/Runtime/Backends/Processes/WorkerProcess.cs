@@ -94,7 +94,8 @@ internal sealed partial class WorkerProcess : IDisposable
         Process process;
         try
         {
-            process = Process.Start(info) ?? throw new WorkerStartException($"Could not start '{spec.FileName}'.");
+            // From the launcher thread on Linux: the worker's parent-death signal follows this process, not a call's thread.
+            process = WorkerKill.Start(info) ?? throw new WorkerStartException($"Could not start '{spec.FileName}'.");
         }
         catch (Exception ex) when (ex is not WorkerStartException)
         {
@@ -149,13 +150,17 @@ internal sealed partial class WorkerProcess : IDisposable
         return worker;
     }
 
-    /// <summary>Kills the worker (and its children); the pipe then closes and any read returns end-of-file.</summary>
+    /// <summary>
+    /// Kills the worker (and its children) with SIGKILL, which also ends a stopped worker, and never with the SIGSTOP
+    /// that <c>Process.Kill(entireProcessTree: true)</c> sends first (see <see cref="WorkerKill"/>); the pipe then
+    /// closes and any read returns end-of-file.
+    /// </summary>
     internal void Kill(string reason)
     {
         Interlocked.CompareExchange(ref _killReason, reason, null);
         try
         {
-            _process.Kill(entireProcessTree: true);
+            WorkerKill.Kill(_process);
         }
         catch (InvalidOperationException)
         {

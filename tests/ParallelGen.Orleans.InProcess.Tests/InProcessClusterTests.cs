@@ -1,0 +1,75 @@
+using MessagePack;
+using ParallelGen.Orleans;
+using ParallelGen.Tests.Contract;
+using Xunit.Abstractions;
+
+namespace ParallelGen.Tests.Cluster;
+
+/// <summary>What the contract suite alone does not show about the in-process cluster it runs on.</summary>
+[Collection(nameof(ProcessCollection))]
+public sealed class InProcessClusterTests(InProcessClusterFixture fixture, ITestOutputHelper output)
+{
+    [Fact]
+    public void Work_reaches_every_silo_of_the_cluster_named_by_the_call()
+    {
+        ClusterTarget target = InProcessClusterFixture.Target!;
+        Assert.Equal(InProcessClusterFixture.Silos, fixture.Cluster.GetActiveSilos().Count());
+        Assert.Equal(InProcessClusterFixture.Silos, target.SiloCount);
+        IReadOnlyDictionary<string, long> before = InProcessClusterFixture.BatchesBySilo;
+
+        // One batch per item, as many at once as the cluster has slots (slot k lives on silo k mod 3): items sleep so
+        // that every dispatch loop takes some.
+        var options = new ParallelizeOptions { Backend = Backend.Cluster, BackendInstance = target, Jobs = target.Capacity, BatchSize = 1 };
+        long[] squares = ContractTargets.SquareParallel(Enumerable.Range(0, 60).Select(i => (i, 10)), options);
+
+        Assert.Equal(Enumerable.Range(0, 60).Select(i => (long)i * i), squares);
+        IReadOnlyDictionary<string, long> after = InProcessClusterFixture.BatchesBySilo;
+        var ran = after.ToDictionary(s => s.Key, s => s.Value - before.GetValueOrDefault(s.Key));
+        output.WriteLine("batches run per silo: " + string.Join(", ", ran.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key} {s.Value}")));
+        Assert.Equal(InProcessClusterFixture.Silos, ran.Count);
+        Assert.All(ran, silo => Assert.True(silo.Value > 0, $"silo {silo.Key} ran no batch"));
+        Assert.True(ran.Values.Sum() >= 60, $"{ran.Values.Sum()} batches for 60 items of batch size 1");
+    }
+
+    /// <summary>
+    /// A slot dispatches by the generated method id (the registry the silo shares with this process here): an id it
+    /// cannot find, or an assembly it cannot load, comes back as a typed error naming the silo and the method.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_silo_that_lacks_the_method_or_its_assembly_answers_a_typed_error_naming_both(bool missingAssembly)
+    {
+        string assembly = missingAssembly ? "ParallelGen.NoSuchAssembly, Version=1.0.0.0" : typeof(ContractTargets).Assembly.FullName!;
+        ISlotGrain slot = InProcessClusterFixture.Target!.Client.GetGrain<ISlotGrain>(1_000_000 + (missingAssembly ? 1 : 0));
+
+        byte[] reply = await slot.RunBatch(1, "ParallelGen.Tests.NoSuchMethod", assembly, [0x90], CancellationToken.None);
+
+        var reader = new MessagePackReader(reply);
+        Assert.Equal(SlotReply.Error, reader.ReadInt32());
+        Assert.Equal(Environment.ProcessId, reader.ReadInt32()); // the silo's process: this one
+        Assert.Equal(-1, reader.ReadInt32()); // no item to blame
+        _ = reader.ReadString(); // the type's assembly-qualified name
+        Assert.Equal(typeof(MissingRemoteMethodException).FullName, reader.ReadString());
+        string message = reader.ReadString()!;
+        output.WriteLine(message);
+        Assert.Contains($"The silo {Environment.MachineName}", message);
+        Assert.Contains("ParallelGen.Tests.NoSuchMethod", message);
+        Assert.Contains(missingAssembly ? "cannot load the assembly 'ParallelGen.NoSuchAssembly" : "has no method", message);
+    }
+
+    [Fact]
+    public void A_call_that_names_no_cluster_finds_none_here()
+    {
+        // The suite's calls reach the in-process cluster only because they name it: there is no default cluster.
+        Assert.Null(ClusterTarget.Default);
+        var ex = Assert.Throws<ClusterUnavailableException>(() =>
+            ContractTargets.SquareParallel([(1, 0)], new ParallelizeOptions { Backend = Backend.Cluster }));
+        Assert.Contains("Backend.Cluster needs a cluster", ex.Message);
+
+        using (InProcessClusterFixture.Target!.Use())
+        {
+            Assert.Equal([4L, 9L], ContractTargets.SquareParallel([(2, 0), (3, 0)], new ParallelizeOptions { Backend = Backend.Cluster }));
+        }
+    }
+}
