@@ -43,6 +43,17 @@ internal static class ClusterBench
     internal static async Task<ClusterResults> RunAsync(Options o)
     {
         var r = new ClusterResults();
+        if (o.StartOnly)
+        {
+            for (int i = 0; i < o.Repeats(3); i++)
+            {
+                await using LocalCluster only = await StartToFirstResultAsync(r).ConfigureAwait(false);
+                Console.WriteLine($"  start to first result: {Fmt.Us(r.StartToFirstResult[^1])}");
+            }
+
+            return r;
+        }
+
 
         // 1. LocalCluster.StartAsync(3) to the first result. The first start of this program also loads and JITs the
         //    Orleans client; the harness reports every start.
@@ -187,14 +198,43 @@ internal static class ClusterBench
         }
     }
 
+    /// <summary>
+    /// <c>LocalCluster.StartAsync(3)</c> and the first call's result, timed; prints where it stood then (how many silos had
+    /// joined, the CPU time the driver and each silo had used: the work a quiet machine would still have to do) and when
+    /// all silos had joined (StartAsync returns once the first has; the others join while the first calls run).
+    /// </summary>
     private static async Task<LocalCluster> StartToFirstResultAsync(ClusterResults r)
     {
+        TimeSpan driverCpu = Process.GetCurrentProcess().TotalProcessorTime;
         long t = Stopwatch.GetTimestamp();
         LocalCluster cluster = await LocalCluster.StartAsync(Silos).ConfigureAwait(false);
+        TimeSpan started = Stopwatch.GetElapsedTime(t);
         int[] first = await OnCluster.IncParallelAsync([41]).ConfigureAwait(false);
         r.StartToFirstResult.Add(Stopwatch.GetElapsedTime(t).TotalMicroseconds);
         Check(first[0] == 42);
+        double driver = (Process.GetCurrentProcess().TotalProcessorTime - driverCpu).TotalMicroseconds;
+        double[] silos = [.. cluster.SiloProcessIds.Select(SiloCpu)];
+        int joined = cluster.JoinedSiloCount;
+        await cluster.AllSilosJoined.ConfigureAwait(false);
+        double all = Stopwatch.GetElapsedTime(t).TotalMicroseconds;
+        double[] silosAll = [.. cluster.SiloProcessIds.Select(SiloCpu)];
+        Console.WriteLine($"    StartAsync returned after {Fmt.Us(started.TotalMicroseconds)}, first result after {Fmt.Us(r.StartToFirstResult[^1])} " +
+            $"({joined} of {Silos} silos joined then); CPU used by then: driver {Fmt.Us(driver)}, silos {string.Join(" + ", silos.Select(Fmt.Us))}; " +
+            $"all {Silos} joined after {Fmt.Us(all)} (silos' CPU then {string.Join(" + ", silosAll.Select(Fmt.Us))})");
         return cluster;
+
+        static double SiloCpu(int pid)
+        {
+            try
+            {
+                using Process p = Process.GetProcessById(pid);
+                return p.TotalProcessorTime.TotalMicroseconds;
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+            {
+                return double.NaN;
+            }
+        }
     }
 
     private static async Task KillDrillAsync(LocalCluster cluster, ClusterResults r, Options o)

@@ -22,6 +22,12 @@ HarnessHost.PrintMachine();
 Console.WriteLine();
 Console.WriteLine("ParallelGen Backend.Cluster, LocalCluster of 3 silos on 127.0.0.1 (Release):");
 ClusterResults pg = await ClusterBench.RunAsync(o);
+if (o.StartOnly)
+{
+    Console.WriteLine($"  LocalCluster.StartAsync(3) to first result, median of {pg.StartToFirstResult.Count}: {Fmt.Us(new Sample(pg.StartToFirstResult).Median)}");
+    Console.WriteLine($"Harness time: {total.Elapsed.TotalSeconds:0.0} s. Load average now: {HarnessHost.LoadAverage()}");
+    return 0;
+}
 
 JsonElement? dask = null;
 if (o.Dask)
@@ -105,6 +111,7 @@ internal sealed class Options
 {
     private static readonly Option<bool> s_quick = new("--quick") { Description = "Fewer repetitions and tasks (a smoke run)." };
     private static readonly Option<bool> s_noDask = new("--no-dask") { Description = "Skip the Dask comparison." };
+    private static readonly Option<bool> s_startOnly = new("--start-only") { Description = "Only LocalCluster.StartAsync(3) to the first result (3 starts, 1 with --quick)." };
     private static readonly Option<int> s_killTimeout = new("--kill-timeout")
     {
         Description = "Seconds the fault drill waits for the call after the kill before it prints \"did not finish\".",
@@ -135,12 +142,14 @@ internal sealed class Options
         "Backend.Cluster's performance contract on a LocalCluster of 3 silos, side by side with Dask's LocalCluster " +
         "when /usr/bin/python3 has distributed (about 1-2 minutes).")
     {
-        s_quick, s_noDask, s_killTimeout, s_idleSeconds, s_tinyCalls, s_only,
+        s_quick, s_noDask, s_startOnly, s_killTimeout, s_idleSeconds, s_tinyCalls, s_only,
     };
 
     internal bool Quick { get; private init; }
 
     internal bool Dask { get; private init; }
+
+    internal bool StartOnly { get; private init; }
 
     internal TimeSpan KillTimeout { get; private init; }
 
@@ -161,6 +170,7 @@ internal sealed class Options
     {
         Quick = parsed.GetValue(s_quick),
         Dask = !parsed.GetValue(s_noDask),
+        StartOnly = parsed.GetValue(s_startOnly),
         KillTimeout = TimeSpan.FromSeconds(Math.Max(1, parsed.GetValue(s_killTimeout))),
         Idle = TimeSpan.FromSeconds(Math.Max(1, parsed.GetValue(s_idleSeconds))),
         TinyCalls = Math.Max(1, parsed.GetValue(s_tinyCalls)),

@@ -41,8 +41,13 @@ internal sealed class ClusterScenario : IScenario
         var (cluster, started) = Tour.Time(() => LocalCluster.StartAsync(Silos).GetAwaiter().GetResult());
         try
         {
-            Tour.Say($"{Silos} silos started in {Tour.Seconds(started)}: processes {string.Join(", ", cluster.SiloProcessIds)} " +
+            Tour.Say($"the first silo joined and the client connected in {Tour.Seconds(started)}: processes {string.Join(", ", cluster.SiloProcessIds)} " +
                      $"(this program again, on 127.0.0.1; its Main does not run there; this process: {Environment.ProcessId})");
+
+            // Calls could start now (later silos take batches as they join); the tour waits for all, to show the spread.
+            Tour.Code("await cluster.AllSilosJoined;");
+            TimeSpan joined = Tour.Time(() => cluster.AllSilosJoined.GetAwaiter().GetResult());
+            Tour.Say($"all {Silos} silos joined {Tour.Seconds(joined)} later");
             Tour.Say($"capacity {cluster.Capacity} slots = {cluster.SiloCount} silos x {cluster.SlotsPerSilo} slots per silo");
 
             Tour.Code($"long[] inside = MonteCarlo.CountInsideOnClusterParallel(chunks.Select(c => (c, darts)));  // {chunks} chunks x {samples:N0} darts");

@@ -16,8 +16,9 @@ using Payload = global::Orleans.Serialization.Buffers.PooledBuffer;
 namespace ParallelGen.Orleans;
 
 /// <summary>
-/// <see cref="Backend.Cluster"/>: one dispatch loop per slot (<see cref="ClusterTarget.Capacity"/> = silos × slots per
-/// silo, capped by Jobs and the item count). Each loop takes the next batch, sends it to its slot grain by the method's
+/// <see cref="Backend.Cluster"/>: dispatch loops (<see cref="ClusterTarget.Capacity"/> = silos × slots per silo, capped by
+/// Jobs and the item count; twice that for Jobs = -1, see <see cref="SlotPool"/>). Each loop takes the next batch and a
+/// slot from the target's pool (the emptiest, on the emptiest silo), sends the batch to that slot grain by the method's
 /// id, and stores the results; a batch whose silo fails (died, unreachable, no answer) is sent again to another slot,
 /// up to <see cref="ClusterTarget.MaxRetries"/> times. User exceptions come back as values and are never retried.
 /// </summary>
@@ -72,10 +73,15 @@ internal sealed class ClusterBackend : IParallelBackend
         int workers = Math.Max(1, Math.Min(call.Count, BackendJobs.Resolve(call.Jobs, target.Capacity)));
         int batchSize = call.BatchSize > 0 ? call.BatchSize : Math.Max(1, call.Count / (workers * 4));
         var state = new RunState<TItem, TResult>(call, target, lifecycle, batchSize);
-        var loops = new Task[workers];
-        for (int i = 0; i < workers; i++)
+
+        // Jobs = -1 (-2, ...): about twice the capacity in flight, so that a slot's next batch waits on its silo while
+        // the current one runs (SlotPool); a positive Jobs is the number of batches running at once.
+        int batches = (int)Math.Min(int.MaxValue, ((long)call.Count + batchSize - 1) / batchSize);
+        int inFlight = call.Jobs > int.MaxValue - 1000 ? Math.Min(batches, workers * SlotPool.InFlightPerSlot) : workers;
+        var loops = new Task[Math.Max(1, inFlight)];
+        for (int i = 0; i < loops.Length; i++)
         {
-            loops[i] = state.LoopAsync(i);
+            loops[i] = state.LoopAsync();
         }
 
         await Task.WhenAll(loops).ConfigureAwait(false);
@@ -98,14 +104,9 @@ internal sealed class ClusterBackend : IParallelBackend
         private long _answeredTicks;
         private int _answered;
 
-        internal async Task LoopAsync(int slot)
+        internal async Task LoopAsync()
         {
-            if (slot > 0)
-            {
-                await Task.Yield(); // the first loop starts on the caller's thread (one thread hop less for a small call)
-            }
-
-            long key = target.ResolveSlot(slot);
+            await Task.Yield();
             while (!lifecycle.IsStopping)
             {
                 int batch = Interlocked.Increment(ref _nextBatch);
@@ -121,6 +122,7 @@ internal sealed class ClusterBackend : IParallelBackend
                 long batchId = _callId | (uint)batch;
                 try
                 {
+                    string? failedOn = null;
                     for (int attempt = 0; ; attempt++)
                     {
                         if (target.Unavailable is { } reason)
@@ -128,6 +130,21 @@ internal sealed class ClusterBackend : IParallelBackend
                             lifecycle.Fail(-1, new ClusterUnavailableException(
                                 $"Backend.Cluster lost the cluster while running the call: {reason}; {(count == 1 ? $"item {start}" : $"items {start} to {start + count - 1}")} did not finish."));
                             return;
+                        }
+
+                        long key;
+                        try
+                        {
+                            key = await target.AcquireSlotAsync(failedOn, lifecycle.StopToken).ConfigureAwait(false);
+                        }
+                        catch (OperationCanceledException)
+                        {
+                            return; // the call was cancelled, timed out or failed elsewhere
+                        }
+                        catch (ClusterUnavailableException)
+                        {
+                            attempt--;
+                            continue; // reported at the top of the loop
                         }
 
                         byte[] reply;
@@ -156,7 +173,7 @@ internal sealed class ClusterBackend : IParallelBackend
                                 return;
                             }
 
-                            key = target.RetrySlot(key); // a slot on a live silo
+                            failedOn = target.KnownSilo(key) ?? target.IntendedSilo(key); // the next try goes elsewhere
                             try
                             {
                                 await Task.Delay(TimeSpan.FromMilliseconds(20 * (attempt + 1)), lifecycle.StopToken).ConfigureAwait(false);
@@ -167,6 +184,10 @@ internal sealed class ClusterBackend : IParallelBackend
                             }
 
                             continue;
+                        }
+                        finally
+                        {
+                            target.ReleaseSlot(key);
                         }
 
                         if (!ReadReply(reply, start, count))

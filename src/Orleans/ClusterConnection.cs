@@ -32,6 +32,9 @@ public sealed class ClusterConnection : ClusterTarget, IAsyncDisposable
     }
 
     /// <inheritdoc/>
+    private protected override bool ReportsSilos => true;
+
+    /// <inheritdoc/>
     public override int SiloCount => Math.Max(1, _silos);
 
     /// <summary>
@@ -102,7 +105,13 @@ public sealed class ClusterConnection : ClusterTarget, IAsyncDisposable
     {
         try
         {
-            _silos = (await Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).ConfigureAwait(false)).Count;
+            var hosts = await Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).ConfigureAwait(false);
+            _silos = hosts.Count;
+            foreach (SiloAddress silo in hosts.Keys)
+            {
+                SiloJoined(silo.ToString()); // a silo that joined since: its slots take batches
+            }
+
             await CheckMembershipAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

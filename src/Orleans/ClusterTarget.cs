@@ -26,12 +26,9 @@ public abstract class ClusterTarget
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _siloLost = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _deadSilos = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _deadPrefixes = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<long, byte> _lostSlots = new();
-    private readonly ConcurrentDictionary<long, long> _replacements = new();
+    private readonly SlotPool _pool;
     private CancellationTokenSource _anyLoss = new();
     private volatile string? _deadHint;
-    private long _nextFreshSlot = 1L << 40;
-    private int _retryRound;
     private int _maxRetries = 3;
 
     static ClusterTarget() => ParallelBackendRegistry.Register(Backend.Cluster, ClusterBackend.Instance);
@@ -40,6 +37,7 @@ public abstract class ClusterTarget
     {
         Client = client;
         SlotsPerSilo = slotsPerSilo;
+        _pool = new SlotPool(slotsPerSilo);
     }
 
     /// <summary>The Orleans client the calls go through.</summary>
@@ -105,9 +103,20 @@ public abstract class ClusterTarget
     internal static ClusterTarget? For(ParallelizeOptions? options) =>
         options?.BackendInstance as ClusterTarget ?? Current;
 
-    internal void CountItems(int siloProcessId, int items) => _itemsBySilo.AddOrUpdate(siloProcessId, items, (_, n) => n + items);
+    internal void CountItems(int siloProcessId, int items)
+    {
+        _itemsBySilo.AddOrUpdate(siloProcessId, items, (_, n) => n + items);
+        Trace?.FirstResult();
+    }
 
-    /// <summary>The silo slot <paramref name="key"/> lives on (activating it there), cached until that silo dies.</summary>
+    /// <summary>The trace of this cluster's start (<c>PARALLELGEN_START_TRACE=1</c>), printed at the first result.</summary>
+    private protected StartTrace? Trace { get; init; }
+
+    /// <summary>
+    /// The silo slot <paramref name="key"/> lives on, cached until that silo dies. The first call activates the slot,
+    /// on the silo it is meant for (<see cref="SlotPlacementDirector"/> reads it from the request context); a slot that
+    /// lands elsewhere (the placing silo did not know that silo yet) is used where it is, and its silo gets a fresh slot.
+    /// </summary>
     internal async Task<string> LocateAsync(long key, CancellationToken cancellationToken)
     {
         if (_slotSilos.TryGetValue(key, out string? silo))
@@ -116,7 +125,20 @@ public abstract class ClusterTarget
         }
 
         ApplyPlacementHint();
-        string location = await Slot(key).Locate().WaitAsync(LocateTimeout, cancellationToken).ConfigureAwait(false);
+        string? intended = _pool.IntendedSilo(key);
+        Trace?.Mark($"locating slot {key} (meant for {intended})");
+        Task<string> locate;
+        RequestContext.Set(SlotPlacementDirector.TargetSiloKey, intended ?? "");
+        try
+        {
+            locate = Slot(key).Locate();
+        }
+        finally
+        {
+            RequestContext.Remove(SlotPlacementDirector.TargetSiloKey);
+        }
+
+        string location = await locate.WaitAsync(LocateTimeout, cancellationToken).ConfigureAwait(false);
         int space = location.IndexOf(' ', StringComparison.Ordinal);
         silo = location[(space + 1)..];
         if (IsDead(silo))
@@ -125,6 +147,12 @@ public abstract class ClusterTarget
         }
 
         _slotSilos[key] = silo;
+        if (intended is not null && !string.Equals(intended, silo, StringComparison.Ordinal))
+        {
+            _pool.Misplaced(key, silo);
+        }
+
+        Trace?.Mark($"slot {key} located on {silo}");
         return silo;
     }
 
@@ -163,40 +191,103 @@ public abstract class ClusterTarget
     }
 
     /// <summary>
-    /// The slot a call's dispatch loop <paramref name="slot"/> starts on: the slot itself, or, if its silo was lost, the
-    /// slot that replaced it (placed on a live silo when first used; the same replacement for every later call).
+    /// A slot for one batch (see <see cref="SlotPool"/>): the emptiest slot on a live silo, preferring silos other than
+    /// <paramref name="avoidSilo"/>; waits while every slot has <see cref="SlotPool.InFlightPerSlot"/> batches in flight
+    /// or no silo has joined yet. Throws <see cref="ClusterUnavailableException"/> once no call can run (see
+    /// <see cref="Unavailable"/>). Give it back with <see cref="ReleaseSlot"/>.
     /// </summary>
-    internal long ResolveSlot(long slot)
+    internal async ValueTask<long> AcquireSlotAsync(string? avoidSilo, CancellationToken cancellationToken)
     {
-        long key = slot;
-        while (_lostSlots.ContainsKey(key))
+        while (true)
         {
-            key = _replacements.GetOrAdd(key, _ => Interlocked.Increment(ref _nextFreshSlot));
+            if (Unavailable is { } reason)
+            {
+                throw new ClusterUnavailableException(reason);
+            }
+
+            if (!ReportsSilos && Environment.TickCount64 - Volatile.Read(ref _lastDiscovery) > 2000)
+            {
+                Task discovery = DiscoverSilosAsync();
+                if (_pool.Silos.Count == 0)
+                {
+                    await discovery.WaitAsync(cancellationToken).ConfigureAwait(false); // the first call needs them
+                }
+            }
+
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            wait.CancelAfter(TimeSpan.FromSeconds(1)); // look at Unavailable again now and then
+            try
+            {
+                return await _pool.AcquireAsync(IsDead, avoidSilo, wait.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // no slot within a second: check the cluster, then wait again
+            }
         }
-
-        return key;
     }
 
     /// <summary>
-    /// Where a batch goes after a failure on slot <paramref name="failed"/>: a slot already active on a live silo
-    /// (no placement needed while the cluster's membership catches up), round robin; else a fresh slot.
+    /// Whether this target tells the pool itself which silos joined (<see cref="SiloJoined"/>): a
+    /// <see cref="LocalCluster"/> from its silos' ready lines, a <see cref="ClusterConnection"/> from the membership every
+    /// second. Any other target (a test cluster's client) is looked up in the membership by the calls themselves: before
+    /// the first batch, then at most every 2 s.
     /// </summary>
-    internal long RetrySlot(long failed)
+    private protected virtual bool ReportsSilos => false;
+
+    private long _lastDiscovery = long.MinValue / 2;
+
+    private async Task DiscoverSilosAsync()
     {
-        long[] live = [.. _slotSilos.Where(s => s.Key != failed && !IsDead(s.Value)).Select(s => s.Key).Order()];
-        return live.Length > 0
-            ? live[(int)((uint)Interlocked.Increment(ref _retryRound) % (uint)live.Length)]
-            : ResolveSlot(Interlocked.Increment(ref _nextFreshSlot));
+        Volatile.Write(ref _lastDiscovery, Environment.TickCount64);
+        try
+        {
+            var hosts = await Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).ConfigureAwait(false);
+            foreach (SiloAddress silo in hosts.Keys)
+            {
+                SiloJoined(silo.ToString());
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // the membership could not be read now: the next batch tries again
+            Volatile.Write(ref _lastDiscovery, long.MinValue / 2);
+        }
+    }
+
+    /// <summary>Gives back a slot taken by <see cref="AcquireSlotAsync"/>.</summary>
+    internal void ReleaseSlot(long key) => _pool.Release(key);
+
+    /// <summary>The silo slot <paramref name="key"/> is meant for, or <see langword="null"/>.</summary>
+    internal string? IntendedSilo(long key) => _pool.IntendedSilo(key);
+
+    /// <summary>Batches in flight now per silo (by the silo each slot is meant for): tests and diagnostics.</summary>
+    internal IReadOnlyDictionary<string, int> InFlightBySilo() => _pool.InFlightBySilo();
+
+    /// <summary>Slots per silo (by the silo each is meant for): tests and diagnostics.</summary>
+    internal IReadOnlyDictionary<string, int> SlotsBySilo() => _pool.SlotsBySilo();
+
+    /// <summary>The silos that have joined (their Orleans addresses), in the order the driver learned of them.</summary>
+    internal IReadOnlyList<string> JoinedSilos => _pool.Silos;
+
+    /// <summary>
+    /// <paramref name="silo"/> (its Orleans address) is active in the cluster: it gets <see cref="SlotsPerSilo"/> slots,
+    /// which take the next batches, also of calls already running.
+    /// </summary>
+    private protected void SiloJoined(string silo)
+    {
+        if (!IsDead(silo) && _pool.AddSilo(silo))
+        {
+            Trace?.Mark($"{silo} joined: its slots take batches");
+        }
     }
 
     /// <summary>
-    /// Tells the placement of a slot activated by the next grain call in this async flow that the driver calls it (it goes
-    /// to the silo receiving the call) and which silos are lost (the silos' membership may not know yet):
-    /// <see cref="SlotPlacementDirector"/> skips them.
+    /// Tells the placement of a slot activated by the next grain call in this async flow which silos are lost (the
+    /// silos' membership may not know yet): <see cref="SlotPlacementDirector"/> skips them.
     /// </summary>
     internal void ApplyPlacementHint()
     {
-        RequestContext.Set(SlotPlacementDirector.FromDriverKey, "1");
         if (_deadHint is { } hint)
         {
             RequestContext.Set(SlotPlacementDirector.LostSilosKey, hint);
@@ -244,10 +335,11 @@ public abstract class ClusterTarget
         {
             if (IsDead(slot.Value))
             {
-                _lostSlots.TryAdd(slot.Key, 0);
                 _slotSilos.TryRemove(slot.Key, out _);
             }
         }
+
+        _pool.Changed();
 
         foreach (var lost in _siloLost)
         {

@@ -11,7 +11,9 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using global::Orleans;
+using global::Orleans.Configuration;
 using global::Orleans.Hosting;
+using global::Orleans.Messaging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -34,19 +36,54 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
     private readonly Silo[] _silos;
     private int _disposed;
 
-    private LocalCluster(IHost clientHost, Silo[] silos)
+    private LocalCluster(IHost clientHost, Silo[] silos, StartTrace? trace)
         : base(clientHost.Services.GetRequiredService<IClusterClient>(), Environment.ProcessorCount)
     {
         _clientHost = clientHost;
         _silos = silos;
+        Trace = trace;
         foreach (Silo silo in silos)
         {
             silo.Process.EnableRaisingEvents = true;
-            string address = silo.AddressPrefix;
-            silo.Process.Exited += (_, _) => MarkSiloEndpointDead(address);
+            silo.Process.Exited += (_, _) => OnSiloExited(silo);
             if (silo.Process.HasExited)
             {
-                MarkSiloEndpointDead(address);
+                OnSiloExited(silo);
+            }
+        }
+
+        AllSilosJoined = Task.WhenAll(silos.Select(JoinAsync));
+
+        async Task JoinAsync(Silo silo) => SiloJoined(await silo.Joined.ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// Completes when every silo has joined the cluster. <see cref="StartAsync(int, CancellationToken)"/> returns once the
+    /// first silo has joined and the client is connected; the others join while the first calls run, and their slots
+    /// take batches as they come (calls already running included). Awaiting this is only needed to know that they all
+    /// did (a silo that exits before joining faults it with that silo's output).
+    /// </summary>
+    public Task AllSilosJoined { get; }
+
+    /// <inheritdoc/>
+    private protected override bool ReportsSilos => true;
+
+    /// <summary>How many of the silos have joined the cluster so far (their slots take batches).</summary>
+    public int JoinedSiloCount => _silos.Count(s => s.Joined.IsCompletedSuccessfully);
+
+    private void OnSiloExited(Silo silo)
+    {
+        MarkSiloEndpointDead(silo.AddressPrefix);
+        silo.Exited();
+        if (silo.Index == 0)
+        {
+            // Silo 0 holds the membership table (development clustering): a silo that has not joined yet never will.
+            foreach (Silo other in _silos)
+            {
+                if (!other.Joined.IsCompleted)
+                {
+                    other.Kill();
+                }
             }
         }
     }
@@ -103,86 +140,196 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
 
     private static async Task<LocalCluster> StartAsync(int count, Assembly assembly, CancellationToken cancellationToken)
     {
+        StartTrace? trace = StartTrace.ForDriver();
+        trace?.Mark("StartAsync called");
         LaunchSpec spec = LaunchSpec.For(assembly);
         string clusterId = "parallelgen-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8];
         int[] ports = FreePorts(count * 2);
-        var silos = new List<Silo>();
+        var silos = new Silo[count];
         IHost? client = null;
+        Task<IHost>? connecting = null;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(StartTimeout);
         try
         {
-            for (int i = 0; i < count; i++)
+            // A silo's start is about 2 CPU-seconds of one core (loading and compiling Orleans) and the client's about one:
+            // the first silos get a core each, the client one more, and the rest start once silo 0 (which holds the
+            // membership table) has joined, so that they do not slow the first ones down.
+            int firstWave = Math.Clamp(Environment.ProcessorCount - 1, 1, count);
+            for (int i = 0; i < firstWave; i++)
             {
-                silos.Add(Silo.Start(spec, i, ports[2 * i], ports[2 * i + 1], primaryPort: ports[0], clusterId));
+                silos[i] = StartSilo(i);
             }
 
-            int[] gateways = [.. Enumerable.Range(0, count).Select(i => ports[2 * i + 1])];
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(StartTimeout);
-            await WaitForSilosReadyAsync(silos, timeout.Token).ConfigureAwait(false);
+            // The client starts at once, in parallel with the silos (its own start-up costs about a CPU-second), and
+            // connects as soon as a gateway answers.
+            var gateways = new JoinedGateways(silos, [.. Enumerable.Range(0, count).Select(i => ports[2 * i + 1])]);
+            connecting = ConnectAsync(gateways, clusterId, silos[0].Joined, trace, timeout.Token);
 
-            // A client whose first connection races the silos' start can stay stuck fetching the cluster manifest:
-            // each attempt gets a fresh client and a bounded time.
-            for (int attempt = 1; ; attempt++)
+            await WaitForJoinAsync(silos[0], timeout.Token).ConfigureAwait(false);
+            for (int i = firstWave; i < count; i++)
             {
-                client = BuildClient(gateways, clusterId);
-                using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
-                attemptTimeout.CancelAfter(TimeSpan.FromSeconds(15));
-                try
-                {
-                    await client.StartAsync(attemptTimeout.Token).ConfigureAwait(false);
-                    break;
-                }
-                catch (OperationCanceledException) when (!timeout.IsCancellationRequested && attempt < 4)
-                {
-                    client.Dispose();
-                    client = null;
-                }
+                silos[i] = StartSilo(i);
             }
 
-            var cluster = new LocalCluster(client, [.. silos]);
-            await cluster.WaitForSilosAsync(count, StartTimeout, cancellationToken).ConfigureAwait(false);
+            client = await connecting.ConfigureAwait(false);
+            var cluster = new LocalCluster(client, silos, trace);
+            trace?.Mark("StartAsync returns (silo 0 joined, client connected)");
             cluster.BecomeDefault();
             return cluster;
         }
         catch
         {
-            client?.Dispose();
-            foreach (Silo silo in silos)
+            await timeout.CancelAsync().ConfigureAwait(false);
+            foreach (Silo? silo in silos)
             {
-                silo.Kill();
+                silo?.Kill();
+                silo?.Exited(); // the client's wait for a gateway ends
             }
 
+            if (client is null && connecting is not null)
+            {
+                try
+                {
+                    client = await connecting.ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    // cancelled above: the start's own failure is the one to report
+                }
+            }
+
+            client?.Dispose();
             throw;
+        }
+
+        Silo StartSilo(int i)
+        {
+            Silo silo = Silo.Start(spec, i, ports[2 * i], ports[2 * i + 1], primaryPort: ports[0], clusterId, trace);
+            trace?.Mark($"silo {i} process started");
+            return silo;
         }
     }
 
-    private static IHost BuildClient(int[] gateways, string clusterId)
+    /// <summary>
+    /// Starts a client of the cluster and returns it once connected. Orleans retries the connection (every 50 ms) while
+    /// no gateway answers yet; an attempt that is still not connected 15 s after silo 0 joined (a client whose first
+    /// connection raced the silos' start has been seen stuck fetching the cluster manifest) is replaced by a fresh client.
+    /// </summary>
+    private static async Task<IHost> ConnectAsync(JoinedGateways gateways, string clusterId, Task firstJoined, StartTrace? trace, CancellationToken cancellationToken)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            IHost client = BuildClient(gateways, clusterId);
+            trace?.Mark($"client host built (attempt {attempt})");
+            using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _ = firstJoined.ContinueWith(
+                _ =>
+                {
+                    try
+                    {
+                        attemptTimeout.CancelAfter(TimeSpan.FromSeconds(15));
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        // connected (or failed) before silo 0 joined
+                    }
+                },
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            try
+            {
+                await client.StartAsync(attemptTimeout.Token).ConfigureAwait(false);
+                trace?.Mark("client connected");
+                return client;
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested && attempt < 4)
+            {
+                client.Dispose();
+            }
+            catch
+            {
+                client.Dispose();
+                throw;
+            }
+        }
+    }
+
+    private static IHost BuildClient(JoinedGateways gateways, string clusterId)
     {
         HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
+        if (StartTrace.Logs)
+        {
+            builder.Logging.AddProvider(new StartTrace.LogProvider("client"));
+        }
+
         builder.UseOrleansClient(c =>
         {
-            c.UseLocalhostClustering(gateways, clusterId, clusterId);
+            c.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, clusterId));
+            c.Services.AddSingleton<IGatewayListProvider>(gateways);
             ClusterSettings.ConfigureClient(c);
+            c.Services.AddSingleton<IClientConnectionRetryFilter, RetryWhileStarting>();
         });
         return builder.Build();
     }
 
     /// <summary>
-    /// Waits until every silo has written <see cref="SiloHost.ReadyLine"/> (its host has started: it joined the
-    /// cluster and its gateway is open); a silo that exits makes the start fail with its output.
+    /// Waits until <paramref name="silo"/> has written <see cref="SiloHost.ReadyLine"/> (its host has started: it joined
+    /// the cluster and its gateway is open); a silo that exits first makes the start fail with its output.
     /// </summary>
-    private static async Task WaitForSilosReadyAsync(List<Silo> silos, CancellationToken cancellationToken)
+    private static async Task WaitForJoinAsync(Silo silo, CancellationToken cancellationToken)
     {
-        foreach (Silo silo in silos)
+        Task exited = silo.Process.WaitForExitAsync(cancellationToken);
+        await Task.WhenAny(silo.Joined, exited).ConfigureAwait(false);
+        if (!silo.Joined.IsCompletedSuccessfully)
         {
-            Task exited = silo.Process.WaitForExitAsync(cancellationToken);
-            if (await Task.WhenAny(silo.Ready, exited).ConfigureAwait(false) != silo.Ready)
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new InvalidOperationException(
+                $"Silo {silo.Index} (process {silo.Process.Id}) exited with code {silo.Process.ExitCode} while starting:{Environment.NewLine}{silo.Output}");
+        }
+    }
+
+    /// <summary>
+    /// The client's gateways: those of the silos that have joined and not exited (a silo's gateway opens before it has
+    /// finished starting, and a client that picks a gateway not open yet waits seconds before it tries another). The
+    /// first call waits until silo 0 has joined; the client asks again every second (<see cref="ClusterSettings"/>), so
+    /// silos that join later become gateways too, and a killed one stops being one.
+    /// </summary>
+    private sealed class JoinedGateways(Silo?[] silos, int[] ports) : IGatewayListProvider
+    {
+        public TimeSpan MaxStaleness => TimeSpan.FromSeconds(1);
+
+        public bool IsUpdatable => true;
+
+        public Task InitializeGatewayListProvider() => Task.CompletedTask;
+
+        public async Task<IList<Uri>> GetGateways()
+        {
+            if (silos[0] is { } first)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                throw new InvalidOperationException(
-                    $"Silo {silo.Index} (process {silo.Process.Id}) exited with code {silo.Process.ExitCode} while starting:{Environment.NewLine}{silo.Output}");
+                await Task.WhenAny(first.Joined).ConfigureAwait(false); // joined or exited: either way, answer now
             }
+
+            var gateways = new List<Uri>();
+            for (int i = 0; i < silos.Length; i++)
+            {
+                if (silos[i] is { } silo && silo.Joined.IsCompletedSuccessfully && !silo.Killed && !silo.Process.HasExited)
+                {
+                    gateways.Add(new Uri(string.Create(CultureInfo.InvariantCulture, $"gwy.tcp://127.0.0.1:{ports[i]}/0")));
+                }
+            }
+
+            return gateways;
+        }
+    }
+
+    /// <summary>The client's connection attempts while no silo's gateway answers yet: again after 50 ms, until cancelled.</summary>
+    private sealed class RetryWhileStarting : IClientConnectionRetryFilter
+    {
+        public async Task<bool> ShouldRetryConnectionAttempt(Exception exception, CancellationToken cancellationToken)
+        {
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+            return !cancellationToken.IsCancellationRequested;
         }
     }
 
@@ -259,7 +406,8 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
     {
         private const int OutputLines = 40;
         private readonly LineTail _output = new(OutputLines);
-        private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<string> _joined = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private StartTrace? _trace;
 
         private Silo(int index, Process process, int siloPort)
         {
@@ -279,10 +427,17 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
 
         internal string Output => _output.ToString();
 
-        /// <summary>Completes when the silo has written <see cref="SiloHost.ReadyLine"/>.</summary>
-        internal Task Ready => _ready.Task;
+        /// <summary>
+        /// Completes with the silo's Orleans address when it has written <see cref="SiloHost.ReadyLine"/> (it joined the
+        /// cluster); faults if it exits first.
+        /// </summary>
+        internal Task<string> Joined => _joined.Task;
 
-        internal static Silo Start(LaunchSpec spec, int index, int siloPort, int gatewayPort, int primaryPort, string clusterId)
+        /// <summary>The process has exited: a silo that had not joined never will.</summary>
+        internal void Exited() => _joined.TrySetException(new InvalidOperationException(
+            $"Silo {Index} (process {Process.Id}) exited before it joined the cluster:{Environment.NewLine}{Output}"));
+
+        internal static Silo Start(LaunchSpec spec, int index, int siloPort, int gatewayPort, int primaryPort, string clusterId, StartTrace? trace)
         {
             var info = new ProcessStartInfo(spec.FileName)
             {
@@ -321,7 +476,7 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
             info.Environment.TryAdd("DOTNET_TieredPGO", "0");
 
             Process process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start '{spec.FileName}' as a silo.");
-            var silo = new Silo(index, process, siloPort);
+            var silo = new Silo(index, process, siloPort) { _trace = trace };
             process.OutputDataReceived += (_, e) => silo.Add(e.Data);
             process.ErrorDataReceived += (_, e) => silo.Add(e.Data);
             process.BeginOutputReadLine();
@@ -344,9 +499,15 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
 
         private void Add(string? line)
         {
+            if (line is not null && _trace?.TryAddSiloLine(Index, line) == true)
+            {
+                return;
+            }
+
             if (line is not null && line.StartsWith(SiloHost.ReadyLine, StringComparison.Ordinal))
             {
-                _ready.TrySetResult();
+                _trace?.Mark($"silo {Index} ready line read");
+                _joined.TrySetResult(SiloHost.AddressOfReadyLine(line));
             }
 
             _output.Add(line);

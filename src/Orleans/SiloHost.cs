@@ -5,7 +5,9 @@ using System.Net;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Threading;
+using global::Orleans;
 using global::Orleans.Configuration;
+using global::Orleans.Runtime;
 using global::Orleans.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -33,12 +35,21 @@ internal static class SiloHost
     internal const string ParentVariable = "PARALLELGEN_SILO_PARENT_PID";
 
     /// <summary>
-    /// The line a silo writes to its standard output once it has started (joined the cluster, gateway open): a
-    /// <see cref="LocalCluster"/> connects its client when every silo has written it.
+    /// The line a silo writes to its standard output once it has started (joined the cluster, gateway open), with its
+    /// Orleans address: a <see cref="LocalCluster"/> gives the silo its slots then (and returns from its start when silo
+    /// 0 has written it).
     /// </summary>
     internal const string ReadyLine = "ParallelGen silo ready";
 
     private static string s_description = "";
+
+    /// <summary>The silo's Orleans address in its <see cref="ReadyLine"/> (<c>ParallelGen silo ready: S127.0.0.1:port:generation …</c>).</summary>
+    internal static string AddressOfReadyLine(string line)
+    {
+        string rest = line[ReadyLine.Length..].TrimStart(':', ' ');
+        int space = rest.IndexOf(' ', StringComparison.Ordinal);
+        return space < 0 ? rest : rest[..space];
+    }
 
     /// <summary>How error messages name this silo: host, address, port and process id.</summary>
     internal static string Describe() =>
@@ -54,6 +65,7 @@ internal static class SiloHost
         // Processes this silo starts must not become silos themselves.
         Environment.SetEnvironmentVariable(SiloVariable, null);
         Environment.SetEnvironmentVariable("DOTNET_STARTUP_HOOKS", null);
+        StartTrace.MarkSilo("runtime started, startup hook entered");
         int exitCode;
         try
         {
@@ -75,6 +87,7 @@ internal static class SiloHost
             ? Assembly.GetEntryAssembly() ?? throw new InvalidOperationException("No entry assembly and no " + AssemblyVariable + ".")
             : Assembly.Load(new AssemblyName(target));
         RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
+        StartTrace.MarkSilo("user assembly loaded, methods registered");
 
         IPAddress address = IPAddress.Parse(Get(AddressVariable) ?? "127.0.0.1");
         int siloPort = int.Parse(Get(SiloPortVariable) ?? "11111", CultureInfo.InvariantCulture);
@@ -85,6 +98,11 @@ internal static class SiloHost
 
         HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
+        if (StartTrace.Logs)
+        {
+            builder.Logging.AddProvider(new StartTrace.LogProvider("silo " + siloPort.ToString(CultureInfo.InvariantCulture)));
+        }
+
         builder.UseOrleans(silo =>
         {
             if (redis is null)
@@ -107,13 +125,21 @@ internal static class SiloHost
                 o.GatewayListeningEndpoint = new IPEndPoint(address, gatewayPort);
             });
             ClusterSettings.ConfigureSilo(silo);
+            if (StartTrace.Enabled)
+            {
+                silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StartTrace.LifecycleMarks>();
+            }
         });
 
+        StartTrace.MarkSilo("host configured");
         using IHost host = builder.Build();
+        StartTrace.MarkSilo("host built");
         using var stop = new CancellationTokenSource();
         StartParentWatch(stop);
         host.StartAsync(stop.Token).GetAwaiter().GetResult();
-        Console.Out.WriteLine($"{ReadyLine}: {s_description}");
+        StartTrace.MarkSilo("host started");
+        string siloAddress = host.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToString();
+        Console.Out.WriteLine($"{ReadyLine}: {siloAddress} {s_description}");
         Console.Out.Flush();
         host.WaitForShutdownAsync(stop.Token).GetAwaiter().GetResult();
         return 0;

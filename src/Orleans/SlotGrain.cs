@@ -1,22 +1,18 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using global::Orleans;
 using global::Orleans.Concurrency;
-using global::Orleans.Placement;
 using global::Orleans.Runtime;
-using global::Orleans.Runtime.Placement;
 using Payload = global::Orleans.Serialization.Buffers.PooledBuffer;
 
 namespace ParallelGen.Orleans;
 
 /// <summary>
-/// One slot of the cluster's capacity: runs one batch at a time. A slot is placed on the gateway silo the driver's
-/// client sends its calls through (round robin over the gateways as slots are first used), else slot <c>k</c> on the
-/// <c>k mod n</c>-th of the <c>n</c> active silos (<see cref="SlotPlacementDirector"/>), so that a call's slots spread
-/// over every silo; stateless workers would stay on the silo that receives the call (orleans#9383).
+/// One slot of the cluster's capacity: runs one batch at a time. The driver means each slot for one silo
+/// (<see cref="SlotPool"/>) and <see cref="SlotPlacementDirector"/> places it there, so that a call's slots spread over
+/// every silo; stateless workers would stay on the silo that receives the call (orleans#9383).
 /// </summary>
 internal interface ISlotGrain : IGrainWithIntegerKey
 {
@@ -58,6 +54,7 @@ internal sealed class SlotGrain(ILocalSiloDetails silo) : Grain, ISlotGrain
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<long, Task<Immutable<byte[]>>> _batches = [];
     private readonly Queue<long> _order = new();
+    private readonly Queue<long> _stoppedCalls = new(); // calls a batch of which was cancelled here (the last few)
 
     public Task<Immutable<byte[]>> RunBatch(long batchId, string methodId, string assemblyName, Payload items, CancellationToken cancellationToken)
     {
@@ -67,7 +64,7 @@ internal sealed class SlotGrain(ILocalSiloDetails silo) : Grain, ISlotGrain
             return run;
         }
 
-        run = RunAsync(methodId, assemblyName, items, cancellationToken);
+        run = RunAsync(batchId, methodId, assemblyName, items, cancellationToken);
         _batches[batchId] = run;
         _order.Enqueue(batchId);
         while (_order.Count > KeptReplies && _batches[_order.Peek()].IsCompleted)
@@ -78,11 +75,20 @@ internal sealed class SlotGrain(ILocalSiloDetails silo) : Grain, ISlotGrain
         return run;
     }
 
-    private async Task<Immutable<byte[]>> RunAsync(string methodId, string assemblyName, Payload items, CancellationToken cancellationToken)
+    private async Task<Immutable<byte[]>> RunAsync(long batchId, string methodId, string assemblyName, Payload items, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(true);
+        long call = batchId >> 32; // the batch id's high half is its call's (ClusterBackend)
         try
         {
+            // The driver keeps a slot's next batch waiting here while one runs: once the call stops (cancelled, failed,
+            // abandoned), a waiting batch must not start, even if its own cancellation arrives after the running one's.
+            if (cancellationToken.IsCancellationRequested || StoppedCall(call))
+            {
+                throw new OperationCanceledException(cancellationToken);
+            }
+
+            using CancellationTokenRegistration stopped = cancellationToken.Register(() => StopCall(call));
             byte[] reply = await Task.Run(() => SiloExecutor.Run(methodId, assemblyName, items.AsReadOnlySequence(), cancellationToken), CancellationToken.None).ConfigureAwait(true);
             return reply.AsImmutable();
         }
@@ -90,6 +96,29 @@ internal sealed class SlotGrain(ILocalSiloDetails silo) : Grain, ISlotGrain
         {
             items.Dispose(); // the run has read every item (formatters copy what they keep)
             _gate.Release();
+        }
+    }
+
+    private bool StoppedCall(long call)
+    {
+        lock (_stoppedCalls)
+        {
+            return _stoppedCalls.Contains(call);
+        }
+    }
+
+    private void StopCall(long call)
+    {
+        lock (_stoppedCalls)
+        {
+            if (!_stoppedCalls.Contains(call))
+            {
+                _stoppedCalls.Enqueue(call);
+                if (_stoppedCalls.Count > KeptReplies)
+                {
+                    _stoppedCalls.Dequeue();
+                }
+            }
         }
     }
 
@@ -107,56 +136,4 @@ internal static class SlotBatchStatus
     internal const int Unknown = 0;
     internal const int Running = 1;
     internal const int Done = 2;
-}
-
-/// <summary>Places slot grains round robin over the active silos, by their integer key.</summary>
-[Serializable, GenerateSerializer, Immutable, SuppressReferenceTracking]
-internal sealed class SlotPlacement : PlacementStrategy
-{
-    internal static readonly SlotPlacement Instance = new();
-}
-
-/// <summary>Marks a grain class as placed by <see cref="SlotPlacementDirector"/>.</summary>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
-internal sealed class SlotPlacementAttribute : PlacementAttribute
-{
-    public SlotPlacementAttribute()
-        : base(SlotPlacement.Instance)
-    {
-    }
-}
-
-/// <summary>
-/// A slot activated by the driver's call (its request context has <see cref="FromDriverKey"/>) goes to the silo that
-/// received that call: the driver's Orleans client sends every call for a grain through the one gateway silo it picked
-/// for the grain (round robin over the gateways, when the grain is first called), so the slot's calls then reach it
-/// without a forwarding hop (measured: the forwarding silo spent nearly half of the silos' CPU per one-item call, and
-/// two of its four network hops). Otherwise (or if that silo is known to be lost) slot <c>k</c> goes to the
-/// <c>k mod n</c>-th active silo, in address order. Both leave out the silos the driver knows are lost (its request
-/// context's <see cref="LostSilosKey"/>: the membership may not have caught up yet).
-/// </summary>
-internal sealed class SlotPlacementDirector : IPlacementDirector
-{
-    /// <summary>The request context key of the lost silos: addresses or address prefixes, separated by ';'.</summary>
-    internal const string LostSilosKey = "parallelgen.lost-silos";
-
-    /// <summary>The request context key the driver's calls to slots carry: place the slot on the silo receiving the call.</summary>
-    internal const string FromDriverKey = "parallelgen.driver";
-
-    public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
-    {
-        SiloAddress[] compatible = [.. context.GetCompatibleSilos(target).OrderBy(s => s.ToString(), StringComparer.Ordinal)];
-        string[] lost = target.RequestContextData?.TryGetValue(LostSilosKey, out object? hint) == true && hint is string text
-            ? text.Split(';', StringSplitOptions.RemoveEmptyEntries)
-            : [];
-        SiloAddress[] live = [.. compatible.Where(s => !lost.Any(l => s.ToString().StartsWith(l, StringComparison.Ordinal)))];
-        SiloAddress[] silos = live.Length > 0 ? live : compatible;
-        if (target.RequestContextData?.ContainsKey(FromDriverKey) == true && live.Contains(context.LocalSilo))
-        {
-            return Task.FromResult(context.LocalSilo);
-        }
-
-        long key = target.GrainIdentity.GetIntegerKey();
-        return Task.FromResult(silos[(int)(Math.Abs(key) % silos.Length)]);
-    }
 }

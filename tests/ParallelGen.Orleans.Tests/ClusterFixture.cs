@@ -2,12 +2,16 @@ using ParallelGen.Orleans;
 
 namespace ParallelGen.Tests.Contract;
 
-/// <summary>One LocalCluster of 2 silo processes for the whole collection: the default cluster of its tests.</summary>
+/// <summary>One LocalCluster of 2 silo processes (both joined) for the whole collection: the default cluster of its tests.</summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
     public LocalCluster Cluster { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Cluster = await LocalCluster.StartAsync(2);
+    public async Task InitializeAsync()
+    {
+        Cluster = await LocalCluster.StartAsync(2);
+        await Cluster.AllSilosJoined; // StartAsync returns once the first silo has joined; the tests count on both
+    }
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 }

@@ -19,4 +19,20 @@ public static partial class ClusterTargets
         cancellationToken.ThrowIfCancellationRequested();
         return item;
     }
+
+    /// <summary>
+    /// Waits until the file <paramref name="gate"/> exists (a gate shared by the test and the silo processes; at most
+    /// 2 minutes), then returns the silo's process id and the item.
+    /// </summary>
+    [Parallelize(Backend = Backend.Cluster, BatchSize = 1)]
+    public static (int Pid, int Item) AfterGate(int item, string gate)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!File.Exists(gate) && waited.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            Thread.Sleep(20);
+        }
+
+        return (Environment.ProcessId, item);
+    }
 }

@@ -24,6 +24,7 @@ public sealed class KillSiloTests(ITestOutputHelper output)
         {
             pids = [.. cluster.SiloProcessIds];
             Assert.Equal(3, pids.Length);
+            await cluster.AllSilosJoined.WaitAsync(Bound); // StartAsync returns at the first; every silo must take work here
 
             // No retries by default on this cluster; the call's own Retries allows them (a call's count wins).
             cluster.MaxRetries = 0;
@@ -103,6 +104,7 @@ public sealed class KillSiloTests(ITestOutputHelper output)
         await using (LocalCluster cluster = await LocalCluster.StartAsync(2))
         {
             pids = [.. cluster.SiloProcessIds];
+            await cluster.AllSilosJoined.WaitAsync(Bound); // both silos must take work before one is killed
             cluster.MaxRetries = 0;
             Task<int[]> run = ClusterTargets.NapParallelAsync(
                 Enumerable.Range(0, 200).Select(i => (i, 200)), new ParallelizeOptions { BackendInstance = cluster });
