@@ -181,39 +181,4 @@ internal static class FirstHeavyBench
 
         return total;
     }
-
-    /// <summary>
-    /// Runs a cold-start program (benchmarks/ParallelGen.ColdStart) <paramref name="runs"/> times: a .dll with the
-    /// <c>dotnet</c> running this harness, anything else as an executable. Each prints its first call's microseconds.
-    /// </summary>
-    internal static Sample ColdStart(string program, int runs)
-    {
-        var times = new List<double>();
-        for (int i = 0; i < runs; i++)
-        {
-            bool dll = program.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
-            string host = System.IO.Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
-            var info = new ProcessStartInfo(dll ? host : program)
-            {
-                RedirectStandardOutput = true,
-                UseShellExecute = false,
-            };
-            if (dll)
-            {
-                info.ArgumentList.Add(program);
-            }
-
-            using Process p = Process.Start(info)!;
-            string output = p.StandardOutput.ReadToEnd();
-            p.WaitForExit();
-            if (p.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"{program} exited with {p.ExitCode}");
-            }
-
-            times.Add(double.Parse(output.Trim(), CultureInfo.InvariantCulture));
-        }
-
-        return new Sample(times);
-    }
 }

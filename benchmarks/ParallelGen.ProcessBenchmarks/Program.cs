@@ -75,13 +75,17 @@ if (pg is not null)
     Console.WriteLine($"       {svg}");
 }
 
-if (o.FirstHeavy)
+if (o.FirstHeavy || o.ColdPrograms.Length > 0)
 {
     Console.WriteLine();
     Console.WriteLine("First heavy call and cold start of a fresh program (issue 10 §5, issue 13):");
-    // Side by side: the parent's background JIT at lowest priority during calls that fill the cores (the default), and
-    // at normal priority (ParallelGen.Processes.LowerParentJitPriority=false).
-    FirstHeavyBench.Run(o.Repeats(5), ("defaults", []), ("parent JIT at normal priority", [("PARALLELGEN_BENCH_PARENT_JIT", "normal")]));
+    if (o.FirstHeavy)
+    {
+        // Side by side: the parent's background JIT at lowest priority during calls that fill the cores (the default), and
+        // at normal priority (ParallelGen.Processes.LowerParentJitPriority=false).
+        FirstHeavyBench.Run(o.Repeats(5), ("defaults", []), ("parent JIT at normal priority", [("PARALLELGEN_BENCH_PARENT_JIT", "normal")]));
+    }
+
     var fresh = new List<double>();
     for (int i = 0; i < o.Repeats(8); i++)
     {
@@ -89,9 +93,9 @@ if (o.FirstHeavy)
     }
 
     Console.WriteLine($"  cold start, first call of a fresh program (JIT, parent JIT included): {new Sample(fresh)}");
-    foreach (string program in o.ColdPrograms)
+    if (o.ColdPrograms.Length > 0)
     {
-        Console.WriteLine($"  cold start, first call of a fresh {program}: {FirstHeavyBench.ColdStart(program, o.Repeats(8))}");
+        ColdStartBench.Measure(o.ColdPrograms, o.Repeats(8));
     }
 }
 
@@ -216,7 +220,7 @@ internal sealed class Options
     private static readonly Option<bool> s_firstHeavy = new("--first-heavy") { Description = "The first heavy call (pi, 2 x 10^7 darts, Jobs 2) and a fresh program's cold start (not part of the default run)." };
     private static readonly Option<string[]> s_cold = new("--cold")
     {
-        Description = "With --first-heavy: also time the first call of these programs (benchmarks/ParallelGen.ColdStart built as a .dll, run with dotnet, or published with PublishAot=true).",
+        Description = "Time the first call of these programs, with a breakdown by start-up stage (benchmarks/ParallelGen.ColdStart built as a .dll, run with dotnet, or published with PublishAot=true); with or without --first-heavy.",
         HelpName = "program",
         AllowMultipleArgumentsPerToken = true,
     };
@@ -259,7 +263,7 @@ internal sealed class Options
     {
         bool process = parsed.GetValue(s_process), python = parsed.GetValue(s_python), serializers = parsed.GetValue(s_serializers);
         bool shared = parsed.GetValue(s_shared);
-        bool all = !process && !python && !serializers && !shared && !parsed.GetValue(s_firstHeavy);
+        bool all = !process && !python && !serializers && !shared && !parsed.GetValue(s_firstHeavy) && (parsed.GetValue(s_cold) ?? []).Length == 0;
         return new Options
         {
             Process = process || all,

@@ -324,9 +324,11 @@ public static partial class ParallelRunner
     {
         IParallelBackend backend = BackendFor(settings);
         int workers = WorkerCount(backend, settings, items.Count);
+        RemoteMethod? remote = RemoteOf(userBody);
+        (backend as IPrestartingBackend)?.Prestart(remote, workers, items.Count); // process workers start while the call is set up
         using ParallelContext.CallScope nesting = ParallelContext.EnterCall(workers); // the share the bodies' own calls get
         var call = new ParallelCall<TItem, TResult>(
-            items, results, settings, workers, options, RemoteOf(userBody), cancellationToken)
+            items, results, settings, workers, options, remote, cancellationToken)
         {
             // Only for a listening tracer: the generated body's type names the method (__ParallelGen_Name_HASH).
             MethodName = Diagnostics.Telemetry.Source.HasListeners() ? MethodNameOf(typeof(TUserBody)) : null,

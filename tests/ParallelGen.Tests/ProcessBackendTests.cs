@@ -387,6 +387,25 @@ public class ProcessBackendTests
     }
 
     [Fact]
+    public void A_call_launches_all_its_missing_workers_at_dispatch_and_the_next_call_reuses_them()
+    {
+        ProcessBackend.Shutdown();
+        int started = ProcessBackend.StartedWorkerCount;
+
+        // Jobs = 2 and two items: both workers are launched before the call is set up, even when one dispatch loop
+        // could have served both items alone (which used to start only one).
+        int[] pids = Remote.ProcessIdParallel([0, 1], new ParallelizeOptions { BatchSize = 2 });
+        Assert.Equal(started + 2, ProcessBackend.StartedWorkerCount);
+        Assert.Equal(2, ProcessBackend.WorkerProcessIds.Count);
+        Assert.DoesNotContain(Environment.ProcessId, pids);
+
+        // The one that got no batch waited in the pool with its hello unread; the next call leases it and says hello.
+        int[] again = Remote.ProcessIdParallel([0, 1, 2, 3], new ParallelizeOptions { BatchSize = 1 });
+        Assert.Equal(started + 2, ProcessBackend.StartedWorkerCount);
+        Assert.All(again, pid => Assert.Contains(pid, ProcessBackend.WorkerProcessIds));
+    }
+
+    [Fact]
     public void A_worker_that_cannot_start_in_time_is_a_clear_error_and_the_pool_recovers()
     {
         ProcessBackend.Shutdown();

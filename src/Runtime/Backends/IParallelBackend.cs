@@ -73,3 +73,16 @@ public interface IParallelCallBody
     /// <returns>A task that completes when the item is done.</returns>
     ValueTask ExecuteAsync(int index, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// A backend that can start what a call needs before <see cref="ParallelRunner"/> sets the call up: process workers,
+/// whose start-up then overlaps the parent's own preparation of its first call.
+/// </summary>
+internal interface IPrestartingBackend
+{
+    /// <summary>Starts, without waiting, what a call of <paramref name="workers"/> workers for <paramref name="remote"/> needs.</summary>
+    /// <param name="remote">The method's remote identity (null for a body that is not remote: nothing to start).</param>
+    /// <param name="workers">The call's workers.</param>
+    /// <param name="itemCount">The call's items (none: nothing to start).</param>
+    void Prestart(RemoteMethod? remote, int workers, int itemCount);
+}

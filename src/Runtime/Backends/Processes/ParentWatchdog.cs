@@ -16,19 +16,25 @@ internal static partial class ParentWatchdog
 {
     private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(200);
 
-    internal static void Start()
+    /// <summary>
+    /// Starts the watchdog's thread, which first runs <paramref name="first"/> (the worker's warm-up: one thread started
+    /// instead of two, and starting a thread waits until it runs, which under load is a scheduling delay).
+    /// </summary>
+    internal static void Start(Action? first = null)
     {
         if (OperatingSystem.IsLinux())
         {
             ArmParentDeathSignal();
         }
 
-        var thread = new Thread(Watch) { IsBackground = true, Name = "ParallelGen parent watchdog" };
-        thread.UnsafeStart();
+        var thread = new Thread(static f => Watch((Action?)f)) { IsBackground = true, Name = "ParallelGen parent watchdog" };
+        thread.UnsafeStart(first);
     }
 
-    private static void Watch()
+    private static void Watch(Action? first)
     {
+        int original = OperatingSystem.IsWindows() ? 0 : GetParentProcessId();
+        first?.Invoke();
         try
         {
             if (OperatingSystem.IsWindows())
@@ -41,7 +47,6 @@ internal static partial class ParentWatchdog
             }
             else
             {
-                int original = GetParentProcessId();
                 while (GetParentProcessId() == original)
                 {
                     Thread.Sleep(s_poll);

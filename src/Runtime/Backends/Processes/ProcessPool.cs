@@ -65,39 +65,114 @@ internal sealed class ProcessPool
         }
     }
 
-    /// <summary>An idle worker for exclusive use, or a new one.</summary>
-    internal WorkerProcess Lease(TimeSpan startTimeout)
+    /// <summary>
+    /// Starts, without waiting for them, the workers a call of <paramref name="workers"/> will lease beyond the idle
+    /// ones: called when a call begins, before the parent prepares the rest of it, so the workers' start-up (tens of
+    /// milliseconds of runtime start in another process) overlaps the parent's. A started worker waits in the idle
+    /// stack until <see cref="Lease"/> takes it and reads its hello.
+    /// </summary>
+    internal void Prestart(int workers)
     {
-        int number;
+        int missing;
+        int firstNumber;
         lock (_lock)
         {
-            while (_idle.TryPop(out WorkerProcess? idle))
+            missing = workers;
+            foreach (WorkerProcess idle in _idle)
             {
-                if (!idle.HasExited)
-                {
-                    return idle;
-                }
-
-                _all.Remove(idle);
-                idle.Dispose();
+                missing -= idle.HasExited ? 0 : 1; // a dead one is replaced when a lease finds it
             }
 
-            number = ++_nextNumber;
+            if (missing <= 0)
+            {
+                return;
+            }
+
+            firstNumber = _nextNumber + 1;
+            _nextNumber += missing;
         }
 
-        WorkerProcess worker = WorkerProcess.Start(_spec, number, startTimeout);
-        Interlocked.Increment(ref _started);
-        if (Telemetry.WorkersStarted.Enabled)
+        var launched = new List<WorkerProcess>(missing);
+        try
         {
-            Telemetry.WorkersStarted.Add(1);
+            for (int i = 0; i < missing; i++)
+            {
+                WorkerProcess worker = WorkerProcess.Launch(_spec, firstNumber + i);
+                worker.IdleSinceTimestamp = Stopwatch.GetTimestamp();
+                launched.Add(worker);
+                lock (_lock)
+                {
+                    _all.Add(worker);
+                    _idle.Push(worker);
+                }
+            }
+        }
+        catch (WorkerStartException)
+        {
+            // The call's own lease starts a worker again and reports the failure.
         }
 
+        foreach (WorkerProcess _ in launched)
+        {
+            Started();
+        }
+
+        if (launched.Count > 0)
+        {
+            _reaper.Change(ProcessBackend.IdleTimeout, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>
+    /// An idle worker for exclusive use, or a newly launched one. A worker that was only launched (by
+    /// <see cref="Prestart"/> or here) may not have said hello yet: the caller writes its first batch meanwhile, then
+    /// calls <see cref="WorkerProcess.AwaitReady"/>.
+    /// </summary>
+    internal WorkerProcess Lease()
+    {
+        int number;
+        while (true)
+        {
+            WorkerProcess? idle;
+            lock (_lock)
+            {
+                if (!_idle.TryPop(out idle))
+                {
+                    number = ++_nextNumber;
+                    break;
+                }
+            }
+
+            if (!idle.HasExited)
+            {
+                return idle;
+            }
+
+            lock (_lock)
+            {
+                _all.Remove(idle);
+            }
+
+            idle.Dispose();
+        }
+
+        WorkerProcess worker = WorkerProcess.Launch(_spec, number);
         lock (_lock)
         {
             _all.Add(worker);
         }
 
+        Started();
         return worker;
+    }
+
+    private void Started()
+    {
+        Interlocked.Increment(ref _started);
+        if (Telemetry.WorkersStarted.Enabled)
+        {
+            Telemetry.WorkersStarted.Add(1);
+        }
     }
 
     /// <summary>Gives a healthy worker back for reuse.</summary>

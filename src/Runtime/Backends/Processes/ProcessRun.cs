@@ -43,12 +43,14 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
     internal ProcessRun(ParallelCall<TItem, TResult> call, RemoteMethod remote)
         : base(call.StartLifecycle(cancelTokenOnFailure: false), call.Workers)
     {
+        StartupTrace.Reached("call");
         _items = call.Items;
         _results = call.Results;
         _methodId = remote.MethodId;
         _pool = ProcessPool.For(remote.Assembly);
         _cooperative = remote.ObservesCancellation;
         (_itemFormatter, _resultFormatter) = RemoteSerializer.FormattersOf<TItem, TResult>(remote.MethodId);
+        StartupTrace.Reached("formatters");
 
         // Each worker and its dispatcher make two busy threads; poll-before-block only pays while they fit the cores.
         _spin = 2 * call.Workers <= Environment.ProcessorCount;
@@ -168,7 +170,7 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
 
     private WorkerProcess? Lease()
     {
-        WorkerProcess worker = _pool.Lease(ProcessBackend.StartTimeout);
+        WorkerProcess worker = _pool.Lease();
         lock (_busy)
         {
             if (Stopping)
@@ -221,6 +223,18 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
                 _itemFormatter);
         }
 
+        // A worker launched for this call may still be starting: the batch was written meanwhile. A worker that does not
+        // start throws WorkerStartException, which fails the call (the dispatch loop discards the worker).
+        StartupTrace.Reached("written");
+        try
+        {
+            worker.AwaitReady(ProcessBackend.StartTimeout);
+        }
+        catch (WorkerStartException) when (Stopping)
+        {
+            return Reply.Died; // killed by the stop while it started: the stop is the call's outcome
+        }
+
         if (Telemetry.BytesSent.Enabled)
         {
             Telemetry.BytesSent.Add(frame.Count);
@@ -244,6 +258,7 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
             try
             {
                 worker.Channel.Send(FrameType.Call, frame);
+                StartupTrace.Reached("sent");
             }
             catch (IOException)
             {
@@ -272,6 +287,7 @@ internal sealed class ProcessRun<TItem, TResult> : RunCoordinator
                     case FrameType.Result:
                         // The working set is measured after the batch, when a memory ceiling is set.
                         worker.WorkingSet = WireMessages.ReadResults(payload, _results, start, count, _resultFormatter);
+                        StartupTrace.Reached("result");
                         return Reply.Done;
 
                     case FrameType.Error:

@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.Security.Cryptography;
 using System.Threading;
+using ParallelGen.Diagnostics;
 using ParallelGen.Internal;
 
 namespace ParallelGen.Backends.Processes;
@@ -61,12 +61,37 @@ internal sealed partial class WorkerProcess : IDisposable
         }
     }
 
-    internal string StandardErrorTail => _stderrTail.ToString();
-
-    /// <summary>Starts a worker and waits for its hello.</summary>
-    internal static WorkerProcess Start(LaunchSpec spec, int number, TimeSpan startTimeout)
+    /// <summary>
+    /// The worker's last standard error lines. Once it has exited, waits briefly (bounded) for the forwarding thread to
+    /// read what the worker wrote before it died.
+    /// </summary>
+    internal string StandardErrorTail
     {
-        string token = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        get
+        {
+            if (_stderrThread is { } reader && HasExited)
+            {
+                reader.Join(StderrDrainTimeout);
+            }
+
+            return _stderrTail.ToString();
+        }
+    }
+
+    private static readonly TimeSpan StderrDrainTimeout = TimeSpan.FromSeconds(1);
+    private Thread? _stderrThread;
+
+    /// <summary>
+    /// Starts a worker process without waiting for it (<see cref="AwaitReady"/> waits for its hello): a pool starts the
+    /// workers a call needs at once, before the parent prepares the rest of the call, so their start-up overlaps.
+    /// </summary>
+    internal static WorkerProcess Launch(LaunchSpec spec, int number)
+    {
+        StartupTrace.Reached("launch");
+
+        // Guid.NewGuid draws from the operating system's secure random source (getrandom on Linux) without loading
+        // OpenSSL, which RandomNumberGenerator does at its first use: milliseconds of a cold start, before the spawn.
+        string token = Guid.NewGuid().ToString("N");
         var info = new ProcessStartInfo(spec.FileName)
         {
             UseShellExecute = false,
@@ -92,6 +117,7 @@ internal sealed partial class WorkerProcess : IDisposable
         info.Environment[WorkerServer.ParentVariable] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         Process process;
+        StartupTrace.Reached("spawn");
         try
         {
             // From the launcher thread on Linux: the worker's parent-death signal follows this process, not a call's thread.
@@ -102,9 +128,43 @@ internal sealed partial class WorkerProcess : IDisposable
             throw new WorkerStartException($"Could not start a ParallelGen worker with '{spec.FileName}': {ex.Message}", ex);
         }
 
-        var worker = new WorkerProcess(process, number);
-        process.ErrorDataReceived += (_, e) => worker.OnStandardError(e.Data);
-        process.BeginErrorReadLine();
+        StartupTrace.Reached("spawned");
+        var worker = new WorkerProcess(process, number) { _spec = spec, _token = token, ProcessId = process.Id };
+
+
+        // A plain thread blocked in read() forwards the worker's standard error. Process.BeginErrorReadLine would do it
+        // asynchronously, which on Unix starts the socket engine (System.Net.Sockets, an epoll thread) and its async
+        // machinery: JIT and CPU in the parent while its first worker starts.
+        var stderr = new Thread(static w => ((WorkerProcess)w!).ForwardStandardError())
+        {
+            IsBackground = true,
+            Name = "ParallelGen worker stderr",
+        };
+        worker._stderrThread = stderr;
+        stderr.UnsafeStart(worker);
+        return worker;
+    }
+
+    private LaunchSpec? _spec;
+    private string? _token;
+    private int _ready;
+
+    /// <summary>Whether the worker's hello has been read (it is then serving calls).</summary>
+    internal bool IsReady => Volatile.Read(ref _ready) != 0;
+
+    /// <summary>
+    /// Waits for the hello of a worker from <see cref="Launch"/> (at once if it came already). On failure the worker
+    /// is disposed and <see cref="WorkerStartException"/> says why.
+    /// </summary>
+    internal void AwaitReady(TimeSpan startTimeout)
+    {
+        if (IsReady)
+        {
+            return;
+        }
+
+        WorkerProcess worker = this;
+        LaunchSpec spec = _spec!;
 
         // Where the descriptor is known (Unix), the kernel measures the wait for the hello, so a busy thread pool cannot
         // make a late worker look punctual; elsewhere a timer kills the worker when the time is up.
@@ -134,20 +194,20 @@ internal sealed partial class WorkerProcess : IDisposable
             }
 
             (string? answered, int processId) = WireMessages.ReadHello(payload);
-            if (answered != token)
+            if (answered != _token)
             {
                 worker.Dispose();
                 throw new WorkerStartException("A ParallelGen worker answered with the wrong token.");
             }
 
             worker.ProcessId = processId;
+            Volatile.Write(ref _ready, 1);
+            StartupTrace.Reached("hello");
         }
         finally
         {
             timer?.Dispose();
         }
-
-        return worker;
     }
 
     /// <summary>
@@ -268,6 +328,22 @@ internal sealed partial class WorkerProcess : IDisposable
         }
 
         _process.Dispose();
+    }
+
+    private void ForwardStandardError()
+    {
+        try
+        {
+            System.IO.StreamReader stderr = _process.StandardError;
+            while (stderr.ReadLine() is { } line)
+            {
+                OnStandardError(line);
+            }
+        }
+        catch (Exception ex) when (ex is System.IO.IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The worker is gone and its process object disposed: nothing more to forward.
+        }
     }
 
     private void OnStandardError(string? line)

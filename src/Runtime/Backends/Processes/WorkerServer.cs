@@ -107,6 +107,8 @@ internal static class WorkerServer
 
         s_entryToken = token;
         BecomeWorker();
+        StartupTrace.Reached("entry");
+        ParentWatchdog.Start(WarmUp);
         return true;
     }
 
@@ -119,6 +121,7 @@ internal static class WorkerServer
         int exitCode;
         try
         {
+            StartupTrace.Reached("registered");
             exitCode = Serve(token);
         }
         catch (Exception ex)
@@ -156,6 +159,8 @@ internal static class WorkerServer
 
         // Processes this worker starts must not become workers themselves.
         BecomeWorker();
+        StartupTrace.Reached("hook");
+        ParentWatchdog.Start(WarmUp);
 
         int exitCode;
         try
@@ -163,6 +168,7 @@ internal static class WorkerServer
             // Runs the generated module initializers, which register the invokers.
             Assembly assembly = Assembly.Load(new AssemblyName(target ?? throw new InvalidOperationException("No target assembly was given.")));
             RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
+            StartupTrace.Reached("registered");
             exitCode = Serve(token);
         }
         catch (Exception ex)
@@ -172,6 +178,38 @@ internal static class WorkerServer
         }
 
         Environment.Exit(exitCode);
+    }
+
+    /// <summary>
+    /// What every worker's first call needs whatever the call, run on the parent watchdog's thread before it starts
+    /// watching (<see cref="ParentWatchdog.Start"/>): MessagePack's options, whose security settings seed a SipHash key
+    /// from <c>RandomNumberGenerator</c>, which loads OpenSSL (milliseconds), and the call path's reads and writes (a
+    /// call header and a result written and read in a scratch buffer, so a JIT worker compiles them here rather than in
+    /// its first call). The worker's main thread meanwhile loads the program and opens its pipes, and its parent only
+    /// waits for the hello, so on two cores the warm-up is off the path.
+    /// </summary>
+    private static void WarmUp()
+    {
+        try
+        {
+            GC.KeepAlive(RemoteSerializer.Options);
+            var frame = new FrameBuffer();
+            WireMessages.WriteCall(frame, new CallHeader("warm-up", MeasureMemory: false, Spin: false), Array.Empty<int>(), 0, 0, MessagePack.Formatters.Int32Formatter.Instance);
+            var reader = new MessagePackReader(frame.Array.AsMemory(FrameChannel.HeaderSize, frame.Count - FrameChannel.HeaderSize));
+            _ = WireMessages.ReadCallHeader(ref reader);
+            _ = reader.ReadArrayHeader();
+            FrameChannel.BeginFrame(frame);
+            var writer = new MessagePackWriter(frame);
+            writer.WriteArrayHeader(0);
+            WireMessages.WriteResultTrailer(ref writer, -1);
+            writer.Flush();
+            StartupTrace.Reached("warmup-done");
+        }
+#pragma warning disable CA1031 // a warm-up that fails leaves the work to the first call; it must never end the worker
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
     }
 
     /// <summary>
@@ -199,12 +237,12 @@ internal static class WorkerServer
 
         // Every call in a worker is "inside a parallel body": nested parallel calls run sequentially, in-process.
         ParallelContext.EnterThread();
-        ParentWatchdog.Start();
         using PosixSignalRegistration? stopSignal = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
 
         var hello = new FrameBuffer();
         WireMessages.WriteHello(hello, token, Environment.ProcessId);
         channel.Send(FrameType.Hello, hello);
+        StartupTrace.Reached("ready");
 
         var frame = new FrameBuffer();
         while (channel.TryRead(out FrameType type, out ReadOnlyMemory<byte> payload))
@@ -212,7 +250,10 @@ internal static class WorkerServer
             switch (type)
             {
                 case FrameType.Call:
+                    StartupTrace.Reached("call");
                     RunCall(channel, payload, frame);
+                    StartupTrace.Reached("replied");
+                    StartupTrace.Flush();
                     if (s_stopAfterCall)
                     {
                         return 0; // the parent asked this worker to stop: it has replied, and is not reused
