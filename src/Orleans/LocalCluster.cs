@@ -489,7 +489,9 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
             Killed = true;
             try
             {
-                Process.Kill(entireProcessTree: true);
+                // SIGKILL only: Process.Kill(entireProcessTree: true) sends SIGSTOP first on Unix, and a driver ending in
+                // that window would leave the silo stopped for ever (the process backend's workers had that bug).
+                global::ParallelGen.Backends.Processes.WorkerKill.Kill(Process);
             }
             catch (InvalidOperationException)
             {
