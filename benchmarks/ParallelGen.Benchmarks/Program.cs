@@ -9,6 +9,7 @@ namespace ParallelGen.Benchmarks;
 /// dotnet run -c Release --project benchmarks/ParallelGen.Benchmarks -- --filter '*TinyBodies*'
 /// dotnet run -c Release --project benchmarks/ParallelGen.Benchmarks -- --filter '*' --full            (BDN default job, slow)
 /// dotnet run -c Release --project benchmarks/ParallelGen.Benchmarks -- --interleaved 200              (quick ratio check)
+/// dotnet run -c Release --project benchmarks/ParallelGen.Benchmarks -- --loop 2000                     (per-item cost, 1 worker)
 /// dotnet run -c Release --project benchmarks/ParallelGen.Benchmarks -- --cold TaskWhenAll               (first call in a fresh process)
 /// dotnet run -c Release --project benchmarks/ParallelGen.Benchmarks -- --help                         (these options; "-- -- --help": BenchmarkDotNet's)
 /// </code>
@@ -33,6 +34,18 @@ public static class Program
                 r.AddError("--interleaved needs at least 1 round.");
             }
         });
+        var loop = new System.CommandLine.Option<int?>("--loop")
+        {
+            Description = "The generated loop's own per-item and per-call cost on one worker (Jobs = 1), cache-resident, against a plain for loop: this many rounds (2000 is a good start).",
+            HelpName = "rounds",
+        };
+        loop.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is < 1)
+            {
+                r.AddError("--loop needs at least 1 round.");
+            }
+        });
         var cold = new System.CommandLine.Option<string?>("--cold")
         {
             Description = "One batch of the blocking benchmark as the first parallel work of a fresh process.",
@@ -43,7 +56,7 @@ public static class Program
             "ParallelGen's thread-backend benchmarks. Arguments not listed here go to BenchmarkDotNet " +
             "(--filter '*', --list flat, ...); after -- they always do: -- --help prints BenchmarkDotNet's own options.")
         {
-            full, interleaved, cold,
+            full, interleaved, loop, cold,
         };
         root.TreatUnmatchedTokensAsErrors = false;
         root.SetAction(parsed =>
@@ -52,6 +65,12 @@ public static class Program
             if (parsed.GetValue(interleaved) is int rounds)
             {
                 InterleavedCheck.Run(rounds);
+                return 0;
+            }
+
+            if (parsed.GetValue(loop) is int loopRounds)
+            {
+                LoopCheck.Run(loopRounds);
                 return 0;
             }
 

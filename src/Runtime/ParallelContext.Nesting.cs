@@ -52,6 +52,9 @@ public static partial class ParallelContext
 
     internal static void SetItemIndex(int index) => t_itemIndex = index + 1;
 
+    /// <summary>The index the current thread's body set last (<see cref="SetItemIndex"/>), or -1.</summary>
+    internal static int ThreadItemIndex => t_itemIndex - 1;
+
     /// <summary>For bodies that await: the index flows with the body's async flow.</summary>
     internal static void SetAsyncItemIndex(int index) => s_asyncItemIndex.Value = index + 1;
 

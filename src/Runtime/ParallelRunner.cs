@@ -46,7 +46,7 @@ public static partial class ParallelRunner
             return [];
         }
 
-        var results = new TResult[list.Count];
+        var results = NewResults<TResult>(list.Count);
         RunIndexed(list, kind, new MapMaker<TItem, TResult, TFunc>(list, results, func, settings, options, cancellationToken, blocking: true));
         return results;
     }
@@ -99,7 +99,7 @@ public static partial class ParallelRunner
             return Task.FromResult<TResult[]>([]);
         }
 
-        var results = new TResult[list.Count];
+        var results = NewResults<TResult>(list.Count);
         return WithResult(RunIndexed(list, kind, new MapMaker<TItem, TResult, TFunc>(list, results, func, settings, options, cancellationToken, blocking: false)), results);
     }
 
@@ -158,7 +158,7 @@ public static partial class ParallelRunner
             return Task.FromResult<TResult[]>([]);
         }
 
-        var results = new TResult[list.Count];
+        var results = NewResults<TResult>(list.Count);
         return WithResult(RunIndexed(list, kind, new AsyncMapMaker<TItem, TResult, TFunc>(list, results, func, settings, options, cancellationToken, blocking: false)), results);
     }
 
@@ -379,6 +379,13 @@ public static partial class ParallelRunner
         userBody is IRemoteBody remote
             ? new RemoteMethod(remote.MethodId, remote.ObservesCancellation, (userBody as Remote.IRemoteAssembly)?.Assembly ?? userBody.GetType().Assembly)
             : null;
+
+    /// <summary>
+    /// The result array of a call: not zeroed first when <typeparamref name="TResult"/> holds no references (the GC zeroes
+    /// those anyway), because every element is written before the caller sees the array (a call that does not finish
+    /// every item throws instead of returning it). For 10^7 ints that saves a 40 MB write pass on the calling thread.
+    /// </summary>
+    internal static TResult[] NewResults<TResult>(int count) => GC.AllocateUninitializedArray<TResult>(count);
 
     private static async Task<TResult[]> WithResult<TResult>(Task run, TResult[] results)
     {

@@ -58,4 +58,17 @@ public static partial class IndexTargets
 
         return inside;
     }
+
+    /// <summary>A negative item makes a nested call (whose bodies set indices of their own), then throws.</summary>
+    [Parallelize(Jobs = 2)]
+    public static int FailAfterNested(int item)
+    {
+        if (item < 0)
+        {
+            _ = IndexOfParallel(["a", "b", "c", "d"]);
+            throw new InvalidOperationException($"item {-item - 1}");
+        }
+
+        return item;
+    }
 }

@@ -30,6 +30,23 @@ public sealed class ItemIndexTests
     }
 
     [Theory]
+    [InlineData(1, 0, 0)]
+    [InlineData(2, 0, 37)]
+    [InlineData(2, 5, 23)]
+    [InlineData(8, 1, 39)]
+    public void A_failure_after_a_nested_call_reports_the_outer_item_index(int jobs, int batchSize, int failAt)
+    {
+        // The thread loop reads a failed item's index back from the body's item-index store, which the nested call
+        // restores on its way out: the index must be the outer item's, not one of the nested call's.
+        int[] items = [.. Enumerable.Range(0, 40).Select(i => i == failAt ? -i - 1 : i)];
+        var ex = Assert.Throws<InvalidOperationException>(() =>
+            IndexTargets.FailAfterNestedParallel(items, new ParallelizeOptions { Jobs = jobs, BatchSize = batchSize }));
+        Assert.Equal($"item {failAt}", ex.Message);
+        Assert.Equal(failAt, ex.GetParallelItemIndex());
+        Assert.False(ParallelContext.TryGetItemIndex(out _));
+    }
+
+    [Theory]
     [InlineData(1, 0)]
     [InlineData(2, 1)]
     [InlineData(2, 7)]

@@ -21,8 +21,9 @@ public interface IParallelBackend
 {
     /// <summary>
     /// joblib's <c>effective_n_jobs</c>: how many workers a call with the resolved <paramref name="jobs"/> gets for
-    /// <paramref name="itemCount"/> items (at least 1). Calls made inside a parallel body never reach a backend: they
-    /// run sequentially on the caller.
+    /// <paramref name="itemCount"/> items (at least 1). Calls made inside a parallel body never reach this backend: they
+    /// run on the thread backend with at most <see cref="ParallelContext.NestedWorkerLimit"/> workers (the cores the
+    /// enclosing call leaves idle).
     /// </summary>
     /// <param name="jobs">The resolved number of jobs (positive).</param>
     /// <param name="itemCount">The number of items (positive).</param>

@@ -96,6 +96,16 @@ public sealed class ParallelCall<TItem, TResult>
     /// </summary>
     internal Action<int, int>? ResultsStored { get; init; }
 
+    /// <summary>
+    /// The progress sink of the call: by default one made from <see cref="Options"/> for this call's items; a stream's
+    /// windows share the stream's, so that progress and verbose lines count the whole stream (set by the dispatch core).
+    /// </summary>
+    internal ProgressTracker? Progress
+    {
+        get => _progress;
+        init => _progress = value;
+    }
+
     /// <summary>The parallelized method's name for traces, when the dispatch core knows it.</summary>
     internal string? MethodName { get; init; }
 

@@ -8,13 +8,17 @@ namespace ParallelGen.Internal;
 // the caller's input in place through TSource) and stores the result. The user's body is a mutable field on purpose: a readonly field would make the JIT copy the struct per call.
 #pragma warning disable IDE0044
 
-internal struct MapBody<TItem, TResult, TFunc, TSource>(TSource items, TResult[] results, TFunc func) : IParallelCallBody
+internal struct MapBody<TItem, TResult, TFunc, TSource>(TSource items, TResult[] results, TFunc func) : IParallelCallBody, IIndexReportingBody
     where TFunc : struct, IParallelFunc<TItem, TResult>
     where TSource : struct, IItemSource<TItem>
 {
     private TFunc _func = func;
 
     public readonly bool IsAsync => false;
+
+    public readonly bool ReportsItemIndex => true;
+
+    public readonly int IndexOffset => items.IndexOffset;
 
     public void Execute(int index, CancellationToken cancellationToken)
     {
@@ -29,13 +33,17 @@ internal struct MapBody<TItem, TResult, TFunc, TSource>(TSource items, TResult[]
     }
 }
 
-internal struct ForEachBody<TItem, TAction, TSource>(TSource items, TAction action) : IParallelCallBody
+internal struct ForEachBody<TItem, TAction, TSource>(TSource items, TAction action) : IParallelCallBody, IIndexReportingBody
     where TAction : struct, IParallelAction<TItem>
     where TSource : struct, IItemSource<TItem>
 {
     private TAction _action = action;
 
     public readonly bool IsAsync => false;
+
+    public readonly bool ReportsItemIndex => true;
+
+    public readonly int IndexOffset => items.IndexOffset;
 
     public void Execute(int index, CancellationToken cancellationToken)
     {
@@ -86,3 +94,18 @@ internal struct AsyncForEachBody<TItem, TAction, TSource>(TSource items, TAction
     }
 }
 #pragma warning restore IDE0044
+
+/// <summary>
+/// A body whose <see cref="IParallelCallBody.Execute"/> first sets <see cref="ParallelContext.ItemIndex"/> on the
+/// current thread (to <see cref="IndexOffset"/> + the index it runs), so that a loop learns a failed item's index from
+/// there instead of tracking it with a store of its own per item (two stores per item besides the result's made the
+/// tiny-body loop store-bound: docs/benchmarks/threads.md).
+/// </summary>
+internal interface IIndexReportingBody
+{
+    /// <summary>Whether <see cref="IParallelCallBody.Execute"/> sets the thread's item index (a constant per type).</summary>
+    bool ReportsItemIndex { get; }
+
+    /// <summary>What the body adds to a call-relative index to get <see cref="ParallelContext.ItemIndex"/>.</summary>
+    int IndexOffset { get; }
+}

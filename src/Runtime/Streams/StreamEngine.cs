@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
@@ -199,6 +200,7 @@ internal sealed class StreamEngine<TItem, TResult, TOut, TRunner> : StreamEngine
     private readonly SemaphoreSlim _slots = new(2, 2);
     private readonly object _lock = new();
     private readonly Task _producer;
+    private readonly ProgressTracker? _progress;
 
     private StreamWindow? _current;
     private volatile bool _producerDone;
@@ -225,7 +227,12 @@ internal sealed class StreamEngine<TItem, TResult, TOut, TRunner> : StreamEngine
         _timeout = settings.Timeout;
 
         // Windows run without the call-wide settings a window cannot honour alone: the timeout is the stream's (below);
-        // progress and verbose lines would count per window.
+        // progress and verbose lines count the whole stream, through one tracker the windows share. Its total is the
+        // input's count when that is known without enumerating it, else unknown until the producer reaches the end.
+        _progress = ProgressTracker.Create(
+            options,
+            source.TryGetNonEnumeratedCount(out int knownCount) ? knownCount : -1,
+            Math.Min(backend.GetWorkerCount(settings.Jobs, int.MaxValue), _workerLimit));
         _windowSettings = settings with { Timeout = null };
         _windowOptions = options is null ? null : new ParallelizeOptions
         {
@@ -471,6 +478,11 @@ internal sealed class StreamEngine<TItem, TResult, TOut, TRunner> : StreamEngine
 
                 if (count == 0)
                 {
+                    if (_inputError is null)
+                    {
+                        _progress?.SetTotal(offset); // the input ended exactly where the last window did
+                    }
+
                     return;
                 }
 
@@ -486,7 +498,12 @@ internal sealed class StreamEngine<TItem, TResult, TOut, TRunner> : StreamEngine
                 {
                     MethodName = _methodName,
                     ResultsStored = window.MarkRange,
+                    Progress = _progress,
                 };
+                if (count < size && _inputError is null)
+                {
+                    _progress?.SetTotal(offset + count); // the input ended inside this window
+                }
 
                 long started = Stopwatch.GetTimestamp();
                 Task run;
