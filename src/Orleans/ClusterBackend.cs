@@ -150,7 +150,7 @@ internal sealed class ClusterBackend : IParallelBackend
                         byte[] reply;
                         try
                         {
-                            reply = (await RunOnSlotAsync(key, batchId, items.WrittenMemory, deadline, speculate: attempt < _maxRetries).ConfigureAwait(false)).Value;
+                            reply = (await RunOnSlotAsync(key, batchId, start, items.WrittenMemory, deadline, speculate: attempt < _maxRetries).ConfigureAwait(false)).Value;
                         }
                         catch (Exception) when (lifecycle.StopToken.IsCancellationRequested)
                         {
@@ -213,13 +213,13 @@ internal sealed class ClusterBackend : IParallelBackend
         /// driver asks the slot how the batch is doing and sends it again if the slot does not have it, or has finished
         /// it (the reply was lost). The slot answers a repeated request from its one run; it never runs a batch twice.
         /// </summary>
-        private async Task<Immutable<byte[]>> RunOnSlotAsync(long key, long batchId, ReadOnlyMemory<byte> items, DateTime? deadline, bool speculate)
+        private async Task<Immutable<byte[]>> RunOnSlotAsync(long key, long batchId, int start, ReadOnlyMemory<byte> items, DateTime? deadline, bool speculate)
         {
             long sent = Stopwatch.GetTimestamp();
             string silo = await LocateAsync(key, deadline).ConfigureAwait(false);
             CancellationToken siloLost = target.SiloLostToken(silo);
             ISlotGrain grain = target.Slot(key);
-            var requests = new List<Task<Immutable<byte[]>>>(2) { Send(grain, batchId, items) };
+            var requests = new List<Task<Immutable<byte[]>>>(2) { Send(grain, batchId, start, items) };
             Exception? lastFailure = null;
             while (true)
             {
@@ -252,7 +252,7 @@ internal sealed class ClusterBackend : IParallelBackend
 
                     if (await AskAgainAsync(grain, batchId, siloLost).ConfigureAwait(false))
                     {
-                        requests.Add(Send(grain, batchId, items));
+                        requests.Add(Send(grain, batchId, start, items));
                     }
                     else if (speculate && Straggling(Stopwatch.GetElapsedTime(sent)))
                     {
@@ -319,12 +319,12 @@ internal sealed class ClusterBackend : IParallelBackend
         /// once it has written them, and a batch may be sent again after a fault. The copy is a memory copy into pooled
         /// segments; a new large array per batch (what a <c>byte[]</c> argument costs) is far dearer (see PooledBuffer).
         /// </summary>
-        private Task<Immutable<byte[]>> Send(ISlotGrain grain, long batchId, ReadOnlyMemory<byte> items)
+        private Task<Immutable<byte[]>> Send(ISlotGrain grain, long batchId, int start, ReadOnlyMemory<byte> items)
         {
             target.ApplyPlacementHint();
             var payload = new Payload();
             payload.Write(items.Span);
-            return grain.RunBatch(batchId, _method.MethodId, _assembly, payload, lifecycle.StopToken);
+            return grain.RunBatch(batchId, start, _method.MethodId, _assembly, payload, lifecycle.StopToken);
         }
 
         /// <summary>Finds the slot's silo; a silo lost meanwhile (it may have been the one) moves to another slot.</summary>

@@ -17,17 +17,19 @@ internal static class SiloExecutor
 {
     private static readonly object s_loadLock = new();
 
-    internal static byte[] Run(string methodId, string assemblyName, ReadOnlySequence<byte> items, CancellationToken cancellationToken)
+    internal static byte[] Run(string methodId, string assemblyName, int start, ReadOnlySequence<byte> items, CancellationToken cancellationToken)
     {
         // The reply's size is not the items' (a 10 MB argument whose length comes back): a pooled buffer, not a new
         // array as large as the items (see PooledBuffer).
         var buffer = new PooledBuffer();
+        RemoteBatch.Start = start; // ParallelContext.ItemIndex = start + the item's position in the batch
         try
         {
             return Run(methodId, assemblyName, items, buffer, cancellationToken);
         }
         finally
         {
+            RemoteBatch.Start = -1; // a thread-pool thread: the next work it runs is not this batch's
             buffer.Return();
         }
     }

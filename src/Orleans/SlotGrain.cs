@@ -28,7 +28,7 @@ internal interface ISlotGrain : IGrainWithIntegerKey
     /// The reply is <see cref="Immutable{T}"/>: Orleans deep-copies a grain's result before sending it, and a reply is
     /// never changed once written.
     /// </summary>
-    Task<Immutable<byte[]>> RunBatch(long batchId, string methodId, string assemblyName, Payload items, CancellationToken cancellationToken);
+    Task<Immutable<byte[]>> RunBatch(long batchId, int start, string methodId, string assemblyName, Payload items, CancellationToken cancellationToken);
 
     /// <summary>
     /// What this slot knows of <paramref name="batchId"/>: <see cref="SlotBatchStatus.Unknown"/> (never received, or
@@ -56,7 +56,7 @@ internal sealed class SlotGrain(ILocalSiloDetails silo) : Grain, ISlotGrain
     private readonly Queue<long> _order = new();
     private readonly Queue<long> _stoppedCalls = new(); // calls a batch of which was cancelled here (the last few)
 
-    public Task<Immutable<byte[]>> RunBatch(long batchId, string methodId, string assemblyName, Payload items, CancellationToken cancellationToken)
+    public Task<Immutable<byte[]>> RunBatch(long batchId, int start, string methodId, string assemblyName, Payload items, CancellationToken cancellationToken)
     {
         if (_batches.TryGetValue(batchId, out Task<Immutable<byte[]>>? run))
         {
@@ -64,7 +64,7 @@ internal sealed class SlotGrain(ILocalSiloDetails silo) : Grain, ISlotGrain
             return run;
         }
 
-        run = RunAsync(batchId, methodId, assemblyName, items, cancellationToken);
+        run = RunAsync(batchId, start, methodId, assemblyName, items, cancellationToken);
         _batches[batchId] = run;
         _order.Enqueue(batchId);
         while (_order.Count > KeptReplies && _batches[_order.Peek()].IsCompleted)
@@ -75,7 +75,7 @@ internal sealed class SlotGrain(ILocalSiloDetails silo) : Grain, ISlotGrain
         return run;
     }
 
-    private async Task<Immutable<byte[]>> RunAsync(long batchId, string methodId, string assemblyName, Payload items, CancellationToken cancellationToken)
+    private async Task<Immutable<byte[]>> RunAsync(long batchId, int start, string methodId, string assemblyName, Payload items, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(true);
         long call = batchId >> 32; // the batch id's high half is its call's (ClusterBackend)
@@ -89,7 +89,7 @@ internal sealed class SlotGrain(ILocalSiloDetails silo) : Grain, ISlotGrain
             }
 
             using CancellationTokenRegistration stopped = cancellationToken.Register(() => StopCall(call));
-            byte[] reply = await Task.Run(() => SiloExecutor.Run(methodId, assemblyName, items.AsReadOnlySequence(), cancellationToken), CancellationToken.None).ConfigureAwait(true);
+            byte[] reply = await Task.Run(() => SiloExecutor.Run(methodId, assemblyName, start, items.AsReadOnlySequence(), cancellationToken), CancellationToken.None).ConfigureAwait(true);
             return reply.AsImmutable();
         }
         finally

@@ -25,7 +25,7 @@ public static partial class ParallelContext
         TryGetItemIndex(out int index)
             ? index
             : throw new InvalidOperationException(
-                "ParallelContext.ItemIndex is known only inside a parallel body run by ParallelGen on Backend.Threads or Backend.Processes.");
+                "ParallelContext.ItemIndex is known only inside a parallel body run by ParallelGen (Backend.Threads, Backend.Processes or Backend.Cluster).");
 
     /// <summary>The item index of the current parallel body (see <see cref="ItemIndex"/>), when there is one.</summary>
     /// <param name="index">The index, or -1.</param>

@@ -45,7 +45,7 @@ public sealed class InProcessClusterTests(InProcessClusterFixture fixture, ITest
 
         var items = new global::Orleans.Serialization.Buffers.PooledBuffer();
         items.Write([0x90]); // an empty MessagePack array
-        byte[] reply = (await slot.RunBatch(1, "ParallelGen.Tests.NoSuchMethod", assembly, items, CancellationToken.None)).Value;
+        byte[] reply = (await slot.RunBatch(1, 0, "ParallelGen.Tests.NoSuchMethod", assembly, items, CancellationToken.None)).Value;
 
         var reader = new MessagePackReader(reply);
         Assert.Equal(SlotReply.Error, reader.ReadInt32());

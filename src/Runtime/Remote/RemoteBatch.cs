@@ -4,7 +4,7 @@ namespace ParallelGen.Remote;
 
 /// <summary>
 /// The batch a worker runs on this thread: its first item's index in the call's input, set by the worker server from
-/// the call's header (-1 when the sender did not say, e.g. the cluster backend), so bodies can read
+/// the call's header (a process worker) or by the slot grain (a silo), -1 when the sender did not say, so bodies can read
 /// <see cref="ParallelContext.ItemIndex"/>.
 /// </summary>
 internal static class RemoteBatch

@@ -73,6 +73,19 @@ public sealed class BackendContractTests(ITestOutputHelper output) : IDisposable
 
     [Theory]
     [MemberData(nameof(Backends))]
+    public void A_body_reads_its_item_index_in_the_input_for_any_batch_size(int backend)
+    {
+        int[] items = [.. Enumerable.Range(0, 50).Select(i => 1000 + i)];
+        foreach (int batchSize in new[] { 1, 7, 0 }) // 0: automatic batching
+        {
+            var options = new ParallelizeOptions { Backend = (Backend)backend, BackendInstance = Instance, BatchSize = batchSize };
+            (int Item, int Index)[] seen = ContractTargets.WhereAmIParallel(items, options);
+            Assert.Equal(items.Select((item, index) => (item, index)), seen);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
     public async Task First_exception_keeps_its_original_type_message_and_item_index(int backend)
     {
         var ex = Assert.Throws<ContractException>(() =>
@@ -201,6 +214,24 @@ public sealed class BackendContractTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(reports.Select(r => r.Completed).Order(), reports.Select(r => r.Completed));
         Assert.Equal(reports.Count, reports.Select(r => r.Completed).Distinct().Count());
         Assert.Equal(200, reports[^1].Completed);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void Verbose_10_prints_joblib_lines_with_increasing_counts_ending_with_the_total(int backend)
+    {
+        var log = new StringWriter();
+        var options = new ParallelizeOptions { Backend = (Backend)backend, BackendInstance = Instance, Verbose = 10, VerboseWriter = log, BatchSize = 3 };
+
+        ContractTargets.SquareParallel(Enumerable.Range(0, 12).Select(i => (i, 0)), options);
+
+        string[] lines = [.. log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.Contains("Done", StringComparison.Ordinal))];
+        // One line per finished batch at least (joblib counts a batch's items when the batch finishes), at most per item.
+        Assert.InRange(lines.Length, 12 / 3, 12);
+        Assert.All(lines, l => Assert.Contains(" out of  12 |", l, StringComparison.Ordinal));
+        int[] done = [.. lines.Select(l => int.Parse(l[(l.IndexOf("Done", StringComparison.Ordinal) + 4)..l.IndexOf(" out of", StringComparison.Ordinal)].Trim(), System.Globalization.CultureInfo.InvariantCulture))];
+        Assert.Equal(done.Order().Distinct(), done);
+        Assert.Contains("Done  12 out of  12 |", lines[^1], StringComparison.Ordinal);
     }
 
     /// <summary>

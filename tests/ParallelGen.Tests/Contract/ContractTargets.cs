@@ -18,6 +18,10 @@ public static partial class ContractTargets
         return (long)x * x;
     }
 
+    /// <summary>The item's index in the call's input, as the body sees it (<see cref="ParallelContext.ItemIndex"/>), next to the item.</summary>
+    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    public static (int Item, int Index) WhereAmI(int x) => (x, ParallelContext.ItemIndex);
+
     /// <summary>Marks the item as started in <paramref name="directory"/>, then throws at <paramref name="failAt"/> or sleeps.</summary>
     [Parallelize(Jobs = 2, BatchSize = 1, Backend = Backend.Processes)]
     public static int Step(int x, string directory, int failAt, int sleepMilliseconds)
