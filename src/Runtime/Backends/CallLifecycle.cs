@@ -90,8 +90,13 @@ public sealed class CallLifecycle
     /// </summary>
     public ActivityContext TraceContext => _activity?.Context ?? default;
 
-    /// <summary>True once the call should start no more items.</summary>
-    public bool IsStopping => _stop != 0;
+    /// <summary>
+    /// True once the call should start no more items. Also reads the caller's token itself: its cancellation reaches
+    /// the linked stop source through a callback, which <see cref="CancellationTokenSource.CancelAsync"/> runs on the
+    /// thread pool, so a busy pool delayed the stop while the workers kept starting items (counted: 65 in 78 ms).
+    /// Seen here first, the stop is made at once on this thread.
+    /// </summary>
+    public bool IsStopping => _stop != 0 || (_userToken.IsCancellationRequested && StopForCallerToken());
 
     /// <summary>
     /// The token running items get: cancelled by the caller's token, the timeout, or (when the lifecycle was started
@@ -274,6 +279,20 @@ public sealed class CallLifecycle
 
             activity.Stop();
         }
+    }
+
+    private bool StopForCallerToken()
+    {
+        try
+        {
+            _stopSource.Cancel(); // runs OnStopSignal here, unless the linked callback already has
+        }
+        catch (ObjectDisposedException)
+        {
+            // the call has ended
+        }
+
+        return true;
     }
 
     private void OnStopSignal()
