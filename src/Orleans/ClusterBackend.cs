@@ -11,6 +11,7 @@ using ParallelGen.Backends;
 using ParallelGen.Internal;
 using ParallelGen.Remote;
 using global::Orleans.Concurrency;
+using global::Orleans.Runtime;
 using Payload = global::Orleans.Serialization.Buffers.PooledBuffer;
 
 namespace ParallelGen.Orleans;
@@ -123,6 +124,7 @@ internal sealed class ClusterBackend : IParallelBackend
                 try
                 {
                     string? failedOn = null;
+                    DateTime? undeliveredSince = null;
                     for (int attempt = 0; ; attempt++)
                     {
                         if (target.Unavailable is { } reason)
@@ -166,17 +168,29 @@ internal sealed class ClusterBackend : IParallelBackend
                         catch (Exception ex)
                         {
                             // Not a user exception (those come back as values): the silo died, is unreachable or did not answer.
-                            if (attempt >= _maxRetries)
+                            // A message Orleans could not deliver (e.g. the grain directory's partition for a new slot
+                            // still belongs to a silo that just died, until the membership declares it dead) never ran
+                            // the batch: it is sent again without using up a retry, for at most UndeliveredLimit.
+                            bool undelivered = ex is OrleansMessageRejectionException;
+                            undeliveredSince = undelivered ? undeliveredSince ?? DateTime.UtcNow : null;
+                            if (undelivered && DateTime.UtcNow - undeliveredSince < UndeliveredLimit)
+                            {
+                                attempt--;
+                            }
+                            else if (attempt >= _maxRetries || undelivered)
                             {
                                 lifecycle.Fail(-1, new ClusterUnavailableException(
-                                    $"A batch of {count} items (from item {start}) failed on the cluster {attempt + 1} times (retries: {_maxRetries}); the last failure: {ex.Message}", ex));
+                                    undelivered
+                                        ? $"A batch of {count} items (from item {start}) could not be delivered to the cluster for {UndeliveredLimit.TotalSeconds:0} s; the last failure: {ex.Message}"
+                                        : $"A batch of {count} items (from item {start}) failed on the cluster {attempt + 1} times (retries: {_maxRetries}); the last failure: {ex.Message}",
+                                    ex));
                                 return;
                             }
 
                             failedOn = target.KnownSilo(key) ?? target.IntendedSilo(key); // the next try goes elsewhere
                             try
                             {
-                                await Task.Delay(TimeSpan.FromMilliseconds(20 * (attempt + 1)), lifecycle.StopToken).ConfigureAwait(false);
+                                await Task.Delay(TimeSpan.FromMilliseconds(undelivered ? 100 : 20 * (attempt + 1)), lifecycle.StopToken).ConfigureAwait(false);
                             }
                             catch (OperationCanceledException)
                             {
@@ -358,6 +372,13 @@ internal sealed class ClusterBackend : IParallelBackend
         }
 
         private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+        /// <summary>
+        /// How long a batch Orleans cannot deliver is sent again (every 100 ms) before the call fails: longer than the
+        /// membership takes to declare a killed silo dead (ClusterSettings' probe settings), so that a lost silo's
+        /// directory partition has moved to a survivor by then.
+        /// </summary>
+        private static readonly TimeSpan UndeliveredLimit = TimeSpan.FromSeconds(30);
 
         /// <summary>The batch's items, serialized into a pooled buffer; the caller returns it once the batch is done.</summary>
         private PooledBuffer WriteItems(int start, int count)
