@@ -131,7 +131,8 @@ internal static partial class SourceEmitter
         w.Line("/// <remarks>");
         w.Line("/// If a call throws, no further calls start and the exception is rethrown with its original type once the running");
         w.Line("/// calls return; <see cref=\"global::ParallelGen.ParallelExceptionExtensions.GetParallelItemIndex(global::System.Exception)\"/>");
-        w.Line("/// tells which item failed. Called from inside another parallel body, the calls run sequentially.");
+        w.Line("/// tells which item failed. Called from inside another parallel body, the calls use at most the workers its call");
+        w.Line("/// leaves idle: <see cref=\"global::ParallelGen.ParallelContext.NestedWorkerLimit\"/>, max(1, cpus / outer workers).");
         w.Line("/// </remarks>");
         if (countOnly)
         {

@@ -10,7 +10,8 @@ partial struct Sampler
     /// <remarks>
     /// If a call throws, no further calls start and the exception is rethrown with its original type once the running
     /// calls return; <see cref="global::ParallelGen.ParallelExceptionExtensions.GetParallelItemIndex(global::System.Exception)"/>
-    /// tells which item failed. Called from inside another parallel body, the calls run sequentially.
+    /// tells which item failed. Called from inside another parallel body, the calls use at most the workers its call
+    /// leaves idle: <see cref="global::ParallelGen.ParallelContext.NestedWorkerLimit"/>, max(1, cpus / outer workers).
     /// </remarks>
     /// <param name="count">How many calls to make.</param>
     /// <param name="cancellationToken">Stops the calls: no further calls start.</param>
@@ -26,7 +27,8 @@ partial struct Sampler
     /// <remarks>
     /// If a call throws, no further calls start and the exception is rethrown with its original type once the running
     /// calls return; <see cref="global::ParallelGen.ParallelExceptionExtensions.GetParallelItemIndex(global::System.Exception)"/>
-    /// tells which item failed. Called from inside another parallel body, the calls run sequentially.
+    /// tells which item failed. Called from inside another parallel body, the calls use at most the workers its call
+    /// leaves idle: <see cref="global::ParallelGen.ParallelContext.NestedWorkerLimit"/>, max(1, cpus / outer workers).
     /// </remarks>
     /// <param name="count">How many calls to make.</param>
     /// <param name="options">

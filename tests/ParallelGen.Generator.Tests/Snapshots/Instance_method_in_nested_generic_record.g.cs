@@ -14,7 +14,8 @@ namespace Demo
             /// <remarks>
             /// If a call throws, no further calls start and the exception is rethrown with its original type once the running
             /// calls return; <see cref="global::ParallelGen.ParallelExceptionExtensions.GetParallelItemIndex(global::System.Exception)"/>
-            /// tells which item failed. Called from inside another parallel body, the calls run sequentially.
+            /// tells which item failed. Called from inside another parallel body, the calls use at most the workers its call
+            /// leaves idle: <see cref="global::ParallelGen.ParallelContext.NestedWorkerLimit"/>, max(1, cpus / outer workers).
             /// </remarks>
             /// <param name="items">The values of <c>keys</c>, one call per item.</param>
             /// <param name="cancellationToken">Stops the calls: no further calls start.</param>
@@ -31,7 +32,8 @@ namespace Demo
             /// <remarks>
             /// If a call throws, no further calls start and the exception is rethrown with its original type once the running
             /// calls return; <see cref="global::ParallelGen.ParallelExceptionExtensions.GetParallelItemIndex(global::System.Exception)"/>
-            /// tells which item failed. Called from inside another parallel body, the calls run sequentially.
+            /// tells which item failed. Called from inside another parallel body, the calls use at most the workers its call
+            /// leaves idle: <see cref="global::ParallelGen.ParallelContext.NestedWorkerLimit"/>, max(1, cpus / outer workers).
             /// </remarks>
             /// <param name="items">The values of <c>keys</c>, one call per item.</param>
             /// <param name="options">
@@ -53,7 +55,8 @@ namespace Demo
             /// <remarks>
             /// If a call throws, no further calls start and the exception is rethrown with its original type once the running
             /// calls return; <see cref="global::ParallelGen.ParallelExceptionExtensions.GetParallelItemIndex(global::System.Exception)"/>
-            /// tells which item failed. Called from inside another parallel body, the calls run sequentially.
+            /// tells which item failed. Called from inside another parallel body, the calls use at most the workers its call
+            /// leaves idle: <see cref="global::ParallelGen.ParallelContext.NestedWorkerLimit"/>, max(1, cpus / outer workers).
             /// </remarks>
             /// <param name="items">The values of <c>keys</c>, one call per item.</param>
             /// <param name="cancellationToken">Stops the calls: no further calls start.</param>
@@ -71,7 +74,8 @@ namespace Demo
             /// <remarks>
             /// If a call throws, no further calls start and the exception is rethrown with its original type once the running
             /// calls return; <see cref="global::ParallelGen.ParallelExceptionExtensions.GetParallelItemIndex(global::System.Exception)"/>
-            /// tells which item failed. Called from inside another parallel body, the calls run sequentially.
+            /// tells which item failed. Called from inside another parallel body, the calls use at most the workers its call
+            /// leaves idle: <see cref="global::ParallelGen.ParallelContext.NestedWorkerLimit"/>, max(1, cpus / outer workers).
             /// </remarks>
             /// <param name="items">The values of <c>keys</c>, one call per item.</param>
             /// <param name="options">

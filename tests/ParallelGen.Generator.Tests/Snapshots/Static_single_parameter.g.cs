@@ -12,7 +12,8 @@ namespace Demo
         /// <remarks>
         /// If a call throws, no further calls start and the exception is rethrown with its original type once the running
         /// calls return; <see cref="global::ParallelGen.ParallelExceptionExtensions.GetParallelItemIndex(global::System.Exception)"/>
-        /// tells which item failed. Called from inside another parallel body, the calls run sequentially.
+        /// tells which item failed. Called from inside another parallel body, the calls use at most the workers its call
+        /// leaves idle: <see cref="global::ParallelGen.ParallelContext.NestedWorkerLimit"/>, max(1, cpus / outer workers).
         /// </remarks>
         /// <param name="items">The values of <c>x</c>, one call per item.</param>
         /// <param name="cancellationToken">Stops the calls: no further calls start.</param>
@@ -29,7 +30,8 @@ namespace Demo
         /// <remarks>
         /// If a call throws, no further calls start and the exception is rethrown with its original type once the running
         /// calls return; <see cref="global::ParallelGen.ParallelExceptionExtensions.GetParallelItemIndex(global::System.Exception)"/>
-        /// tells which item failed. Called from inside another parallel body, the calls run sequentially.
+        /// tells which item failed. Called from inside another parallel body, the calls use at most the workers its call
+        /// leaves idle: <see cref="global::ParallelGen.ParallelContext.NestedWorkerLimit"/>, max(1, cpus / outer workers).
         /// </remarks>
         /// <param name="items">The values of <c>x</c>, one call per item.</param>
         /// <param name="options">
@@ -51,7 +53,8 @@ namespace Demo
         /// <remarks>
         /// If a call throws, no further calls start and the exception is rethrown with its original type once the running
         /// calls return; <see cref="global::ParallelGen.ParallelExceptionExtensions.GetParallelItemIndex(global::System.Exception)"/>
-        /// tells which item failed. Called from inside another parallel body, the calls run sequentially.
+        /// tells which item failed. Called from inside another parallel body, the calls use at most the workers its call
+        /// leaves idle: <see cref="global::ParallelGen.ParallelContext.NestedWorkerLimit"/>, max(1, cpus / outer workers).
         /// </remarks>
         /// <param name="items">The values of <c>x</c>, one call per item.</param>
         /// <param name="cancellationToken">Stops the calls: no further calls start.</param>
@@ -69,7 +72,8 @@ namespace Demo
         /// <remarks>
         /// If a call throws, no further calls start and the exception is rethrown with its original type once the running
         /// calls return; <see cref="global::ParallelGen.ParallelExceptionExtensions.GetParallelItemIndex(global::System.Exception)"/>
-        /// tells which item failed. Called from inside another parallel body, the calls run sequentially.
+        /// tells which item failed. Called from inside another parallel body, the calls use at most the workers its call
+        /// leaves idle: <see cref="global::ParallelGen.ParallelContext.NestedWorkerLimit"/>, max(1, cpus / outer workers).
         /// </remarks>
         /// <param name="items">The values of <c>x</c>, one call per item.</param>
         /// <param name="options">
