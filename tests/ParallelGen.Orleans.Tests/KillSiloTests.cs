@@ -33,7 +33,7 @@ public sealed class KillSiloTests(ITestOutputHelper output)
                 Enumerable.Range(0, Items).Select(i => (i, 50)), new ParallelizeOptions { BackendInstance = cluster, Retries = 3 });
 
             // Kill only once every silo has answered a batch (so each did work), while the call is still running.
-            await WaitUntil(() => pids.All(p => cluster.ItemsBySiloProcess.GetValueOrDefault(p) > 0) || run.IsCompleted, "every silo to finish a batch");
+            await SiloChecks.WaitUntil(Bound, () => pids.All(p => cluster.ItemsBySiloProcess.GetValueOrDefault(p) > 0) || run.IsCompleted, "every silo to finish a batch");
             Assert.False(run.IsCompleted, "the call finished before a silo could be killed mid-run");
             var stopwatch = Stopwatch.StartNew();
             await cluster.KillSiloAsync(victim);
@@ -54,7 +54,7 @@ public sealed class KillSiloTests(ITestOutputHelper output)
             Assert.DoesNotContain(pids[victim], next.Select(r => r.Pid));
         }
 
-        AssertAllExited(pids);
+        SiloChecks.AssertAllExited(pids);
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class KillSiloTests(ITestOutputHelper output)
         Assert.Contains("every silo of the LocalCluster (2) has exited", ex.Message);
 
         await cluster.DisposeAsync();
-        AssertAllExited(pids);
+        SiloChecks.AssertAllExited(pids);
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public sealed class KillSiloTests(ITestOutputHelper output)
             pids = [.. cluster.SiloProcessIds];
             Task<int[]> run = ClusterTargets.NapParallelAsync(
                 Enumerable.Range(0, 200).Select(i => (i, 200)), new ParallelizeOptions { BackendInstance = cluster });
-            await WaitUntil(() => cluster.ItemsBySiloProcess.Values.Sum() > 0 || run.IsCompleted, "a first batch");
+            await SiloChecks.WaitUntil(Bound, () => cluster.ItemsBySiloProcess.Values.Sum() > 0 || run.IsCompleted, "a first batch");
             var stopwatch = Stopwatch.StartNew();
             await cluster.KillSiloAsync(0);
             await cluster.KillSiloAsync(1);
@@ -94,7 +94,7 @@ public sealed class KillSiloTests(ITestOutputHelper output)
             Assert.Contains("every silo of the LocalCluster (2) has exited", ex.Message);
         }
 
-        AssertAllExited(pids);
+        SiloChecks.AssertAllExited(pids);
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public sealed class KillSiloTests(ITestOutputHelper output)
             cluster.MaxRetries = 0;
             Task<int[]> run = ClusterTargets.NapParallelAsync(
                 Enumerable.Range(0, 200).Select(i => (i, 200)), new ParallelizeOptions { BackendInstance = cluster });
-            await WaitUntil(() => pids.All(p => cluster.ItemsBySiloProcess.GetValueOrDefault(p) > 0) || run.IsCompleted, "every silo to finish a batch");
+            await SiloChecks.WaitUntil(Bound, () => pids.All(p => cluster.ItemsBySiloProcess.GetValueOrDefault(p) > 0) || run.IsCompleted, "every silo to finish a batch");
             Assert.False(run.IsCompleted, "the call finished before a silo could be killed mid-run");
             await cluster.KillSiloAsync(1);
 
@@ -116,34 +116,7 @@ public sealed class KillSiloTests(ITestOutputHelper output)
             Assert.Contains("retries: 0", ex.Message);
         }
 
-        AssertAllExited(pids);
-    }
-
-    private static async Task WaitUntil(Func<bool> condition, string what)
-    {
-        var stopwatch = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(stopwatch.Elapsed < Bound, $"timed out after {Bound.TotalSeconds:0} s waiting for {what}");
-            await Task.Delay(10);
-        }
-    }
-
-    /// <summary>No silo process outlives its cluster.</summary>
-    private static void AssertAllExited(int[] pids)
-    {
-        foreach (int pid in pids)
-        {
-            try
-            {
-                using Process process = Process.GetProcessById(pid);
-                Assert.True(process.HasExited, $"silo process {pid} is still running");
-            }
-            catch (ArgumentException)
-            {
-                // gone
-            }
-        }
+        SiloChecks.AssertAllExited(pids);
     }
 }
 

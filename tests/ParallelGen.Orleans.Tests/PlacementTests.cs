@@ -94,7 +94,7 @@ public sealed class PlacementTests
             Assert.Equal(3, cluster.JoinedSilos.Count);
 
             // Every silo, the late ones included, runs the same number of the call's batches: its slots, full.
-            await WaitUntil(() => cluster.InFlightBySilo() is var f && f.Count == 3 && f.Values.All(n => n == perSilo),
+            await SiloChecks.WaitUntil(Bound, () => cluster.InFlightBySilo() is var f && f.Count == 3 && f.Values.All(n => n == perSilo),
                 () => $"{perSilo} batches in flight on each of the 3 silos; now: {string.Join(", ", cluster.InFlightBySilo().Select(p => $"{p.Key}: {p.Value}"))}");
             Assert.All(cluster.SlotsBySilo().Values, n => Assert.Equal(cluster.SlotsPerSilo, n));
             Assert.False(run.IsCompleted);
@@ -112,32 +112,6 @@ public sealed class PlacementTests
             File.Delete(gate);
         }
 
-        AssertAllExited(pids);
-    }
-
-    private static async Task WaitUntil(Func<bool> condition, Func<string> what)
-    {
-        var stopwatch = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(stopwatch.Elapsed < Bound, $"timed out after {Bound.TotalSeconds:0} s waiting for {what()}");
-            await Task.Delay(20);
-        }
-    }
-
-    private static void AssertAllExited(int[] pids)
-    {
-        foreach (int pid in pids)
-        {
-            try
-            {
-                using Process process = Process.GetProcessById(pid);
-                Assert.True(process.HasExited, $"silo process {pid} is still running");
-            }
-            catch (ArgumentException)
-            {
-                // gone
-            }
-        }
+        SiloChecks.AssertAllExited(pids);
     }
 }
