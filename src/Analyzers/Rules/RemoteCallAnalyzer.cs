@@ -16,6 +16,8 @@ namespace ParallelGen.Analyzers;
 /// PG0008, <c>F</c> is a lambda, an instance method, a local function or another delegate that cannot cross to a worker;
 /// PG0006 and PG0007 for an <c>F</c> that can (an intercepted static method): argument and result types that cannot be
 /// serialized, and mutable static state that <c>F</c> itself reads or writes.
+/// The <c>initializer</c> of such an executor (constructor or <c>ParallelExecutor.Create</c>) gets PG0008, and its
+/// <c>initargs</c> types PG0006.
 /// </summary>
 [DiagnosticAnalyzer(Microsoft.CodeAnalysis.LanguageNames.CSharp)]
 public sealed class RemoteCallAnalyzer : DiagnosticAnalyzer
