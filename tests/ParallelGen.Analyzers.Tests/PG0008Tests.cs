@@ -117,4 +117,42 @@ public class PG0008Tests
         new DiagnosticResult(DiagnosticDescriptors.ProcessStaticState).WithLocation(0)
             .WithArguments("Work.Counter", "writes to it are not seen by the caller or other workers", " (used in 'Bump', which runs in a worker of Backend.Processes)"),
         new DiagnosticResult(DiagnosticDescriptors.NotSerializable).WithLocation(1).WithArguments("Argument 1 of 'Apply'", "Func<int, int>", "delegates (code and captured state) cannot be serialized"));
+
+    [Fact]
+    public Task An_initializer_that_cannot_cross_on_a_remote_executor() => Verify.VerifyAnalyzerAsync(TestSources.Usings + """
+        public static class Work
+        {
+            public static string? Name;
+            public static void Init() => Name = "ready";
+            public static void Connect(string name) => Name = name;
+            public static void Open(string name, int retries) => Name = name + retries;
+            public static void Attach(System.IO.Stream stream) { }
+        }
+
+        public class Program
+        {
+            private void Setup() { }
+
+            public void Run(Backend backend)
+            {
+                string prefix = "db";
+                using var a = new ParallelExecutor(2, Backend.Processes, initializer: {|#0:() => Work.Connect(prefix)|});
+                using var b = new ParallelExecutor(2, Backend.Processes, {|#1:Setup|});
+                using var c = ParallelExecutor.Create(2, Backend.Processes, {|#2:(string n) => Work.Connect(prefix + n)|}, "x");
+                using var d = ParallelExecutor.Create(2, Backend.Processes, initializer: {|#3:Work.Attach|}, initargs: System.IO.Stream.Null);
+                // Static methods by name, threads, an unknown backend, no initializer: nothing.
+                using var e = new ParallelExecutor(2, Backend.Processes, initializer: Work.Init);
+                using var f = ParallelExecutor.Create(2, Backend.Processes, initializer: Work.Connect, initargs: "db");
+                using var g = ParallelExecutor.Create(2, Backend.Processes, Work.Open, ("db", 3));
+                using var h = new ParallelExecutor(2, Backend.Threads, initializer: () => Work.Connect(prefix));
+                using var i = ParallelExecutor.Create(2, backend, (string n) => Work.Connect(prefix + n), "x");
+                using var j = new ParallelExecutor(2, Backend.Processes, initializer: null);
+                using var k = new ParallelExecutor(2, Backend.Processes);
+            }
+        }
+        """,
+        Pg0008(0, "The executor's initializer", "it is a lambda; a lambda is compiled into a hidden method (often of a closure object holding captured variables) that a worker cannot name"),
+        Pg0008(1, "The executor's initializer", "'Setup' is an instance method, bound to an object that stays in this process"),
+        Pg0008(2, "The executor's initializer", "it is a lambda; a lambda is compiled into a hidden method (often of a closure object holding captured variables) that a worker cannot name"),
+        new DiagnosticResult(DiagnosticDescriptors.NotSerializable).WithLocation(3).WithArguments("Argument 1 of the initializer 'Attach'", "Stream", "a stream is a live handle to a file, socket or buffer"));
 }

@@ -16,6 +16,8 @@ namespace ParallelGen.Analyzers;
 /// PG0008, <c>F</c> is a lambda, an instance method, a local function or another delegate that cannot cross to a worker;
 /// PG0006 and PG0007 for an <c>F</c> that can (an intercepted static method): argument and result types that cannot be
 /// serialized, and mutable static state that <c>F</c> itself reads or writes.
+/// The <c>initializer</c> of such an executor (constructor or <c>ParallelExecutor.Create</c>) gets PG0008, and its
+/// <c>initargs</c> types PG0006.
 /// </summary>
 [DiagnosticAnalyzer(Microsoft.CodeAnalysis.LanguageNames.CSharp)]
 public sealed class RemoteCallAnalyzer : DiagnosticAnalyzer
@@ -38,12 +40,19 @@ public sealed class RemoteCallAnalyzer : DiagnosticAnalyzer
 
             KnownSymbols known = KnownSymbols.Create(start.Compilation);
             start.RegisterOperationAction(c => Analyze((IInvocationOperation)c.Operation, c, known), OperationKind.Invocation);
+            start.RegisterOperationAction(c => AnalyzeCreation((IObjectCreationOperation)c.Operation, c), OperationKind.ObjectCreation);
         });
     }
 
     private static void Analyze(IInvocationOperation invocation, OperationAnalysisContext context, KnownSymbols known)
     {
         IMethodSymbol method = invocation.TargetMethod;
+        if (method is { IsStatic: true, Name: "Create" } && IsParallelGenType(method.ContainingType, "ParallelExecutor"))
+        {
+            CheckInitializer(invocation.Arguments, method.TypeArguments, context);
+            return;
+        }
+
         switch (InterceptedCallRules.Classify(method))
         {
             case InterceptedCallKind.Submit or InterceptedCallKind.Map or InterceptedCallKind.MapWithTimeout:
@@ -63,6 +72,61 @@ public sealed class RemoteCallAnalyzer : DiagnosticAnalyzer
                 }
 
                 break;
+        }
+    }
+
+    /// <summary><c>new ParallelExecutor(n, Backend.Processes, initializer: …)</c>.</summary>
+    private static void AnalyzeCreation(IObjectCreationOperation creation, OperationAnalysisContext context)
+    {
+        if (IsParallelGenType(creation.Type as INamedTypeSymbol, "ParallelExecutor"))
+        {
+            CheckInitializer(creation.Arguments, ImmutableArray<ITypeSymbol>.Empty, context);
+        }
+    }
+
+    /// <summary>
+    /// The initializer of an executor created with a constant remote backend runs once in each worker, so it must
+    /// cross like a submitted function (PG0008), and its initargs are serialized once (PG0006). PG0007 does not apply:
+    /// setting up the worker's own statics is what an initializer is for.
+    /// </summary>
+    private static void CheckInitializer(ImmutableArray<IArgumentOperation> arguments, ImmutableArray<ITypeSymbol> initargsTypes, OperationAnalysisContext context)
+    {
+        IArgumentOperation? initializer = null;
+        BackendKind? backend = null;
+        foreach (IArgumentOperation argument in arguments)
+        {
+            switch (argument.Parameter?.Name)
+            {
+                case "backend":
+                    backend = ConstantBackend(argument.Value);
+                    break;
+                case "initializer" when argument.ArgumentKind != ArgumentKind.DefaultValue && !Unwrap(argument.Value).ConstantValue.HasValue:
+                    initializer = argument;
+                    break;
+            }
+        }
+
+        if (initializer is null || backend is not { IsRemote: true } remote)
+        {
+            return;
+        }
+
+        if (InterceptedCallRules.WhyNotRemote(initializer, context.Compilation, out IMethodSymbol? target) is { } reason)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.RemoteDelegate, initializer.Value.Syntax.GetLocation(), "The executor's initializer", remote.DisplayName, reason));
+            return;
+        }
+
+        var serializability = new Serializability();
+        for (int i = 0; i < initargsTypes.Length; i++)
+        {
+            if (initargsTypes[i].TypeKind != TypeKind.Error && serializability.GetProblem(initargsTypes[i]) is { } problem)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.NotSerializable, initializer.Value.Syntax.GetLocation(), $"Argument {i + 1} of the initializer '{target!.Name}'",
+                    initargsTypes[i].ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat), problem));
+            }
         }
     }
 
