@@ -19,13 +19,13 @@ namespace ParallelGen.Orleans;
 /// </summary>
 public sealed class ClusterConnection : ClusterTarget, IAsyncDisposable
 {
-    private readonly IHost _host;
+    private readonly IHost? _host; // null: the application's own client (ForClientAsync), which it stops itself
     private readonly Timer _refresh;
     private volatile int _silos;
     private int _disposed;
 
-    private ClusterConnection(IHost host, int slotsPerSilo)
-        : base(host.Services.GetRequiredService<IClusterClient>(), slotsPerSilo)
+    private ClusterConnection(IHost? host, IClusterClient client, int slotsPerSilo)
+        : base(client, slotsPerSilo)
     {
         _host = host;
         _refresh = new Timer(_ => _ = RefreshAsync(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -63,7 +63,7 @@ public sealed class ClusterConnection : ClusterTarget, IAsyncDisposable
         try
         {
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
-            var connection = new ClusterConnection(host, slotsPerSilo > 0 ? slotsPerSilo : Environment.ProcessorCount);
+            var connection = new ClusterConnection(host, host.Services.GetRequiredService<IClusterClient>(), slotsPerSilo > 0 ? slotsPerSilo : Environment.ProcessorCount);
             await connection.WaitForSilosAsync(minimumSilos, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
             await connection.RefreshAsync().ConfigureAwait(false);
             connection._refresh.Change(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
@@ -77,7 +77,33 @@ public sealed class ClusterConnection : ClusterTarget, IAsyncDisposable
         }
     }
 
-    /// <summary>Disconnects; the silos keep running.</summary>
+    /// <summary>
+    /// A cluster target over the application's own Orleans client: its own silos (with
+    /// <see cref="ParallelGenOrleansExtensions.AddParallelGen(ISiloBuilder)"/>), or an in-process test cluster. Waits until
+    /// at least <paramref name="minimumSilos"/> silos are active. The application owns the client: disposing the
+    /// connection only stops counting silos. It is not made the <see cref="ClusterTarget.Default"/> (the application may
+    /// use its cluster for other things): name it per call (<see cref="ParallelizeOptions.BackendInstance"/>) or around
+    /// calls (<see cref="ClusterTarget.Use"/>).
+    /// </summary>
+    /// <param name="client">A started client of a cluster whose silos call <c>AddParallelGen()</c>.</param>
+    /// <param name="minimumSilos">How many silos must be active before the connection is returned.</param>
+    /// <param name="slotsPerSilo">Batches each silo runs at once (default: this machine's CPU count).</param>
+    /// <param name="cancellationToken">Stops the wait.</param>
+    /// <returns>The connection.</returns>
+    /// <exception cref="TimeoutException">Fewer than <paramref name="minimumSilos"/> silos were active within 60 seconds.</exception>
+    public static async Task<ClusterConnection> ForClientAsync(
+        IClusterClient client, int minimumSilos = 1, int slotsPerSilo = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentOutOfRangeException.ThrowIfNegative(slotsPerSilo);
+        var connection = new ClusterConnection(null, client, slotsPerSilo > 0 ? slotsPerSilo : Environment.ProcessorCount);
+        await connection.WaitForSilosAsync(minimumSilos, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+        await connection.RefreshAsync().ConfigureAwait(false);
+        connection._refresh.Change(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        return connection;
+    }
+
+    /// <summary>Disconnects (a connection made by <see cref="ForClientAsync"/> leaves its client running); the silos keep running.</summary>
     /// <returns>A task that completes once the client has stopped.</returns>
     public async ValueTask DisposeAsync()
     {
@@ -88,6 +114,11 @@ public sealed class ClusterConnection : ClusterTarget, IAsyncDisposable
 
         StopBeingDefault();
         await _refresh.DisposeAsync().ConfigureAwait(false);
+        if (_host is null)
+        {
+            return;
+        }
+
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try
         {

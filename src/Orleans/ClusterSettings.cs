@@ -38,8 +38,12 @@ internal static class ClusterSettings
             o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
         });
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = response);
-        silo.Services.AddPlacementDirector<SlotPlacement, SlotPlacementDirector>();
+        AddSlots(silo);
     }
+
+    /// <summary>What any silo needs to run slots, ParallelGen's or the application's own (AddParallelGen).</summary>
+    internal static void AddSlots(ISiloBuilder silo) =>
+        silo.Services.AddPlacementDirector<SlotPlacement, SlotPlacementDirector>();
 
     internal static void ConfigureClient(IClientBuilder client)
     {

@@ -7,11 +7,10 @@ using ParallelGen.Orleans;
 namespace ParallelGen.Tests.Contract;
 
 /// <summary>
-/// An in-process Orleans test cluster of 3 silos (<see cref="InProcessTestClusterBuilder"/>), configured the way a
-/// ParallelGen silo process configures itself (<see cref="ClusterSettings.ConfigureSilo"/>: slot grains and their
-/// placement director, membership probes, response timeout), and a <see cref="ClusterTarget"/> over its client that the
-/// contract suite passes explicitly to every call (<see cref="ParallelizeOptions.BackendInstance"/>): nothing here is a
-/// default cluster. The silos share this process, so the methods they run are the ones this assembly's module
+/// An in-process Orleans test cluster of 3 silos (<see cref="InProcessTestClusterBuilder"/>), set up the way an
+/// application sets up its own Orleans cluster for ParallelGen — <c>AddParallelGen()</c> on the silos and on the client,
+/// then <see cref="ClusterConnection.ForClientAsync"/> over the client — and that connection, which the contract suite
+/// passes explicitly to every call (<see cref="ParallelizeOptions.BackendInstance"/>): nothing here is a default cluster. The silos share this process, so the methods they run are the ones this assembly's module
 /// initializer registered, found by method id in the same registry a silo process uses (SiloExecutor).
 /// Each silo counts the batches it ran (<see cref="BatchesBySilo"/>), so tests can see that work reached every silo.
 /// </summary>
@@ -35,7 +34,7 @@ public sealed class InProcessClusterFixture : IAsyncLifetime
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSilo((options, silo) =>
         {
-            ClusterSettings.ConfigureSilo(silo);
+            silo.AddParallelGen();
             string name = options.SiloName;
             s_batchesBySilo.TryAdd(name, 0);
             silo.AddIncomingGrainCallFilter(async context =>
@@ -47,27 +46,26 @@ public sealed class InProcessClusterFixture : IAsyncLifetime
                 }
             });
         });
-        builder.ConfigureClient(ClusterSettings.ConfigureClient);
+        builder.ConfigureClient(client => client.AddParallelGen());
         Cluster = builder.Build();
         await Cluster.DeployAsync();
 
         // A slot goes to the silo receiving the driver's call, else to the (k mod n)-th silo a silo knows: wait until
         // every silo knows all three.
         await Cluster.WaitForClusterManifestToStabilizeAsync();
-        Target = new InProcessClusterTarget(Cluster);
+        Connection = await ClusterConnection.ForClientAsync(Cluster.Client, minimumSilos: Silos, slotsPerSilo: Environment.ProcessorCount);
+        Target = Connection;
     }
+
+    /// <summary>The connection over the test cluster's client (<see cref="Target"/>).</summary>
+    public ClusterConnection Connection { get; private set; } = null!;
 
     public async Task DisposeAsync()
     {
         Target = null;
+        await Connection.DisposeAsync();
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();
-    }
-
-    /// <summary>A cluster target over the test cluster's client: its silos are the cluster's active ones.</summary>
-    private sealed class InProcessClusterTarget(InProcessTestCluster cluster) : ClusterTarget(cluster.Client, Environment.ProcessorCount)
-    {
-        public override int SiloCount => Math.Max(1, cluster.GetActiveSilos().Count());
     }
 }
 

@@ -74,4 +74,31 @@ public sealed class InProcessClusterTests(InProcessClusterFixture fixture, ITest
             Assert.Equal([4L, 9L], ContractTargets.SquareParallel([(2, 0), (3, 0)], new ParallelizeOptions { Backend = Backend.Cluster }));
         }
     }
+
+    [Fact]
+    public async Task A_connection_over_the_applications_client_counts_its_silos_and_leaves_the_client_running_when_disposed()
+    {
+        ClusterConnection second = await ClusterConnection.ForClientAsync(fixture.Cluster.Client, minimumSilos: InProcessClusterFixture.Silos, slotsPerSilo: 2);
+        Assert.Null(ClusterTarget.Default); // the application's cluster may serve other things: it is named, not assumed
+        Assert.Equal(InProcessClusterFixture.Silos, second.SiloCount);
+        Assert.Equal(2, second.SlotsPerSilo);
+        Assert.Equal(InProcessClusterFixture.Silos * 2, second.Capacity);
+        var options = new ParallelizeOptions { Backend = Backend.Cluster, BackendInstance = second };
+        Assert.Equal([1L, 4L, 9L], ContractTargets.SquareParallel([(1, 0), (2, 0), (3, 0)], options));
+
+        await second.DisposeAsync();
+
+        // The client is the application's: still connected, and the fixture's connection over it still runs calls.
+        Assert.Equal([16L], ContractTargets.SquareParallel([(4, 0)], new ParallelizeOptions { Backend = Backend.Cluster, BackendInstance = InProcessClusterFixture.Target }));
+        Assert.Equal(InProcessClusterFixture.Silos, (await fixture.Cluster.Client.GetGrain<global::Orleans.Runtime.IManagementGrain>(0).GetHosts(onlyActive: true)).Count);
+    }
+
+    [Fact]
+    public async Task ForClientAsync_waits_for_the_silos_it_is_asked_for_and_names_the_shortfall()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            ClusterConnection.ForClientAsync(fixture.Cluster.Client, minimumSilos: InProcessClusterFixture.Silos + 1, cancellationToken: cts.Token));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => ClusterConnection.ForClientAsync(null!));
+    }
 }
