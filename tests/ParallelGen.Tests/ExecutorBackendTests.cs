@@ -94,7 +94,7 @@ public class ExecutorBackendTests
         using var executor = new ParallelExecutor(maxWorkers: 3);
         Future<int> fast = executor.Submit(() => 1);
         Future<int> failing = executor.Submit<int>(() => throw new FormatException("bad"));
-        Future<int> slow = executor.Submit(() => { release.Wait(); return 3; });
+        Future<int> slow = executor.Submit(() => { _ = release.Wait(TestGates.Hold); return 3; });
         fast.Result(s_limit);
 
         var (done, notDone) = Future<int>.Wait([fast, slow], ReturnWhen.FirstCompleted, s_limit);
@@ -143,7 +143,7 @@ public class ExecutorBackendTests
         using var executor = new ParallelExecutor(maxWorkers: 1);
         int started = 0;
         Assert.Throws<TimeoutException>(() => executor.Map(
-            x => { Interlocked.Increment(ref started); release.Wait(); return x; },
+            x => { Interlocked.Increment(ref started); _ = release.Wait(TestGates.Hold); return x; },
             Enumerable.Range(0, 5),
             timeout: TimeSpan.FromMilliseconds(100)));
         release.Set();

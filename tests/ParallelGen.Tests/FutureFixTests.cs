@@ -11,9 +11,9 @@ public class FutureFixTests
         using var release = new ManualResetEventSlim();
         using var started = new ManualResetEventSlim();
         using var executor = new ParallelExecutor(1);
-        Future<int> running = executor.Submit(() => { started.Set(); release.Wait(); return 1; });
+        Future<int> running = executor.Submit(() => { started.Set(); _ = release.Wait(TestGates.Hold); return 1; });
         Future<int> queued = executor.Submit(() => 2);
-        started.Wait();
+        Assert.True(started.Wait(TestGates.Hold), "the call did not start");
         Assert.True(queued.Cancel());
         release.Set();
 
@@ -41,7 +41,7 @@ public class FutureFixTests
         using var release = new ManualResetEventSlim();
         using var executor = new ParallelExecutor(2);
         Future<int> fast = executor.Submit(() => 1);
-        Future<int> slow = executor.Submit(() => { release.Wait(); return 2; });
+        Future<int> slow = executor.Submit(() => { _ = release.Wait(TestGates.Hold); return 2; });
         try
         {
             Assert.Equal(1, fast.Result()); // done before the loop starts, however loaded the machine is
@@ -79,7 +79,7 @@ public class FutureFixTests
         // CPython's test_free_reference_yielded_future: 1 MB results become collectable while the loop goes on.
         using var executor = new ParallelExecutor(2);
         using var releaseLast = new ManualResetEventSlim();
-        Future<byte[]> last = executor.Submit(() => { releaseLast.Wait(); return Array.Empty<byte>(); });
+        Future<byte[]> last = executor.Submit(() => { _ = releaseLast.Wait(TestGates.Hold); return Array.Empty<byte>(); });
         (IEnumerator<Future<byte[]>> e, WeakReference[] weak) = StartOverBigResults(executor, last, 4);
         try
         {

@@ -90,7 +90,7 @@ public class JoblibTests
     {
         using var release = new ManualResetEventSlim();
         using var executor = new ParallelExecutor(1);
-        Future<int> slow = executor.Submit(() => { release.Wait(); return 1; });
+        Future<int> slow = executor.Submit(() => { _ = release.Wait(TestGates.Hold); return 1; });
         Assert.Throws<TimeoutException>(() => slow.Result(TimeSpan.FromMilliseconds(20)));
         release.Set();
         Assert.Equal(1, slow.Result());
@@ -102,9 +102,9 @@ public class JoblibTests
         using var release = new ManualResetEventSlim();
         using var started = new ManualResetEventSlim();
         using var executor = new ParallelExecutor(1);
-        Future<int> running = executor.Submit(() => { started.Set(); release.Wait(); return 1; });
+        Future<int> running = executor.Submit(() => { started.Set(); _ = release.Wait(TestGates.Hold); return 1; });
         Future<int> queued = executor.Submit(() => 2);
-        started.Wait();
+        Assert.True(started.Wait(TestGates.Hold), "the call did not start");
 
         Assert.False(running.Cancel());
         Assert.True(queued.Cancel());
@@ -120,7 +120,7 @@ public class JoblibTests
     {
         using var executor = new ParallelExecutor(4);
         using var releaseFirst = new ManualResetEventSlim();
-        Future<int> first = executor.Submit(() => { releaseFirst.Wait(); return 1; });
+        Future<int> first = executor.Submit(() => { _ = releaseFirst.Wait(TestGates.Hold); return 1; });
         Future<int> second = executor.Submit(() => 2);
 
         Future<int> winner = Future<int>.AsCompleted([first, second]).First();
@@ -135,9 +135,9 @@ public class JoblibTests
         using var release = new ManualResetEventSlim();
         using var started = new ManualResetEventSlim();
         var executor = new ParallelExecutor(1);
-        Future<int> running = executor.Submit(() => { started.Set(); release.Wait(); return 1; });
+        Future<int> running = executor.Submit(() => { started.Set(); _ = release.Wait(TestGates.Hold); return 1; });
         Future<int> queued = executor.Submit(() => 2);
-        started.Wait();
+        Assert.True(started.Wait(TestGates.Hold), "the call did not start");
 
         executor.Shutdown(wait: false, cancelPending: true);
         Assert.Throws<ObjectDisposedException>(() => executor.Submit(() => 3));
