@@ -251,7 +251,7 @@ internal sealed partial class WorkerProcess : IDisposable
 
         _graceReason = reason;
         _graceTimer = new Timer(static s => ((WorkerProcess)s!).KillAfterGrace(), this, grace, Timeout.InfiniteTimeSpan);
-        if (SendSignal(ProcessId, SigTerm) != 0)
+        if (Libc.Kill(ProcessId, SigTerm) != 0)
         {
             Kill(reason);
         }
@@ -269,9 +269,6 @@ internal sealed partial class WorkerProcess : IDisposable
     }
 
     private const int SigTerm = 15;
-
-    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int SendSignal(int pid, int signal);
 
     /// <summary>Asks an idle worker to exit.</summary>
     internal void Shutdown()
