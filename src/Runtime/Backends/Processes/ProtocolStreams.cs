@@ -13,8 +13,8 @@ namespace ParallelGen.Backends.Processes;
 /// </summary>
 internal static partial class ProtocolStreams
 {
-    private const int DupFdCloseOnExec = 1030; // F_DUPFD_CLOEXEC on Linux
-    private const int DupFdCloseOnExecMac = 67; // F_DUPFD_CLOEXEC on macOS
+    internal const int DupFdCloseOnExec = 1030; // F_DUPFD_CLOEXEC on Linux
+    internal const int DupFdCloseOnExecMac = 67; // F_DUPFD_CLOEXEC on macOS
 
     internal static (Stream Input, Stream Output) Open()
     {
