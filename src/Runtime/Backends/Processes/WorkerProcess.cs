@@ -164,10 +164,10 @@ internal sealed partial class WorkerProcess : IDisposable
         StartupTrace.Reached("spawned");
         var worker = new WorkerProcess(process, number) { _spec = spec, _token = token, ProcessId = process.Id };
 
-
         // A plain thread blocked in read() forwards the worker's standard error. Process.BeginErrorReadLine would do it
         // asynchronously, which on Unix starts the socket engine (System.Net.Sockets, an epoll thread) and its async
-        // machinery: JIT and CPU in the parent while its first worker starts.
+        // machinery: JIT and CPU in the parent while its first worker starts. (So do Process's own pipe streams at their
+        // first read: see OwnPipes.)
         var stderr = new Thread(static w => ((WorkerProcess)w!).ForwardStandardError())
         {
             IsBackground = true,
