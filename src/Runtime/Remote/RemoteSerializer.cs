@@ -21,8 +21,9 @@ namespace ParallelGen.Remote;
 /// </summary>
 internal static class RemoteSerializer
 {
-    internal static readonly MessagePackSerializerOptions Options =
-        new MessagePackSerializerOptions(ProcessResolver.Instance).WithSecurity(MessagePackSecurity.UntrustedData);
+    // The untrusted-data settings, without drawing MessagePack's SipHash key until a dictionary or set is read (the
+    // key's random source loads OpenSSL: milliseconds on every process's start path; see KeylessOptions).
+    internal static readonly MessagePackSerializerOptions Options = KeylessOptions.Create(ProcessResolver.Instance);
 
     /// <summary>
     /// The formatters a call of <paramref name="methodId"/> writes its items and reads its results with: the generated

@@ -41,6 +41,12 @@ internal sealed class FrameChannel(Stream input, Stream output)
     private byte[] _readBuffer = new byte[64 * 1024];
     private readonly int _inputDescriptor = SpinPoll.DescriptorOf(input);
 
+    /// <summary>The stream frames are read from.</summary>
+    internal Stream Input => input;
+
+    /// <summary>The stream frames are written to.</summary>
+    internal Stream Output => output;
+
     /// <summary>Starts a frame in <paramref name="buffer"/>; write the payload after it and call <see cref="Send(FrameType, FrameBuffer)"/>.</summary>
     internal static void BeginFrame(FrameBuffer buffer) => buffer.Reset(HeaderSize);
 

@@ -86,7 +86,7 @@ internal static partial class ParentJitPriority
                     }
 
                     s_seen.Add(tid);
-                    if (name.StartsWith(JitThreadName, StringComparison.Ordinal) && SetPriority(0 /* PRIO_PROCESS: a thread id on Linux */, tid, Lowest) == 0)
+                    if (name.StartsWith(JitThreadName, StringComparison.Ordinal) && Libc.SetPriority(0 /* PRIO_PROCESS: a thread id on Linux */, tid, Lowest) == 0)
                     {
                         Lowered++;
                     }
@@ -122,7 +122,4 @@ internal static partial class ParentJitPriority
             return enabled == 1;
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "setpriority", SetLastError = true)]
-    private static partial int SetPriority(int which, int who, int priority);
 }

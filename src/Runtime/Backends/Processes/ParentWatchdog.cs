@@ -33,7 +33,7 @@ internal static partial class ParentWatchdog
 
     private static void Watch(Action? first)
     {
-        int original = OperatingSystem.IsWindows() ? 0 : GetParentProcessId();
+        int original = OperatingSystem.IsWindows() ? 0 : Libc.GetParentProcessId();
         first?.Invoke();
         try
         {
@@ -47,7 +47,7 @@ internal static partial class ParentWatchdog
             }
             else
             {
-                while (GetParentProcessId() == original)
+                while (Libc.GetParentProcessId() == original)
                 {
                     Thread.Sleep(s_poll);
                 }
@@ -70,20 +70,14 @@ internal static partial class ParentWatchdog
     {
         const int PrSetParentDeathSignal = 1;
         const int SigKill = 9;
-        if (Control(PrSetParentDeathSignal, SigKill, 0, 0, 0) != 0)
+        if (Libc.Prctl(PrSetParentDeathSignal, SigKill, 0, 0, 0) != 0)
         {
             return; // the watchdog still covers a running worker
         }
 
-        if (int.TryParse(Environment.GetEnvironmentVariable(WorkerServer.ParentVariable), out int parent) && GetParentProcessId() != parent)
+        if (int.TryParse(Environment.GetEnvironmentVariable(WorkerServer.ParentVariable), out int parent) && Libc.GetParentProcessId() != parent)
         {
             Environment.Exit(0);
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "prctl")]
-    private static partial int Control(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
-
-    [LibraryImport("libc", EntryPoint = "getppid")]
-    private static partial int GetParentProcessId();
 }

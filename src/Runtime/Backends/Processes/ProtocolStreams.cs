@@ -13,20 +13,20 @@ namespace ParallelGen.Backends.Processes;
 /// </summary>
 internal static partial class ProtocolStreams
 {
-    private const int DupFdCloseOnExec = 1030; // F_DUPFD_CLOEXEC on Linux
-    private const int DupFdCloseOnExecMac = 67; // F_DUPFD_CLOEXEC on macOS
+    internal const int DupFdCloseOnExec = 1030; // F_DUPFD_CLOEXEC on Linux
+    internal const int DupFdCloseOnExecMac = 67; // F_DUPFD_CLOEXEC on macOS
 
     internal static (Stream Input, Stream Output) Open()
     {
         if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
         {
             int command = OperatingSystem.IsMacOS() ? DupFdCloseOnExecMac : DupFdCloseOnExec;
-            int input = Fcntl(0, command, 3);
-            int output = Fcntl(1, command, 3);
-            int devNull = Open("/dev/null", 0);
-            if (input >= 0 && output >= 0 && devNull >= 0 && Dup2(devNull, 0) >= 0 && Dup2(2, 1) >= 0)
+            int input = Libc.Fcntl(0, command, 3);
+            int output = Libc.Fcntl(1, command, 3);
+            int devNull = Libc.Open("/dev/null", 0);
+            if (input >= 0 && output >= 0 && devNull >= 0 && Libc.Dup2(devNull, 0) >= 0 && Libc.Dup2(2, 1) >= 0)
             {
-                Close(devNull);
+                Libc.Close(devNull);
                 return (
                     new FileStream(new SafeFileHandle(input, ownsHandle: true), FileAccess.Read, bufferSize: 0),
                     new FileStream(new SafeFileHandle(output, ownsHandle: true), FileAccess.Write, bufferSize: 0));
@@ -35,16 +35,4 @@ internal static partial class ProtocolStreams
 
         return (Console.OpenStandardInput(), Console.OpenStandardOutput());
     }
-
-    [LibraryImport("libc", EntryPoint = "fcntl")]
-    private static partial int Fcntl(int fd, int command, int argument);
-
-    [LibraryImport("libc", EntryPoint = "dup2")]
-    private static partial int Dup2(int oldFd, int newFd);
-
-    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int Close(int fd);
 }

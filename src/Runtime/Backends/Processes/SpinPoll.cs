@@ -50,13 +50,13 @@ internal static partial class SpinPoll
             return;
         }
 
-        var entry = new PollEntry { Descriptor = descriptor, Events = PollIn };
+        var entry = new Libc.PollEntry { Descriptor = descriptor, Events = PollIn };
         long deadline = Stopwatch.GetTimestamp() + s_budgetTicks;
         int spins = 0;
         do
         {
             entry.ReturnedEvents = 0;
-            if (Poll(ref entry, 1, 0) != 0)
+            if (Libc.Poll(ref entry, 1, 0) != 0)
             {
                 return; // readable, closed, or an error: the read will tell
             }
@@ -77,7 +77,7 @@ internal static partial class SpinPoll
             return true;
         }
 
-        var entry = new PollEntry { Descriptor = descriptor, Events = PollIn };
+        var entry = new Libc.PollEntry { Descriptor = descriptor, Events = PollIn };
         long deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         while (true)
         {
@@ -89,7 +89,7 @@ internal static partial class SpinPoll
 
             int milliseconds = (int)Math.Min(int.MaxValue, Math.Max(1, remainingTicks * 1000 / Stopwatch.Frequency));
             entry.ReturnedEvents = 0;
-            int ready = Poll(ref entry, 1, milliseconds);
+            int ready = Libc.Poll(ref entry, 1, milliseconds);
             if (ready > 0)
             {
                 return true;
@@ -103,15 +103,4 @@ internal static partial class SpinPoll
     }
 
     private const int EIntr = 4;
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct PollEntry
-    {
-        public int Descriptor;
-        public short Events;
-        public short ReturnedEvents;
-    }
-
-    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
-    private static partial int Poll(ref PollEntry entries, nuint count, int timeoutMilliseconds);
 }

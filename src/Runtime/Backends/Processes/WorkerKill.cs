@@ -46,7 +46,7 @@ internal static partial class WorkerKill
         process.Kill(); // SIGKILL, the worker alone
         foreach (int pid in descendants)
         {
-            _ = SendSignal(pid, SigKill);
+            _ = Libc.Kill(pid, SigKill);
         }
     }
 
@@ -195,9 +195,6 @@ internal static partial class WorkerKill
             return -1;
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int SendSignal(int pid, int signal);
 
     private sealed class Launch(ProcessStartInfo info)
     {

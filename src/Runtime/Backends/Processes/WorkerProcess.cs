@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.IO;
 using System.Threading;
+using Microsoft.Win32.SafeHandles;
 using ParallelGen.Diagnostics;
 using ParallelGen.Internal;
 
@@ -23,8 +25,39 @@ internal sealed partial class WorkerProcess : IDisposable
     {
         _process = process;
         Number = number;
-        Channel = new FrameChannel(process.StandardOutput.BaseStream, process.StandardInput.BaseStream);
+        (Stream output, Stream input, _stderr, _ownsPipes) = OwnPipes(process);
+        Channel = new FrameChannel(output, input);
     }
+
+    /// <summary>
+    /// The worker's stdout, stdin and stderr pipes as this process reads and writes them. On Unix a pipe stream of
+    /// <see cref="Process"/> reads and writes through a socket made over the pipe, whose first use starts the socket
+    /// engine (System.Net.Sockets, an epoll thread) in the parent while its first worker starts; plain file streams
+    /// over duplicates of the descriptors read and write with read(2) and write(2). The duplicates are closed with the
+    /// worker (<see cref="Dispose"/>; stderr by its forwarding thread), the originals with the process object.
+    /// </summary>
+    private static (Stream Output, Stream Input, Stream? Error, bool Owned) OwnPipes(Process process)
+    {
+        Stream output = process.StandardOutput.BaseStream, input = process.StandardInput.BaseStream, error = process.StandardError.BaseStream;
+        if ((OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
+            && Duplicate(output, FileAccess.Read) is { } ownOutput
+            && Duplicate(input, FileAccess.Write) is { } ownInput)
+        {
+            return (ownOutput, ownInput, Duplicate(error, FileAccess.Read), true);
+        }
+
+        return (output, input, null, false);
+    }
+
+    private static FileStream? Duplicate(Stream pipe, FileAccess access)
+    {
+        int descriptor = SpinPoll.DescriptorOf(pipe);
+        int copy = descriptor < 0 ? -1 : Libc.Fcntl(descriptor, OperatingSystem.IsMacOS() ? ProtocolStreams.DupFdCloseOnExecMac : ProtocolStreams.DupFdCloseOnExec, 3);
+        return copy < 0 ? null : new FileStream(new SafeFileHandle(copy, ownsHandle: true), access, bufferSize: 0);
+    }
+
+    private readonly Stream? _stderr;
+    private readonly bool _ownsPipes;
 
     /// <summary>The worker's number in its pool, shown in front of its console output.</summary>
     internal int Number { get; }
@@ -131,10 +164,10 @@ internal sealed partial class WorkerProcess : IDisposable
         StartupTrace.Reached("spawned");
         var worker = new WorkerProcess(process, number) { _spec = spec, _token = token, ProcessId = process.Id };
 
-
         // A plain thread blocked in read() forwards the worker's standard error. Process.BeginErrorReadLine would do it
         // asynchronously, which on Unix starts the socket engine (System.Net.Sockets, an epoll thread) and its async
-        // machinery: JIT and CPU in the parent while its first worker starts.
+        // machinery: JIT and CPU in the parent while its first worker starts. (So do Process's own pipe streams at their
+        // first read: see OwnPipes.)
         var stderr = new Thread(static w => ((WorkerProcess)w!).ForwardStandardError())
         {
             IsBackground = true,
@@ -251,7 +284,7 @@ internal sealed partial class WorkerProcess : IDisposable
 
         _graceReason = reason;
         _graceTimer = new Timer(static s => ((WorkerProcess)s!).KillAfterGrace(), this, grace, Timeout.InfiniteTimeSpan);
-        if (SendSignal(ProcessId, SigTerm) != 0)
+        if (Libc.Kill(ProcessId, SigTerm) != 0)
         {
             Kill(reason);
         }
@@ -269,9 +302,6 @@ internal sealed partial class WorkerProcess : IDisposable
     }
 
     private const int SigTerm = 15;
-
-    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int SendSignal(int pid, int signal);
 
     /// <summary>Asks an idle worker to exit.</summary>
     internal void Shutdown()
@@ -328,19 +358,25 @@ internal sealed partial class WorkerProcess : IDisposable
         }
 
         _process.Dispose();
+        if (_ownsPipes)
+        {
+            // The streams over the duplicated descriptors (the stderr one is the forwarding thread's to close).
+            Channel.Input.Dispose();
+            Channel.Output.Dispose();
+        }
     }
 
     private void ForwardStandardError()
     {
         try
         {
-            System.IO.StreamReader stderr = _process.StandardError;
+            using StreamReader stderr = _stderr is null ? _process.StandardError : new StreamReader(_stderr);
             while (stderr.ReadLine() is { } line)
             {
                 OnStandardError(line);
             }
         }
-        catch (Exception ex) when (ex is System.IO.IOException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
         {
             // The worker is gone and its process object disposed: nothing more to forward.
         }

@@ -182,8 +182,8 @@ internal static class WorkerServer
 
     /// <summary>
     /// What every worker's first call needs whatever the call, run on the parent watchdog's thread before it starts
-    /// watching (<see cref="ParentWatchdog.Start"/>): MessagePack's options, whose security settings seed a SipHash key
-    /// from <c>RandomNumberGenerator</c>, which loads OpenSSL (milliseconds), and the call path's reads and writes (a
+    /// watching (<see cref="ParentWatchdog.Start"/>): MessagePack's options (made without their SipHash key, so without
+    /// loading OpenSSL: <see cref="KeylessOptions"/>), and the call path's reads and writes (a
     /// call header and a result written and read in a scratch buffer, so a JIT worker compiles them here rather than in
     /// its first call). The worker's main thread meanwhile loads the program and opens its pipes, and its parent only
     /// waits for the hello, so on two cores the warm-up is off the path.
