@@ -121,6 +121,7 @@ internal static class ClusterBench
         }
 
         var calls = new List<double>();
+        var countersBefore = cluster.SiloCountersAsync().GetAwaiter().GetResult();
         Cpu callCpu = Cpu.Start(cluster);
         for (int i = 0; i < o.Scale(o.TinyCalls); i++)
         {
@@ -134,6 +135,24 @@ internal static class ClusterBench
         r.OneTinyCall = new Sample(calls);
         r.OneTinyCallCpu = callCpu.Stop(calls.Count, "per call");
         Console.WriteLine($"  one tiny call, batch 1: {r.OneTinyCall}; {r.OneTinyCallCpu}");
+
+        // Counted on the silos: the batches each ran and the messages its gateway received from this client. A batch
+        // its silo's gateway did not receive came through another silo, which forwarded it (a hop).
+        var countersAfter = cluster.SiloCountersAsync().GetAwaiter().GetResult();
+        long forwarded = 0;
+        var perSilo = new List<string>();
+        foreach (var (silo, after) in countersAfter)
+        {
+            (long batches, long received) = countersBefore.TryGetValue(silo, out var before)
+                ? (after.Batches - before.Batches, after.ClientMessages - before.ClientMessages)
+                : (after.Batches, after.ClientMessages);
+            forwarded += Math.Max(0, batches - received);
+            perSilo.Add($"{batches} / {received}");
+        }
+
+        Console.WriteLine($"  one tiny call, batches run / client messages received, per silo: {string.Join(", ", perSilo)}; " +
+            $"batches forwarded by another silo's gateway: at least {forwarded}; direct slots per silo: " +
+            string.Join(", ", cluster.DirectSlotsBySilo().Values));
     }
 
     private static void TrivialTasks(LocalCluster cluster, ClusterResults r, Options o)
