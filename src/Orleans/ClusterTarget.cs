@@ -288,20 +288,79 @@ public abstract class ClusterTarget
 
     /// <summary>
     /// Each live silo's <see cref="SiloCounters"/> (slot batches run, messages its gateway received from clients), read
-    /// from one of its slots (a direct one when it has one, so that the question itself is not forwarded): tests and the
-    /// benchmark count with them how many batches reached their silo without a hop.
+    /// from one of the slots located there (a probed one when it has one, so that the question itself is not forwarded):
+    /// tests and the benchmark count with them how many batches reached their silo without a hop.
     /// </summary>
     internal async Task<Dictionary<string, (long Batches, long ClientMessages)>> SiloCountersAsync()
     {
         var result = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
-        foreach (var group in _pool.SlotList().Where(s => !IsDead(s.Silo)).GroupBy(s => s.Silo, StringComparer.Ordinal))
+        foreach (var group in _slotSilos.Where(s => !IsDead(s.Value)).GroupBy(s => s.Value, StringComparer.Ordinal))
         {
-            long key = group.OrderByDescending(s => s.Direct).First().Key;
+            long key = group.OrderByDescending(s => _probedKeys.ContainsKey(s.Key)).ThenBy(s => s.Key).First().Key;
             long[] counters = await Slot(key).Counters().ConfigureAwait(false);
             result[group.Key] = (counters[0], counters[1]);
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The silo whose gateway receives the client's calls to slot <paramref name="key"/>, counted there: the only silo whose
+    /// gateway received <paramref name="asks"/> or more client messages while the slot was asked that many times where it
+    /// lives; <see langword="null"/> when none or several did. Tests and the benchmark.
+    /// </summary>
+    internal async Task<string?> GatewayOfAsync(long key, int asks = 20)
+    {
+        var before = await SiloCountersAsync().ConfigureAwait(false);
+        for (int i = 0; i < asks; i++)
+        {
+            await Slot(key).Locate().ConfigureAwait(false);
+        }
+
+        var after = await SiloCountersAsync().ConfigureAwait(false);
+        string[] gateways = [.. after.Where(p => before.TryGetValue(p.Key, out var b) && p.Value.ClientMessages - b.ClientMessages >= asks).Select(p => p.Key)];
+        return gateways.Length == 1 ? gateways[0] : null;
+    }
+
+    /// <summary>
+    /// Benchmark only: makes every batch run on one slot, on <paramref name="silo"/>, whose calls the client sends through
+    /// that silo's own gateway (<paramref name="forwarded"/> false) or through another silo's, which forwards them
+    /// (true: fresh keys are placed on the silo until one's calls arrive elsewhere, checked with
+    /// <see cref="GatewayOfAsync"/>). Measures the forwarding hop's cost side by side on one cluster.
+    /// </summary>
+    /// <returns>The slot's key.</returns>
+    internal async Task<long> PinSlotAsync(string silo, bool forwarded)
+    {
+        for (int attempt = 0; attempt < 50; attempt++)
+        {
+            long key = _pool.NewKey();
+            RequestContext.Set(SlotPlacementDirector.TargetSiloKey, silo);
+            Task<string> locate;
+            try
+            {
+                locate = Slot(key).Locate();
+            }
+            finally
+            {
+                RequestContext.Remove(SlotPlacementDirector.TargetSiloKey);
+            }
+
+            string location = await locate.ConfigureAwait(false);
+            if (!location.EndsWith(" " + silo, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            string? gateway = await GatewayOfAsync(key).ConfigureAwait(false);
+            if (gateway is not null && string.Equals(gateway, silo, StringComparison.Ordinal) != forwarded)
+            {
+                _slotSilos[key] = silo;
+                _pool.UseOnly(key, silo);
+                return key;
+            }
+        }
+
+        throw new InvalidOperationException($"No slot on {silo} {(forwarded ? "reached through another silo's gateway" : "reached directly")} in 50 tries.");
     }
 
     /// <summary>Slots per silo whose calls reach it directly, without a gateway's forwarding hop: tests and diagnostics.</summary>
@@ -317,6 +376,7 @@ public abstract class ClusterTarget
     private int _probing;
     private volatile bool _probeAgain;
     private volatile bool _closed;
+    private readonly ConcurrentDictionary<long, byte> _probedKeys = new();
 
     /// <summary>The cluster is being disposed: the gateway probes stop.</summary>
     private protected void StopGatewayProbes() => _closed = true;
@@ -433,6 +493,7 @@ public abstract class ClusterTarget
         }
 
         _slotSilos[key] = silo;
+        _probedKeys[key] = 0;
         _pool.OfferDirect(silo, key);
         Trace?.Mark($"probe: slot {key} reaches {silo} directly");
         return silo;

@@ -97,6 +97,31 @@ internal sealed class SlotPool
         }
     }
 
+    /// <summary>
+    /// Benchmark only: slot <paramref name="key"/> on <paramref name="silo"/> becomes the only slot that takes batches,
+    /// as it is (never swapped for a direct key); the others take no more.
+    /// </summary>
+    internal void UseOnly(long key, string silo)
+    {
+        lock (_lock)
+        {
+            foreach (Slot slot in _slots.ToArray())
+            {
+                slot.Retired = true;
+                if (slot.InFlight == 0)
+                {
+                    _slots.Remove(slot);
+                    _byKey.Remove(slot.Key);
+                }
+            }
+
+            var pinned = new Slot(key, silo) { Direct = true }; // "direct": not swapped, whatever its route
+            _slots.Add(pinned);
+            _byKey[key] = pinned;
+            SignalLocked();
+        }
+    }
+
     /// <summary>A key no slot has used yet (for a gateway probe).</summary>
     internal long NewKey()
     {
