@@ -163,7 +163,8 @@ internal static class ClusterBench
     /// What the forwarding hop costs, side by side on one cluster (<c>--only hop</c>): one-item calls on a single slot whose
     /// calls the client sends through another silo's gateway, which forwards them (what 2 calls in 3 did before the driver
     /// keyed slots by gateway), or through the slot's own silo's gateway, in alternating blocks of <c>--tiny-calls</c> / 4
-    /// calls (at least 100), 4 rounds (either first in turn): latency median and CPU per call of each block, and the ratios direct ÷ forwarded.
+    /// calls (at least 100), 4 rounds (either first in turn): latency median and CPU per call of each block, and the
+    /// ratios direct ÷ forwarded.
     /// </summary>
     private static async Task ForwardingHopAsync(LocalCluster cluster, Options o)
     {

@@ -366,13 +366,6 @@ public abstract class ClusterTarget
     /// <summary>Slots per silo whose calls reach it directly, without a gateway's forwarding hop: tests and diagnostics.</summary>
     internal IReadOnlyDictionary<string, int> DirectSlotsBySilo() => _pool.DirectSlotsBySilo();
 
-    /// <summary>
-    /// Completes when the gateway probes started by the last silo that joined have stopped: every live silo has direct
-    /// slots, or the probes gave up (<see cref="MaxIdleProbeRounds"/>). Tests and diagnostics.
-    /// </summary>
-    internal Task GatewayProbes => Volatile.Read(ref _probes);
-
-    private Task _probes = Task.CompletedTask;
     private int _probing;
     private volatile bool _probeAgain;
     private volatile bool _closed;
@@ -409,7 +402,7 @@ public abstract class ClusterTarget
 
         using (ExecutionContext.SuppressFlow()) // the probes' request context is their own, not the joining caller's
         {
-            Volatile.Write(ref _probes, Task.Run(ProbeGatewaysAsync));
+            _ = Task.Run(ProbeGatewaysAsync);
         }
     }
 
