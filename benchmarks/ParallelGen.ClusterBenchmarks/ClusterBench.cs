@@ -89,6 +89,9 @@ internal static class ClusterBench
             {
                 await KillDrillAsync(cluster, r, o).ConfigureAwait(false);
             }
+
+            // 6. Only when asked for (--only hop): the gateway hop's cost, side by side (it leaves this cluster one slot).
+            await ForwardingHopAsync(cluster, o).ConfigureAwait(false);
         }
         finally
         {
@@ -121,6 +124,7 @@ internal static class ClusterBench
         }
 
         var calls = new List<double>();
+        var countersBefore = cluster.SiloCountersAsync().GetAwaiter().GetResult();
         Cpu callCpu = Cpu.Start(cluster);
         for (int i = 0; i < o.Scale(o.TinyCalls); i++)
         {
@@ -133,7 +137,88 @@ internal static class ClusterBench
 
         r.OneTinyCall = new Sample(calls);
         r.OneTinyCallCpu = callCpu.Stop(calls.Count, "per call");
-        Console.WriteLine($"  one tiny call, batch 1: {r.OneTinyCall}; {r.OneTinyCallCpu}");
+        Console.WriteLine($"  one tiny call, batch 1: {r.OneTinyCall}; {r.OneTinyCallCpu}; median of the second half of the calls " +
+            $"{Fmt.Us(new Sample(calls.Skip(calls.Count / 2)).Median)} (the driver's JIT may still be promoting the call path in the first)");
+
+        // Counted on the silos: the batches each ran and the messages its gateway received from this client. A batch
+        // its silo's gateway did not receive came through another silo, which forwarded it (a hop).
+        var countersAfter = cluster.SiloCountersAsync().GetAwaiter().GetResult();
+        long forwarded = 0;
+        var perSilo = new List<string>();
+        foreach (var (silo, after) in countersAfter)
+        {
+            (long batches, long received) = countersBefore.TryGetValue(silo, out var before)
+                ? (after.Batches - before.Batches, after.ClientMessages - before.ClientMessages)
+                : (after.Batches, after.ClientMessages);
+            forwarded += Math.Max(0, batches - received);
+            perSilo.Add($"{batches} / {received}");
+        }
+
+        Console.WriteLine($"  one tiny call, batches run / client messages received, per silo: {string.Join(", ", perSilo)}; " +
+            $"batches forwarded by another silo's gateway: at least {forwarded}; direct slots per silo: " +
+            string.Join(", ", cluster.DirectSlotsBySilo().Values));
+    }
+
+    /// <summary>
+    /// What the forwarding hop costs, side by side on one cluster (<c>--only hop</c>): one-item calls on a single slot whose
+    /// calls the client sends through another silo's gateway, which forwards them (what 2 calls in 3 did before the driver
+    /// keyed slots by gateway), or through the slot's own silo's gateway, in alternating blocks of <c>--tiny-calls</c> / 4
+    /// calls (at least 100), 4 rounds (either first in turn): latency median and CPU per call of each block, and the
+    /// ratios direct ÷ forwarded.
+    /// </summary>
+    private static async Task ForwardingHopAsync(LocalCluster cluster, Options o)
+    {
+        if (!o.RunsExplicitly("hop"))
+        {
+            return;
+        }
+
+        await cluster.AllSilosJoined.ConfigureAwait(false);
+        string silo = cluster.JoinedSilos[^1];
+        var batch1 = new ParallelizeOptions { BatchSize = 1, BackendInstance = cluster };
+        int[] one = [0];
+        int block = Math.Max(100, o.TinyCalls / 4);
+        var rows = new List<(bool Forwarded, double Median, double Driver, double Silos)>();
+        Console.WriteLine($"  the forwarding hop, one tiny call on one slot of {silo}, {block} calls per block:");
+        for (int round = 1; round <= 4; round++)
+        {
+            foreach (bool forwarded in round % 2 == 1 ? (bool[])[true, false] : [false, true]) // either first in turn
+            {
+                await cluster.PinSlotAsync(silo, forwarded).ConfigureAwait(false);
+                for (int i = 0; i < 50; i++)
+                {
+                    one[0] = i;
+                    Check(OnCluster.IncParallel(one, batch1)[0] == i + 1);
+                }
+
+                var before = await cluster.SiloCountersAsync().ConfigureAwait(false);
+                var calls = new List<double>();
+                Cpu cpu = Cpu.Start(cluster);
+                for (int i = 0; i < block; i++)
+                {
+                    one[0] = i;
+                    long t = Stopwatch.GetTimestamp();
+                    int[] result = OnCluster.IncParallel(one, batch1);
+                    calls.Add(Stopwatch.GetElapsedTime(t).TotalMicroseconds);
+                    Check(result[0] == i + 1);
+                }
+
+                (double driver, double silos) = cpu.StopValues(block);
+                var after = await cluster.SiloCountersAsync().ConfigureAwait(false);
+                long received = after[silo].ClientMessages - before[silo].ClientMessages;
+                var sample = new Sample(calls);
+                rows.Add((forwarded, sample.Median, driver, silos));
+                Console.WriteLine($"    round {round}, {(forwarded ? "forwarded" : "direct   ")}: median {Fmt.Us(sample.Median)}, min {Fmt.Us(sample.Min)}; " +
+                    $"CPU per call: driver {Fmt.Us(driver)}, silos {Fmt.Us(silos)}; the slot's silo's gateway received {received} client messages");
+            }
+        }
+
+        static double Ratio(List<(bool Forwarded, double Median, double Driver, double Silos)> rows, Func<(bool Forwarded, double Median, double Driver, double Silos), double> f) =>
+            new Sample([.. Enumerable.Range(0, rows.Count / 2).Select(i =>
+                f(rows[2 * i].Forwarded ? rows[2 * i + 1] : rows[2 * i]) / f(rows[2 * i].Forwarded ? rows[2 * i] : rows[2 * i + 1]))]).Median;
+
+        Console.WriteLine($"  the forwarding hop, direct ÷ forwarded (median of the 4 rounds' ratios): latency median {Ratio(rows, x => x.Median):0.00}, " +
+            $"driver CPU per call {Ratio(rows, x => x.Driver):0.00}, silos' CPU per call {Ratio(rows, x => x.Silos):0.00}");
     }
 
     private static void TrivialTasks(LocalCluster cluster, ClusterResults r, Options o)
@@ -314,6 +399,13 @@ internal sealed class Cpu
     /// <summary>"CPU: driver … , silos …" over the measurement, divided by <paramref name="per"/>.</summary>
     internal string Stop(int per = 1, string unit = "in all")
     {
+        (double driver, double silos) = StopValues(per);
+        return $"CPU {unit}: driver {Fmt.Us(driver)}, silos {Fmt.Us(silos)}";
+    }
+
+    /// <summary>The driver's and the silos' CPU over the measurement in µs, divided by <paramref name="per"/>.</summary>
+    internal (double Driver, double Silos) StopValues(int per = 1)
+    {
         double driver = (Process.GetCurrentProcess().TotalProcessorTime - _driver).TotalMicroseconds / per;
         double silos = _silos.Select((p, i) => (Time(p) - _silo[i]).TotalMicroseconds).Sum() / per;
         foreach (Process p in _silos)
@@ -321,7 +413,7 @@ internal sealed class Cpu
             p.Dispose();
         }
 
-        return $"CPU {unit}: driver {Fmt.Us(driver)}, silos {Fmt.Us(silos)}";
+        return (driver, silos);
     }
 
     private static TimeSpan Time(Process p)

@@ -132,7 +132,8 @@ internal sealed class Options
 
     private static readonly Option<string[]> s_only = new("--only")
     {
-        Description = "Run only these parts (comma separated): tiny, tasks, big, kill, starts (idle and the first start always run).",
+        Description = "Run only these parts (comma separated): tiny, tasks, big, kill, starts (idle and the first start always run); " +
+            "hop (only when named: one-item calls through a forwarding gateway and directly, alternating on one cluster).",
         AllowMultipleArgumentsPerToken = true,
         CustomParser = r => [.. r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
     };
@@ -161,6 +162,9 @@ internal sealed class Options
 
     /// <summary>Whether <paramref name="part"/> runs (every part unless --only names some).</summary>
     internal bool Runs(string part) => OnlyParts is not { Length: > 0 } parts || parts.Contains(part, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Whether <paramref name="part"/> runs: only when --only names it.</summary>
+    internal bool RunsExplicitly(string part) => OnlyParts is { Length: > 0 } parts && parts.Contains(part, StringComparer.OrdinalIgnoreCase);
 
     internal int Scale(int n) => Quick ? Math.Max(1, n / 4) : n;
 

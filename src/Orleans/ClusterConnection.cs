@@ -113,6 +113,7 @@ public sealed class ClusterConnection : ClusterTarget, IAsyncDisposable
         }
 
         StopBeingDefault();
+        StopGatewayProbes();
         await _refresh.DisposeAsync().ConfigureAwait(false);
         if (_host is null)
         {

@@ -279,8 +279,221 @@ public abstract class ClusterTarget
         if (!IsDead(silo) && _pool.AddSilo(silo))
         {
             Trace?.Mark($"{silo} joined: its slots take batches");
+            StartGatewayProbes();
         }
     }
+
+    /// <summary>The slots that take batches: key, the silo each is meant for, and whether its calls reach it directly.</summary>
+    internal IReadOnlyList<(long Key, string Silo, bool Direct)> SlotList() => _pool.SlotList();
+
+    /// <summary>
+    /// Each live silo's <see cref="SiloCounters"/> (slot batches run, messages its gateway received from clients), read
+    /// from one of the slots located there (a probed one when it has one, so that the question itself is not forwarded):
+    /// tests and the benchmark count with them how many batches reached their silo without a hop.
+    /// </summary>
+    internal async Task<Dictionary<string, (long Batches, long ClientMessages)>> SiloCountersAsync()
+    {
+        var result = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+        foreach (var group in _slotSilos.Where(s => !IsDead(s.Value)).GroupBy(s => s.Value, StringComparer.Ordinal))
+        {
+            long key = group.OrderByDescending(s => _probedKeys.ContainsKey(s.Key)).ThenBy(s => s.Key).First().Key;
+            long[] counters = await Slot(key).Counters().ConfigureAwait(false);
+            result[group.Key] = (counters[0], counters[1]);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The silo whose gateway receives the client's calls to slot <paramref name="key"/>, counted there: the only silo whose
+    /// gateway received <paramref name="asks"/> or more client messages while the slot was asked that many times where it
+    /// lives; <see langword="null"/> when none or several did. Tests and the benchmark.
+    /// </summary>
+    internal async Task<string?> GatewayOfAsync(long key, int asks = 20)
+    {
+        var before = await SiloCountersAsync().ConfigureAwait(false);
+        for (int i = 0; i < asks; i++)
+        {
+            await Slot(key).Locate().ConfigureAwait(false);
+        }
+
+        var after = await SiloCountersAsync().ConfigureAwait(false);
+        string[] gateways = [.. after.Where(p => before.TryGetValue(p.Key, out var b) && p.Value.ClientMessages - b.ClientMessages >= asks).Select(p => p.Key)];
+        return gateways.Length == 1 ? gateways[0] : null;
+    }
+
+    /// <summary>
+    /// Benchmark only: makes every batch run on one slot, on <paramref name="silo"/>, whose calls the client sends through
+    /// that silo's own gateway (<paramref name="forwarded"/> false) or through another silo's, which forwards them
+    /// (true: fresh keys are placed on the silo until one's calls arrive elsewhere, checked with
+    /// <see cref="GatewayOfAsync"/>). Measures the forwarding hop's cost side by side on one cluster.
+    /// </summary>
+    /// <returns>The slot's key.</returns>
+    internal async Task<long> PinSlotAsync(string silo, bool forwarded)
+    {
+        for (int attempt = 0; attempt < 50; attempt++)
+        {
+            long key = _pool.NewKey();
+            RequestContext.Set(SlotPlacementDirector.TargetSiloKey, silo);
+            Task<string> locate;
+            try
+            {
+                locate = Slot(key).Locate();
+            }
+            finally
+            {
+                RequestContext.Remove(SlotPlacementDirector.TargetSiloKey);
+            }
+
+            string location = await locate.ConfigureAwait(false);
+            if (!location.EndsWith(" " + silo, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            string? gateway = await GatewayOfAsync(key).ConfigureAwait(false);
+            if (gateway is not null && string.Equals(gateway, silo, StringComparison.Ordinal) != forwarded)
+            {
+                _slotSilos[key] = silo;
+                _pool.UseOnly(key, silo);
+                return key;
+            }
+        }
+
+        throw new InvalidOperationException($"No slot on {silo} {(forwarded ? "reached through another silo's gateway" : "reached directly")} in 50 tries.");
+    }
+
+    /// <summary>Slots per silo whose calls reach it directly, without a gateway's forwarding hop: tests and diagnostics.</summary>
+    internal IReadOnlyDictionary<string, int> DirectSlotsBySilo() => _pool.DirectSlotsBySilo();
+
+    private int _probing;
+    private volatile bool _probeAgain;
+    private volatile bool _closed;
+    private readonly ConcurrentDictionary<long, byte> _probedKeys = new();
+
+    /// <summary>The cluster is being disposed: the gateway probes stop.</summary>
+    private protected void StopGatewayProbes() => _closed = true;
+
+    /// <summary>Rounds of probes in a row that found no direct key for a silo that needs one, before the probes stop.</summary>
+    private const int MaxIdleProbeRounds = 40;
+
+    /// <summary>The wait between rounds of probes that found nothing new (the client learns of new gateways every second).</summary>
+    private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// Finds slot keys whose calls reach their silo without a hop. The Orleans client sends every call of one grain through
+    /// one gateway silo (the grain id's hash bucket is given a gateway, round robin, at its first call) and that silo
+    /// forwards the call when the grain lives elsewhere: for 2 calls in 3 on 3 silos, about half of the silos' CPU per
+    /// call. A probe activates a fresh slot with <see cref="SlotPlacementDirector.ArrivalTarget"/>: it is placed on the
+    /// gateway silo the call arrived at, so the client's calls to that key go straight to the silo that runs them, and
+    /// the pool takes the key for that silo (<see cref="SlotPool.OfferDirect"/>). A round sends one probe per live silo
+    /// (consecutive fresh buckets go to consecutive gateways); rounds go on while a live silo has fewer direct keys than
+    /// slots, and stop after <see cref="MaxIdleProbeRounds"/> rounds without progress (a silo whose gateway the client
+    /// does not know yet: the next silo that joins starts them again). Slots whose calls may be forwarded keep working
+    /// meanwhile: this changes only which key a silo's slot has, never where batches run.
+    /// </summary>
+    private void StartGatewayProbes()
+    {
+        _probeAgain = true;
+        if (Interlocked.Exchange(ref _probing, 1) != 0)
+        {
+            return; // the running probes see _probeAgain
+        }
+
+        using (ExecutionContext.SuppressFlow()) // the probes' request context is their own, not the joining caller's
+        {
+            _ = Task.Run(ProbeGatewaysAsync);
+        }
+    }
+
+    private async Task ProbeGatewaysAsync()
+    {
+        try
+        {
+            int idle = 0;
+            while (idle < MaxIdleProbeRounds && !_closed)
+            {
+                if (_probeAgain)
+                {
+                    _probeAgain = false;
+                    idle = 0;
+                }
+
+                string[] live = [.. _pool.Silos.Where(s => !IsDead(s))];
+                string[] needing = [.. live.Where(_pool.NeedsDirect)];
+                if (needing.Length == 0 || Unavailable is not null)
+                {
+                    break;
+                }
+
+                string?[] landed = await Task.WhenAll(live.Select(_ => ProbeAsync())).ConfigureAwait(false);
+                if (landed.Any(s => s is not null && needing.Contains(s, StringComparer.Ordinal)))
+                {
+                    idle = 0;
+                    continue;
+                }
+
+                idle++;
+                await Task.Delay(ProbeInterval).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // the client is stopping or was disposed: the cluster is gone
+            _closed = true;
+        }
+        finally
+        {
+            Volatile.Write(ref _probing, 0);
+        }
+
+        if (_probeAgain && !_closed && Unavailable is null)
+        {
+            StartGatewayProbes(); // a silo joined as the probes stopped
+        }
+    }
+
+    /// <summary>One probe: a fresh slot placed where its call arrives; returns its silo (and offers the key), or null.</summary>
+    private async Task<string?> ProbeAsync()
+    {
+        long key = _pool.NewKey();
+        ApplyPlacementHint();
+        Task<string> locate;
+        RequestContext.Set(SlotPlacementDirector.TargetSiloKey, SlotPlacementDirector.ArrivalTarget);
+        try
+        {
+            locate = Slot(key).Locate();
+        }
+        finally
+        {
+            RequestContext.Remove(SlotPlacementDirector.TargetSiloKey);
+        }
+
+        string location;
+        try
+        {
+            location = await locate.WaitAsync(ProbeTimeout).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not ObjectDisposedException and not OutOfMemoryException)
+        {
+            return null; // a silo lost or still starting: the next round tries again
+        }
+
+        string silo = location[(location.IndexOf(' ', StringComparison.Ordinal) + 1)..];
+        if (IsDead(silo))
+        {
+            return null;
+        }
+
+        _slotSilos[key] = silo;
+        _probedKeys[key] = 0;
+        _pool.OfferDirect(silo, key);
+        Trace?.Mark($"probe: slot {key} reaches {silo} directly");
+        return silo;
+    }
+
+    /// <summary>How long one gateway probe may take.</summary>
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// Tells the placement of a slot activated by the next grain call in this async flow which silos are lost (the

@@ -73,6 +73,7 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
 
     private void OnSiloExited(Silo silo)
     {
+        silo.ExitSeen = true;
         MarkSiloEndpointDead(silo.AddressPrefix);
         silo.Exited();
         if (silo.Index == 0)
@@ -93,10 +94,31 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
 
     /// <inheritdoc/>
     internal override string? Unavailable =>
-        SiloProcessIds.Count == 0 ? $"every silo of the LocalCluster ({_silos.Length}) has exited or was killed" : null;
+        LiveSilos == 0 ? $"every silo of the LocalCluster ({_silos.Length}) has exited or was killed" : null;
 
     /// <inheritdoc/>
-    public override int SiloCount => Math.Max(1, _silos.Count(s => !s.Killed && !s.Process.HasExited));
+    public override int SiloCount => Math.Max(1, LiveSilos);
+
+    /// <summary>
+    /// Silos not killed and not seen exiting (the process's exit event): read on every call, so it asks no process
+    /// (<c>Process.HasExited</c> for every silo, several times a call, was ~8 % of a one-item call's driver samples).
+    /// </summary>
+    private int LiveSilos
+    {
+        get
+        {
+            int live = 0;
+            foreach (Silo silo in _silos)
+            {
+                if (!silo.Killed && !silo.ExitSeen)
+                {
+                    live++;
+                }
+            }
+
+            return live;
+        }
+    }
 
     /// <summary>How long starting the silos and connecting may take (default 60 s).</summary>
     public static TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(60);
@@ -356,6 +378,7 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
         }
 
         StopBeingDefault();
+        StopGatewayProbes();
         foreach (Silo silo in _silos)
         {
             silo.Kill();
@@ -408,6 +431,7 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
         private readonly LineTail _output = new(OutputLines);
         private readonly TaskCompletionSource<string> _joined = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private StartTrace? _trace;
+        private volatile bool _exitSeen;
 
         private Silo(int index, Process process, int siloPort)
         {
@@ -424,6 +448,13 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
         internal Process Process { get; }
 
         internal bool Killed { get; private set; }
+
+        /// <summary>The process's exit event was seen (<see cref="OnSiloExited"/>).</summary>
+        internal bool ExitSeen
+        {
+            get => _exitSeen;
+            set => _exitSeen = value;
+        }
 
         internal string Output => _output.ToString();
 

@@ -96,6 +96,7 @@ internal static class SiloHost
         string? redis = Get(RedisVariable);
         s_description = $"{Environment.MachineName} {address}:{siloPort} (process {Environment.ProcessId})";
 
+        SiloCounters.CountGatewayMessages();
         HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         if (StartTrace.Logs)

@@ -38,6 +38,12 @@ internal interface ISlotGrain : IGrainWithIntegerKey
 
     /// <summary>Where this slot lives: "processId address" of its silo (activates the slot).</summary>
     Task<string> Locate();
+
+    /// <summary>
+    /// The silo's <see cref="SiloCounters"/>: [slot batches run, messages its gateway received from clients (-1: not
+    /// counted)]. Tests and the benchmark: whether batches reach their silo without a forwarding hop.
+    /// </summary>
+    Task<long[]> Counters();
 }
 
 /// <summary>
@@ -64,6 +70,7 @@ internal sealed class SlotGrain(ILocalSiloDetails silo) : Grain, ISlotGrain
             return run;
         }
 
+        SiloCounters.BatchStarted();
         run = RunAsync(batchId, start, methodId, assemblyName, items, cancellationToken);
         _batches[batchId] = run;
         _order.Enqueue(batchId);
@@ -126,6 +133,8 @@ internal sealed class SlotGrain(ILocalSiloDetails silo) : Grain, ISlotGrain
         !_batches.TryGetValue(batchId, out Task<Immutable<byte[]>>? run) ? SlotBatchStatus.Unknown
         : run.IsCompleted ? SlotBatchStatus.Done
         : SlotBatchStatus.Running);
+
+    public Task<long[]> Counters() => Task.FromResult<long[]>([SiloCounters.Batches, SiloCounters.ClientMessages]);
 
     public Task<string> Locate() => Task.FromResult(System.FormattableString.Invariant($"{Environment.ProcessId} {silo.SiloAddress}"));
 }

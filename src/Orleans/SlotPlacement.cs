@@ -28,11 +28,18 @@ internal sealed class SlotPlacementAttribute : PlacementAttribute
 /// <summary>
 /// A slot goes to the silo the driver meant it for (<see cref="TargetSiloKey"/> in the activating call's request
 /// context: the driver gives every silo that joins its own slots, <see cref="SlotPool"/>), waiting up to 5 s for this
-/// silo to learn of it (its membership and manifest may lag the driver's). When that silo is still unknown, or no target
-/// is given, slot <c>k</c> goes
+/// silo to learn of it (its membership and manifest may lag the driver's). When that silo is still unknown, or the target
+/// is empty, slot <c>k</c> goes
 /// to the <c>k mod n</c>-th compatible silo in address order; the driver sees where it landed
 /// (<see cref="ISlotGrain.Locate"/>) and asks again with a fresh slot. Silos the driver knows are lost
 /// (<see cref="LostSilosKey"/>: the membership may not have caught up yet) are left out.
+/// <para>
+/// The target <see cref="ArrivalTarget"/> (the driver's gateway probes, <see cref="ClusterTarget"/>), and no target at all
+/// (a slot activated again by a batch after Orleans deactivated it), place the slot on the silo that received the call:
+/// a call from a client is placed by the gateway silo it arrived at, and the client sends every call of one grain
+/// through the same gateway (ClientMessagingOptions.ClientSenderBuckets), so that slot's calls are never forwarded by
+/// another silo.
+/// </para>
 /// </summary>
 internal sealed class SlotPlacementDirector : IPlacementDirector
 {
@@ -41,6 +48,9 @@ internal sealed class SlotPlacementDirector : IPlacementDirector
 
     /// <summary>The request context key of the silo (its address) the activated slot is meant for.</summary>
     internal const string TargetSiloKey = "parallelgen.slot-silo";
+
+    /// <summary>The <see cref="TargetSiloKey"/> value that places the slot on the silo that received the call.</summary>
+    internal const string ArrivalTarget = "@arrival";
 
     /// <summary>
     /// How long placement waits for the silo a slot is meant for to become known here: the driver learns that a silo
@@ -54,7 +64,16 @@ internal sealed class SlotPlacementDirector : IPlacementDirector
         string[] lost = target.RequestContextData?.TryGetValue(LostSilosKey, out object? hint) == true && hint is string text
             ? text.Split(';', StringSplitOptions.RemoveEmptyEntries)
             : [];
-        if (target.RequestContextData?.TryGetValue(TargetSiloKey, out object? wanted) == true && wanted is string { Length: > 0 } silo
+        object? wanted = null;
+        bool targeted = target.RequestContextData?.TryGetValue(TargetSiloKey, out wanted) == true;
+        if ((!targeted || wanted is ArrivalTarget) && context.LocalSiloStatus == SiloStatus.Active
+            && Array.IndexOf(compatible, context.LocalSilo) >= 0
+            && !lost.Any(l => context.LocalSilo.ToString().StartsWith(l, StringComparison.Ordinal)))
+        {
+            return context.LocalSilo;
+        }
+
+        if (wanted is string { Length: > 0 } silo && silo != ArrivalTarget
             && !lost.Any(l => silo.StartsWith(l, StringComparison.Ordinal)))
         {
             long deadline = Environment.TickCount64 + (long)TargetWait.TotalMilliseconds;

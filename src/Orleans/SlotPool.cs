@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -11,7 +12,13 @@ namespace ParallelGen.Orleans;
 /// in flight (one running, the next waiting on the silo): capacity = silos × slots, about twice that in flight. A batch
 /// takes the slot with the fewest batches in flight, on the silo with the fewest (then the most recently used one); a
 /// silo that joins later adds its
-/// slots, which are then the emptiest and take the next batches, also of calls already running. Thread-safe.
+/// slots, which are then the emptiest and take the next batches, also of calls already running.
+/// <para>
+/// A silo's first slots have fresh keys: the client may send their calls through another silo's gateway, which forwards
+/// them (a hop per call). Keys known to reach their silo directly (<see cref="OfferDirect"/>: the driver's gateway
+/// probes) replace them: a slot with no batch in flight is swapped for such a key when it is next taken, and new slots
+/// take them first, so the silo's number of slots never changes. Thread-safe.
+/// </para>
 /// </summary>
 internal sealed class SlotPool
 {
@@ -26,6 +33,7 @@ internal sealed class SlotPool
     private readonly Dictionary<long, Slot> _byKey = [];
     private readonly Dictionary<string, SiloEntry> _silos = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];
+    private readonly Dictionary<string, Queue<long>> _direct = new(StringComparer.Ordinal); // direct keys not used yet, per silo
     private readonly int _slotsPerSilo;
     private readonly long _keyBase = (long)Random.Shared.Next(1, 1 << 20) << 32;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -59,6 +67,106 @@ internal sealed class SlotPool
             }
 
             return result;
+        }
+    }
+
+    /// <summary>Slots (not retired) per silo they are meant for whose calls reach the silo directly (diagnostics, tests).</summary>
+    internal Dictionary<string, int> DirectSlotsBySilo()
+    {
+        lock (_lock)
+        {
+            var result = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (Slot slot in _slots)
+            {
+                if (!slot.Retired && slot.Direct)
+                {
+                    result[slot.Silo] = result.GetValueOrDefault(slot.Silo) + 1;
+                }
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>The slots that take batches (not retired): key, the silo it is meant for, and whether it is direct.</summary>
+    internal List<(long Key, string Silo, bool Direct)> SlotList()
+    {
+        lock (_lock)
+        {
+            return [.. _slots.Where(s => !s.Retired).Select(s => (s.Key, s.Silo, s.Direct))];
+        }
+    }
+
+    /// <summary>
+    /// Benchmark only: slot <paramref name="key"/> on <paramref name="silo"/> becomes the only slot that takes batches,
+    /// as it is (never swapped for a direct key); the others take no more.
+    /// </summary>
+    internal void UseOnly(long key, string silo)
+    {
+        lock (_lock)
+        {
+            foreach (Slot slot in _slots.ToArray())
+            {
+                slot.Retired = true;
+                if (slot.InFlight == 0)
+                {
+                    _slots.Remove(slot);
+                    _byKey.Remove(slot.Key);
+                }
+            }
+
+            var pinned = new Slot(key, silo) { Direct = true }; // "direct": not swapped, whatever its route
+            _slots.Add(pinned);
+            _byKey[key] = pinned;
+            SignalLocked();
+        }
+    }
+
+    /// <summary>A key no slot has used yet (for a gateway probe).</summary>
+    internal long NewKey()
+    {
+        lock (_lock)
+        {
+            return _keyBase | ++_nextKey;
+        }
+    }
+
+    /// <summary>
+    /// Slot <paramref name="key"/> is active on <paramref name="silo"/> and the client's calls to it reach that silo
+    /// directly (it was placed where its probe arrived): the silo's slots take it in place of a fresh key (the silo may
+    /// not have joined the pool yet).
+    /// </summary>
+    internal void OfferDirect(string silo, long key)
+    {
+        lock (_lock)
+        {
+            if (!_direct.TryGetValue(silo, out Queue<long>? keys))
+            {
+                _direct[silo] = keys = new Queue<long>();
+            }
+
+            keys.Enqueue(key);
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="silo"/> has fewer direct keys (in its slots, or offered and not used yet) than it has
+    /// slots: the driver's gateway probes look for more.
+    /// </summary>
+    internal bool NeedsDirect(string silo)
+    {
+        lock (_lock)
+        {
+            int direct = _direct.TryGetValue(silo, out Queue<long>? keys) ? keys.Count : 0;
+            foreach (Slot slot in _slots)
+            {
+                if (!slot.Retired && slot.Direct && string.Equals(slot.Silo, silo, StringComparison.Ordinal))
+                {
+                    direct++;
+                }
+            }
+
+            return direct < _slotsPerSilo;
         }
     }
 
@@ -127,6 +235,16 @@ internal sealed class SlotPool
                 Slot? best = Pick(isDead, avoidSilo) ?? (avoidSilo is null ? null : Pick(isDead, null));
                 if (best is not null)
                 {
+                    if (!best.Direct && best.InFlight == 0 && TakeDirect(best.Silo) is long direct)
+                    {
+                        // An idle slot whose calls may be forwarded: a key that reaches its silo directly takes its place.
+                        _slots.Remove(best);
+                        _byKey.Remove(best.Key);
+                        best = new Slot(direct, best.Silo) { Direct = true, LastUse = best.LastUse };
+                        _slots.Add(best);
+                        _byKey[best.Key] = best;
+                    }
+
                     best.InFlight++;
                     best.LastUse = ++_uses;
                     _silos[best.Silo].InFlight++;
@@ -235,10 +353,14 @@ internal sealed class SlotPool
 
     private void AddSlot(string silo)
     {
-        var slot = new Slot(_keyBase | ++_nextKey, silo);
+        long? direct = TakeDirect(silo);
+        var slot = new Slot(direct ?? (_keyBase | ++_nextKey), silo) { Direct = direct is not null };
         _slots.Add(slot);
         _byKey[slot.Key] = slot;
     }
+
+    private long? TakeDirect(string silo) =>
+        _direct.TryGetValue(silo, out Queue<long>? keys) && keys.TryDequeue(out long key) ? key : null;
 
     private void SignalLocked()
     {
@@ -260,6 +382,9 @@ internal sealed class SlotPool
         internal long LastUse { get; set; }
 
         internal bool Retired { get; set; }
+
+        /// <summary>The client's calls to this slot reach its silo directly (<see cref="OfferDirect"/>).</summary>
+        internal bool Direct { get; init; }
     }
 
     private sealed class SiloEntry

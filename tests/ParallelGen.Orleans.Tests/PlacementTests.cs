@@ -114,4 +114,84 @@ public sealed class PlacementTests
 
         SiloChecks.AssertAllExited(pids);
     }
+
+    /// <summary>
+    /// The Orleans client sends a grain's calls through one gateway silo, which forwards them when the grain lives on
+    /// another silo. The driver keys every slot so that its calls arrive at its own silo: counted on the silos, with the
+    /// messages each silo's gateway received from the client (Orleans' own counter) and the batches each silo ran.
+    /// </summary>
+    [Fact]
+    public async Task Every_slot_is_reached_through_its_own_silos_gateway_so_no_batch_is_forwarded()
+    {
+        int[] pids;
+        await using (LocalCluster cluster = await LocalCluster.StartAsync(3))
+        {
+            pids = [.. cluster.SiloProcessIds];
+            await cluster.AllSilosJoined.WaitAsync(Bound);
+            var options = new ParallelizeOptions { BackendInstance = cluster };
+            int items = 3 * cluster.SlotsPerSilo * SlotPool.InFlightPerSlot;
+
+            // The driver's gateway probes find direct keys; calls swap each idle slot for one.
+            var waited = Stopwatch.StartNew();
+            while (!(cluster.DirectSlotsBySilo() is var direct && direct.Count == 3 && direct.Values.All(n => n == cluster.SlotsPerSilo)))
+            {
+                Assert.True(waited.Elapsed < Bound, $"every silo has {cluster.SlotsPerSilo} direct slots; now: {string.Join(", ", cluster.DirectSlotsBySilo().Select(p => $"{p.Key}: {p.Value}"))}");
+                await ClusterTargets.WhereAmIParallelAsync(Enumerable.Range(0, items).Select(i => (i, 0)), options).WaitAsync(Bound);
+                await Task.Delay(100);
+            }
+
+            var slots = cluster.SlotList();
+            Assert.Equal(3 * cluster.SlotsPerSilo, slots.Count);
+            Assert.All(slots, s => Assert.True(s.Direct));
+
+            // Each slot: the client's calls to it are received by its own silo's gateway, no other's.
+            foreach (var (key, silo, _) in slots)
+            {
+                Assert.Equal(silo, await GatewayOfAsync(cluster, key));
+            }
+
+            // The check sees a hop when there is one: a slot placed on a chosen silo with a fresh key is reached through
+            // another silo's gateway for 2 keys in 3 (the client gives a new key's bucket the next gateway).
+            bool sawHop = false;
+            for (int attempt = 0; attempt < 12 && !sawHop; attempt++)
+            {
+                long fresh = (1L << 62) + attempt;
+                string meant = slots[attempt % slots.Count].Silo;
+                global::Orleans.Runtime.RequestContext.Set(SlotPlacementDirector.TargetSiloKey, meant);
+                string location = await cluster.Slot(fresh).Locate().WaitAsync(Bound);
+                global::Orleans.Runtime.RequestContext.Remove(SlotPlacementDirector.TargetSiloKey);
+                Assert.EndsWith(" " + meant, location, StringComparison.Ordinal);
+                sawHop = await GatewayOfAsync(cluster, fresh) != meant;
+            }
+
+            Assert.True(sawHop, "12 slots placed on a chosen silo were all reached through that silo's gateway");
+
+            // Batches of real calls, counted on the silos: every batch ran on a silo whose gateway received it.
+            var before = await cluster.SiloCountersAsync();
+            const int Calls = 10;
+            for (int c = 0; c < Calls; c++)
+            {
+                await ClusterTargets.WhereAmIParallelAsync(Enumerable.Range(0, items).Select(i => (i, 0)), options).WaitAsync(Bound);
+            }
+
+            var after = await cluster.SiloCountersAsync();
+            Assert.Equal(3, after.Count);
+            var ran = after.ToDictionary(p => p.Key, p => p.Value.Batches - before[p.Key].Batches);
+            var received = after.ToDictionary(p => p.Key, p => p.Value.ClientMessages - before[p.Key].ClientMessages);
+            long forwarded = ran.Sum(p => Math.Max(0, p.Value - received[p.Key])); // at least this many came through another gateway
+            Assert.True(ran.Values.Sum() >= Calls * items, $"{ran.Values.Sum()} batches ran, {Calls * items} sent");
+            Assert.All(ran.Values, n => Assert.True(n > 0, "a silo ran no batch"));
+            Assert.True(forwarded == 0, $"batches ran / client messages received per silo: {string.Join(", ", ran.Select(p => $"{p.Key}: {p.Value} / {received[p.Key]}"))}");
+        }
+
+        SiloChecks.AssertAllExited(pids);
+    }
+
+    /// <summary>The silo whose gateway receives the client's calls to slot <paramref name="key"/>, counted on the silos.</summary>
+    private static async Task<string> GatewayOfAsync(LocalCluster cluster, long key)
+    {
+        string? gateway = await cluster.GatewayOfAsync(key).WaitAsync(Bound);
+        Assert.True(gateway is not null, $"exactly one silo's gateway received the calls to slot {key}");
+        return gateway!;
+    }
 }
