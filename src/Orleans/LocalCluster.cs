@@ -529,6 +529,7 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
             {
                 info.Environment[SiloHost.HoldVariable] = "1";
             }
+
             info.Environment.Remove(SiloHost.RedisVariable);
             info.Environment[ClusterSettings.ProbeTimeoutVariable] = ((long)ProbeTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
             info.Environment[ClusterSettings.MissedProbesVariable] = MissedProbesLimit.ToString(CultureInfo.InvariantCulture);
