@@ -29,6 +29,7 @@ public abstract class ClusterTarget
     private readonly SlotPool _pool;
     private CancellationTokenSource _anyLoss = new();
     private volatile string? _deadHint;
+    private volatile bool _resultsArrived;
     private int _maxRetries = 3;
 
     static ClusterTarget() => ParallelBackendRegistry.Register(Backend.Cluster, ClusterBackend.Instance);
@@ -107,6 +108,16 @@ public abstract class ClusterTarget
     {
         _itemsBySilo.AddOrUpdate(siloProcessId, items, (_, n) => n + items);
         Trace?.FirstResult();
+        if (!_resultsArrived)
+        {
+            _resultsArrived = true;
+            FirstResultsArrived();
+        }
+    }
+
+    /// <summary>The first batch's results of any call on this cluster have arrived (called once, or rarely twice).</summary>
+    private protected virtual void FirstResultsArrived()
+    {
     }
 
     /// <summary>The trace of this cluster's start (<c>PARALLELGEN_START_TRACE=1</c>), printed at the first result.</summary>

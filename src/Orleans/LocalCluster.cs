@@ -35,6 +35,7 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
     private readonly IHost _clientHost;
     private readonly Silo[] _silos;
     private int _disposed;
+    private int _released;
 
     private LocalCluster(IHost clientHost, Silo[] silos, StartTrace? trace)
         : base(clientHost.Services.GetRequiredService<IClusterClient>(), Environment.ProcessorCount)
@@ -174,13 +175,15 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
         timeout.CancelAfter(StartTimeout);
         try
         {
-            // A silo's start is about 2 CPU-seconds of one core (loading and compiling Orleans) and the client's about one:
-            // the first silos get a core each, the client one more, and the rest start once silo 0 (which holds the
-            // membership table) has joined, so that they do not slow the first ones down.
+            // A silo's start is 1.5-2 CPU-seconds (loading and compiling Orleans; silo 0 spreads its JIT over two cores,
+            // SiloJitProfile) and the client's up to one: the first silos get a core each, the client one more. The rest
+            // are started now but held (runtime up, Orleans not started) until the first results of a call have arrived,
+            // or HeldSiloRelease after StartAsync returns, so that they do not slow down silo 0, the client's connection and
+            // the first call (silo 0 holds the membership table: they could not join before it anyway).
             int firstWave = Math.Clamp(Environment.ProcessorCount - 1, 1, count);
-            for (int i = 0; i < firstWave; i++)
+            for (int i = 0; i < count; i++)
             {
-                silos[i] = StartSilo(i);
+                silos[i] = StartSilo(i, hold: i >= firstWave);
             }
 
             // The client starts at once, in parallel with the silos (its own start-up costs about a CPU-second), and
@@ -189,15 +192,11 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
             connecting = ConnectAsync(gateways, clusterId, silos[0].Joined, trace, timeout.Token);
 
             await WaitForJoinAsync(silos[0], timeout.Token).ConfigureAwait(false);
-            for (int i = firstWave; i < count; i++)
-            {
-                silos[i] = StartSilo(i);
-            }
-
             client = await connecting.ConfigureAwait(false);
             var cluster = new LocalCluster(client, silos, trace);
             trace?.Mark("StartAsync returns (silo 0 joined, client connected)");
             cluster.BecomeDefault();
+            _ = Task.Delay(HeldSiloRelease, CancellationToken.None).ContinueWith(_ => cluster.ReleaseHeldSilos("timer"), TaskScheduler.Default);
             return cluster;
         }
         catch
@@ -225,11 +224,34 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
             throw;
         }
 
-        Silo StartSilo(int i)
+        Silo StartSilo(int i, bool hold)
         {
-            Silo silo = Silo.Start(spec, i, ports[2 * i], ports[2 * i + 1], primaryPort: ports[0], clusterId, trace);
-            trace?.Mark($"silo {i} process started");
+            Silo silo = Silo.Start(spec, i, ports[2 * i], ports[2 * i + 1], primaryPort: ports[0], clusterId, hold, trace);
+            trace?.Mark($"silo {i} process started{(hold ? " (held)" : "")}");
             return silo;
+        }
+    }
+
+    /// <summary>
+    /// How long after <see cref="StartAsync(int, CancellationToken)"/> returns the silos it holds back (those beyond the
+    /// machine's cores minus one) start their Orleans host if no call's results have arrived by then.
+    /// </summary>
+    private static readonly TimeSpan HeldSiloRelease = TimeSpan.FromSeconds(1);
+
+    /// <inheritdoc/>
+    private protected override void FirstResultsArrived() => ReleaseHeldSilos("first results");
+
+    private void ReleaseHeldSilos(string why)
+    {
+        if (Interlocked.Exchange(ref _released, 1) != 0)
+        {
+            return;
+        }
+
+        Trace?.Mark($"held silos released ({why})");
+        foreach (Silo silo in _silos)
+        {
+            silo.Release();
         }
     }
 
@@ -430,13 +452,16 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
         private const int OutputLines = 40;
         private readonly LineTail _output = new(OutputLines);
         private readonly TaskCompletionSource<string> _joined = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly int _processId;
         private StartTrace? _trace;
         private volatile bool _exitSeen;
+        private int _held; // 1 until released
 
         private Silo(int index, Process process, int siloPort)
         {
             Index = index;
             Process = process;
+            _processId = process.Id;
             AddressPrefix = $"S127.0.0.1:{siloPort.ToString(CultureInfo.InvariantCulture)}:";
         }
 
@@ -465,10 +490,14 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
         internal Task<string> Joined => _joined.Task;
 
         /// <summary>The process has exited: a silo that had not joined never will.</summary>
-        internal void Exited() => _joined.TrySetException(new InvalidOperationException(
-            $"Silo {Index} (process {Process.Id}) exited before it joined the cluster:{Environment.NewLine}{Output}"));
+        internal void Exited()
+        {
+            SiloJitProfile.RemoveRecording(_processId); // a recording it was killed before finishing
+            _joined.TrySetException(new InvalidOperationException(
+                $"Silo {Index} (process {Process.Id}) exited before it joined the cluster:{Environment.NewLine}{Output}"));
+        }
 
-        internal static Silo Start(LaunchSpec spec, int index, int siloPort, int gatewayPort, int primaryPort, string clusterId, StartTrace? trace)
+        internal static Silo Start(LaunchSpec spec, int index, int siloPort, int gatewayPort, int primaryPort, string clusterId, bool hold, StartTrace? trace)
         {
             var info = new ProcessStartInfo(spec.FileName)
             {
@@ -495,6 +524,12 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
             info.Environment[SiloHost.PrimaryPortVariable] = primaryPort.ToString(CultureInfo.InvariantCulture);
             info.Environment[SiloHost.ClusterIdVariable] = clusterId;
             info.Environment[SiloHost.ParentVariable] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+            info.Environment.Remove(SiloHost.HoldVariable);
+            if (hold)
+            {
+                info.Environment[SiloHost.HoldVariable] = "1";
+            }
+
             info.Environment.Remove(SiloHost.RedisVariable);
             info.Environment[ClusterSettings.ProbeTimeoutVariable] = ((long)ProbeTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
             info.Environment[ClusterSettings.MissedProbesVariable] = MissedProbesLimit.ToString(CultureInfo.InvariantCulture);
@@ -507,12 +542,31 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
             info.Environment.TryAdd("DOTNET_TieredPGO", "0");
 
             Process process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start '{spec.FileName}' as a silo.");
-            var silo = new Silo(index, process, siloPort) { _trace = trace };
+            var silo = new Silo(index, process, siloPort) { _trace = trace, _held = hold ? 1 : 0 };
             process.OutputDataReceived += (_, e) => silo.Add(e.Data);
             process.ErrorDataReceived += (_, e) => silo.Add(e.Data);
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             return silo;
+        }
+
+        /// <summary>A held silo (<see cref="SiloHost.HoldVariable"/>) starts its Orleans host now; any other: nothing.</summary>
+        internal void Release()
+        {
+            if (Interlocked.Exchange(ref _held, 0) == 0)
+            {
+                return;
+            }
+
+            try
+            {
+                Process.StandardInput.WriteLine("start");
+                Process.StandardInput.Flush();
+            }
+            catch (Exception ex) when (ex is System.IO.IOException or InvalidOperationException or ObjectDisposedException)
+            {
+                // it has exited (killed, or its start failed): its Exited handling reports that
+            }
         }
 
         internal void Kill()

@@ -31,6 +31,7 @@ internal static class SiloExecutor
         {
             RemoteBatch.Start = -1; // a thread-pool thread: the next work it runs is not this batch's
             buffer.Return();
+            SiloJitProfile.BatchRan();
         }
     }
 

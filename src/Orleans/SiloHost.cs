@@ -35,6 +35,12 @@ internal static class SiloHost
     internal const string ParentVariable = "PARALLELGEN_SILO_PARENT_PID";
 
     /// <summary>
+    /// <c>1</c>: the silo waits for a line on its standard input before it loads anything (a <see cref="LocalCluster"/>
+    /// holds back the silos beyond the first until its first results, so they do not compete with silo 0's start).
+    /// </summary>
+    internal const string HoldVariable = "PARALLELGEN_SILO_HOLD";
+
+    /// <summary>
     /// The line a silo writes to its standard output once it has started (joined the cluster, gateway open), with its
     /// Orleans address: a <see cref="LocalCluster"/> gives the silo its slots then (and returns from its start when silo
     /// 0 has written it).
@@ -66,6 +72,17 @@ internal static class SiloHost
         Environment.SetEnvironmentVariable(SiloVariable, null);
         Environment.SetEnvironmentVariable("DOTNET_STARTUP_HOOKS", null);
         StartTrace.MarkSilo("runtime started, startup hook entered");
+        if (Get(HoldVariable) == "1")
+        {
+            if (Console.In.ReadLine() is null)
+            {
+                Environment.Exit(0); // the driver is gone before it released this silo
+            }
+
+            StartTrace.MarkSilo("released by the driver");
+        }
+
+        SiloJitProfile.Start((Get(RedisVariable) is null ? "local " : "redis ") + Get(AssemblyVariable));
         int exitCode;
         try
         {
@@ -142,6 +159,7 @@ internal static class SiloHost
         string siloAddress = host.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToString();
         Console.Out.WriteLine($"{ReadyLine}: {siloAddress} {s_description}");
         Console.Out.Flush();
+        SiloJitProfile.SiloReady();
         host.WaitForShutdownAsync(stop.Token).GetAwaiter().GetResult();
         return 0;
     }
