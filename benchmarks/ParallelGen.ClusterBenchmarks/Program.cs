@@ -16,6 +16,12 @@ if (parsed.Errors.Count > 0 || parsed.Action is not null)
 }
 
 Options o = Options.From(parsed);
+if (Environment.GetEnvironmentVariable("PARALLELGEN_BENCH_PARENT_JIT") == "normal")
+{
+    // The A/B of the driver's JIT yielding during the start (LocalCluster.StartAsync, ParentJitPriority).
+    AppContext.SetSwitch("ParallelGen.Processes.LowerParentJitPriority", false);
+}
+
 var total = System.Diagnostics.Stopwatch.StartNew();
 HarnessHost.PrintMachine();
 

@@ -173,6 +173,12 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
         Task<IHost>? connecting = null;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(StartTimeout);
+        // Until the first results (or StartJitYield), this process's background tier-1 JIT yields the cores to silo 0:
+        // measured, the driver's ".NET Tiered Compilation Worker" thread used ~0.4 CPU-s during a start, on a 2-core
+        // machine where silo 0's own start is CPU-bound. The process backend does the same during calls that fill the
+        // cores (ParentJitPriority; the same AppContext switch turns both off).
+        var jitYield = new Timer(static _ => global::ParallelGen.Backends.Processes.ParentJitPriority.Lower(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(20));
+        _ = Task.Delay(StartJitYield, CancellationToken.None).ContinueWith(_ => jitYield.Dispose(), TaskScheduler.Default);
         try
         {
             // A silo's start is 1.5-2 CPU-seconds (loading and compiling Orleans; silo 0 spreads its JIT over two cores,
@@ -193,7 +199,7 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
 
             await WaitForJoinAsync(silos[0], timeout.Token).ConfigureAwait(false);
             client = await connecting.ConfigureAwait(false);
-            var cluster = new LocalCluster(client, silos, trace);
+            var cluster = new LocalCluster(client, silos, trace) { _jitYield = jitYield };
             trace?.Mark("StartAsync returns (silo 0 joined, client connected)");
             cluster.BecomeDefault();
             _ = Task.Delay(HeldSiloRelease, CancellationToken.None).ContinueWith(_ => cluster.ReleaseHeldSilos("timer"), TaskScheduler.Default);
@@ -201,6 +207,7 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
         }
         catch
         {
+            await jitYield.DisposeAsync().ConfigureAwait(false);
             await timeout.CancelAsync().ConfigureAwait(false);
             foreach (Silo? silo in silos)
             {
@@ -238,6 +245,11 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
     /// </summary>
     private static readonly TimeSpan HeldSiloRelease = TimeSpan.FromSeconds(1);
 
+    /// <summary>The longest the driver's background JIT yields to the silos after StartAsync is called (see StartAsync).</summary>
+    private static readonly TimeSpan StartJitYield = TimeSpan.FromSeconds(10);
+
+    private Timer? _jitYield;
+
     /// <inheritdoc/>
     private protected override void FirstResultsArrived() => ReleaseHeldSilos("first results");
 
@@ -248,7 +260,8 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
             return;
         }
 
-        Trace?.Mark($"held silos released ({why})");
+        Trace?.Mark($"held silos released ({why}); driver JIT threads lowered: {(global::ParallelGen.Backends.Processes.ParentJitPriority.Lowered)}");
+        _jitYield?.Dispose(); // the JIT thread stays lowered; new ones (after an idle spell) start at normal priority
         foreach (Silo silo in _silos)
         {
             silo.Release();
