@@ -138,20 +138,8 @@ public abstract class ClusterTarget
         ApplyPlacementHint();
         string? intended = _pool.IntendedSilo(key);
         Trace?.Mark($"locating slot {key} (meant for {intended})");
-        Task<string> locate;
-        RequestContext.Set(SlotPlacementDirector.TargetSiloKey, intended ?? "");
-        try
-        {
-            locate = Slot(key).Locate();
-        }
-        finally
-        {
-            RequestContext.Remove(SlotPlacementDirector.TargetSiloKey);
-        }
-
-        string location = await locate.WaitAsync(LocateTimeout, cancellationToken).ConfigureAwait(false);
-        int space = location.IndexOf(' ', StringComparison.Ordinal);
-        silo = location[(space + 1)..];
+        string location = await LocateWithTarget(key, intended ?? "").WaitAsync(LocateTimeout, cancellationToken).ConfigureAwait(false);
+        silo = SiloOf(location);
         if (IsDead(silo))
         {
             throw new SiloLostException($"The slot {key} was placed on the lost silo {silo}.");
@@ -345,19 +333,8 @@ public abstract class ClusterTarget
         for (int attempt = 0; attempt < 50; attempt++)
         {
             long key = _pool.NewKey();
-            RequestContext.Set(SlotPlacementDirector.TargetSiloKey, silo);
-            Task<string> locate;
-            try
-            {
-                locate = Slot(key).Locate();
-            }
-            finally
-            {
-                RequestContext.Remove(SlotPlacementDirector.TargetSiloKey);
-            }
-
-            string location = await locate.ConfigureAwait(false);
-            if (!location.EndsWith(" " + silo, StringComparison.Ordinal))
+            string location = await LocateWithTarget(key, silo).ConfigureAwait(false);
+            if (!string.Equals(SiloOf(location), silo, StringComparison.Ordinal))
             {
                 continue;
             }
@@ -469,17 +446,7 @@ public abstract class ClusterTarget
     {
         long key = _pool.NewKey();
         ApplyPlacementHint();
-        Task<string> locate;
-        RequestContext.Set(SlotPlacementDirector.TargetSiloKey, SlotPlacementDirector.ArrivalTarget);
-        try
-        {
-            locate = Slot(key).Locate();
-        }
-        finally
-        {
-            RequestContext.Remove(SlotPlacementDirector.TargetSiloKey);
-        }
-
+        Task<string> locate = LocateWithTarget(key, SlotPlacementDirector.ArrivalTarget);
         string location;
         try
         {
@@ -490,7 +457,7 @@ public abstract class ClusterTarget
             return null; // a silo lost or still starting: the next round tries again
         }
 
-        string silo = location[(location.IndexOf(' ', StringComparison.Ordinal) + 1)..];
+        string silo = SiloOf(location);
         if (IsDead(silo))
         {
             return null;
@@ -502,6 +469,27 @@ public abstract class ClusterTarget
         Trace?.Mark($"probe: slot {key} reaches {silo} directly");
         return silo;
     }
+
+    /// <summary>
+    /// Asks slot <paramref name="key"/> where it lives (<see cref="ISlotGrain.Locate"/>), which activates it if it is not
+    /// yet: on the silo <paramref name="target"/> names for <see cref="SlotPlacementDirector"/> (a silo address,
+    /// <see cref="SlotPlacementDirector.ArrivalTarget"/>, or empty for the director's fallback).
+    /// </summary>
+    private Task<string> LocateWithTarget(long key, string target)
+    {
+        RequestContext.Set(SlotPlacementDirector.TargetSiloKey, target);
+        try
+        {
+            return Slot(key).Locate(); // the request context is read when the call is sent, before this returns
+        }
+        finally
+        {
+            RequestContext.Remove(SlotPlacementDirector.TargetSiloKey);
+        }
+    }
+
+    /// <summary>The silo address in a <see cref="ISlotGrain.Locate"/> answer ("processId address").</summary>
+    private static string SiloOf(string location) => location[(location.IndexOf(' ', StringComparison.Ordinal) + 1)..];
 
     /// <summary>How long one gateway probe may take.</summary>
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
