@@ -25,7 +25,7 @@ public sealed class ClusterConnection : ClusterTarget, IAsyncDisposable
     private int _disposed;
 
     private ClusterConnection(IHost? host, IClusterClient client, int slotsPerSilo)
-        : base(client, slotsPerSilo)
+        : base(client, slotsPerSilo > 0 ? slotsPerSilo : Environment.ProcessorCount)
     {
         _host = host;
         _refresh = new Timer(_ => _ = RefreshAsync(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -63,10 +63,8 @@ public sealed class ClusterConnection : ClusterTarget, IAsyncDisposable
         try
         {
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
-            var connection = new ClusterConnection(host, host.Services.GetRequiredService<IClusterClient>(), slotsPerSilo > 0 ? slotsPerSilo : Environment.ProcessorCount);
-            await connection.WaitForSilosAsync(minimumSilos, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
-            await connection.RefreshAsync().ConfigureAwait(false);
-            connection._refresh.Change(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+            var connection = new ClusterConnection(host, host.Services.GetRequiredService<IClusterClient>(), slotsPerSilo);
+            await connection.StartCountingAsync(minimumSilos, cancellationToken).ConfigureAwait(false);
             connection.BecomeDefault();
             return connection;
         }
@@ -96,11 +94,17 @@ public sealed class ClusterConnection : ClusterTarget, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentOutOfRangeException.ThrowIfNegative(slotsPerSilo);
-        var connection = new ClusterConnection(null, client, slotsPerSilo > 0 ? slotsPerSilo : Environment.ProcessorCount);
-        await connection.WaitForSilosAsync(minimumSilos, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
-        await connection.RefreshAsync().ConfigureAwait(false);
-        connection._refresh.Change(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        var connection = new ClusterConnection(null, client, slotsPerSilo);
+        await connection.StartCountingAsync(minimumSilos, cancellationToken).ConfigureAwait(false);
         return connection;
+    }
+
+    /// <summary>Waits until <paramref name="minimumSilos"/> silos are active, then counts them every second.</summary>
+    private async Task StartCountingAsync(int minimumSilos, CancellationToken cancellationToken)
+    {
+        await WaitForSilosAsync(minimumSilos, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+        await RefreshAsync().ConfigureAwait(false);
+        _refresh.Change(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
     /// <summary>Disconnects (a connection made by <see cref="ForClientAsync"/> leaves its client running); the silos keep running.</summary>
