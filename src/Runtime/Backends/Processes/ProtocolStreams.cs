@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace ParallelGen.Backends.Processes;
@@ -13,26 +12,35 @@ namespace ParallelGen.Backends.Processes;
 /// </summary>
 internal static partial class ProtocolStreams
 {
-    internal const int DupFdCloseOnExec = 1030; // F_DUPFD_CLOEXEC on Linux
-    internal const int DupFdCloseOnExecMac = 67; // F_DUPFD_CLOEXEC on macOS
+    private const int DupFdCloseOnExec = 1030; // F_DUPFD_CLOEXEC on Linux
+    private const int DupFdCloseOnExecMac = 67; // F_DUPFD_CLOEXEC on macOS
 
     internal static (Stream Input, Stream Output) Open()
     {
         if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
         {
-            int command = OperatingSystem.IsMacOS() ? DupFdCloseOnExecMac : DupFdCloseOnExec;
-            int input = Libc.Fcntl(0, command, 3);
-            int output = Libc.Fcntl(1, command, 3);
+            int input = DuplicateCloseOnExec(0);
+            int output = DuplicateCloseOnExec(1);
             int devNull = Libc.Open("/dev/null", 0);
             if (input >= 0 && output >= 0 && devNull >= 0 && Libc.Dup2(devNull, 0) >= 0 && Libc.Dup2(2, 1) >= 0)
             {
                 Libc.Close(devNull);
-                return (
-                    new FileStream(new SafeFileHandle(input, ownsHandle: true), FileAccess.Read, bufferSize: 0),
-                    new FileStream(new SafeFileHandle(output, ownsHandle: true), FileAccess.Write, bufferSize: 0));
+                return (FileStreamOver(input, FileAccess.Read), FileStreamOver(output, FileAccess.Write));
             }
         }
 
         return (Console.OpenStandardInput(), Console.OpenStandardOutput());
     }
+
+    /// <summary>
+    /// A copy of <paramref name="descriptor"/> numbered 3 or above and closed on exec (Linux, macOS), or -1. The worker
+    /// moves its protocol pipes with it; the parent reads and writes its workers' pipes through such copies
+    /// (<see cref="WorkerProcess"/>).
+    /// </summary>
+    internal static int DuplicateCloseOnExec(int descriptor) =>
+        Libc.Fcntl(descriptor, OperatingSystem.IsMacOS() ? DupFdCloseOnExecMac : DupFdCloseOnExec, 3);
+
+    /// <summary>An unbuffered stream that owns <paramref name="descriptor"/> and reads or writes it with read(2)/write(2).</summary>
+    internal static FileStream FileStreamOver(int descriptor, FileAccess access) =>
+        new(new SafeFileHandle(descriptor, ownsHandle: true), access, bufferSize: 0);
 }

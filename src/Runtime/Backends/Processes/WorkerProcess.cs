@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Threading;
-using Microsoft.Win32.SafeHandles;
 using ParallelGen.Diagnostics;
 using ParallelGen.Internal;
 
@@ -52,8 +51,8 @@ internal sealed partial class WorkerProcess : IDisposable
     private static FileStream? Duplicate(Stream pipe, FileAccess access)
     {
         int descriptor = SpinPoll.DescriptorOf(pipe);
-        int copy = descriptor < 0 ? -1 : Libc.Fcntl(descriptor, OperatingSystem.IsMacOS() ? ProtocolStreams.DupFdCloseOnExecMac : ProtocolStreams.DupFdCloseOnExec, 3);
-        return copy < 0 ? null : new FileStream(new SafeFileHandle(copy, ownsHandle: true), access, bufferSize: 0);
+        int copy = descriptor < 0 ? -1 : ProtocolStreams.DuplicateCloseOnExec(descriptor);
+        return copy < 0 ? null : ProtocolStreams.FileStreamOver(copy, access);
     }
 
     private readonly Stream? _stderr;
