@@ -118,14 +118,20 @@ public sealed class RemoteCallAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        ReportUnserializable(initargsTypes, initializer, context, i => $"Argument {i + 1} of the initializer '{target!.Name}'");
+    }
+
+    /// <summary>PG0006 at <paramref name="function"/> for each of <paramref name="types"/> that cannot be serialized.</summary>
+    private static void ReportUnserializable(ImmutableArray<ITypeSymbol> types, IArgumentOperation function, OperationAnalysisContext context, System.Func<int, string> describe)
+    {
         var serializability = new Serializability();
-        for (int i = 0; i < initargsTypes.Length; i++)
+        for (int i = 0; i < types.Length; i++)
         {
-            if (initargsTypes[i].TypeKind != TypeKind.Error && serializability.GetProblem(initargsTypes[i]) is { } problem)
+            if (types[i].TypeKind != TypeKind.Error && serializability.GetProblem(types[i]) is { } problem)
             {
                 context.ReportDiagnostic(Diagnostic.Create(
-                    DiagnosticDescriptors.NotSerializable, initializer.Value.Syntax.GetLocation(), $"Argument {i + 1} of the initializer '{target!.Name}'",
-                    initargsTypes[i].ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat), problem));
+                    DiagnosticDescriptors.NotSerializable, function.Value.Syntax.GetLocation(), describe(i),
+                    types[i].ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat), problem));
             }
         }
     }
@@ -156,18 +162,8 @@ public sealed class RemoteCallAnalyzer : DiagnosticAnalyzer
         }
 
         // The call's types are what crosses: the arguments one way, the result the other.
-        var serializability = new Serializability();
         ImmutableArray<ITypeSymbol> types = call.TargetMethod.TypeArguments;
-        for (int i = 0; i < types.Length; i++)
-        {
-            if (types[i].TypeKind != TypeKind.Error && serializability.GetProblem(types[i]) is { } problem)
-            {
-                string what = i == types.Length - 1 ? $"The result of '{target!.Name}'" : $"Argument {i + 1} of '{target!.Name}'";
-                context.ReportDiagnostic(Diagnostic.Create(
-                    DiagnosticDescriptors.NotSerializable, function.Value.Syntax.GetLocation(), what,
-                    types[i].ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat), problem));
-            }
-        }
+        ReportUnserializable(types, function, context, i => i == types.Length - 1 ? $"The result of '{target!.Name}'" : $"Argument {i + 1} of '{target!.Name}'");
 
         foreach ((ISymbol state, bool written) in StaticStateOf(target!, context, known))
         {
