@@ -8,6 +8,12 @@ using ParallelGen;
 // "main <timestamp> <cpu µs>" and "result <timestamp> <cpu µs>": when Main began and when the result was back, on the
 // Stopwatch clock every process shares, with this process's CPU time so far (the harness puts them next to the
 // PARALLELGEN_STARTUP_TRACE stages of the runtime: docs/benchmarks/processes.md, "Cold start and the first heavy call").
+// With --noop it returns at once: the same program's start and exit alone, the floor one fresh worker cannot go under.
+if (args is ["--noop"])
+{
+    return 0;
+}
+
 long main = Stopwatch.GetTimestamp();
 TimeSpan mainCpu = Environment.CpuUsage.TotalTime;
 if (Environment.GetEnvironmentVariable("COLDSTART_WORKER_JITSTDOUTFILE") is { Length: > 0 } workerJitList)

@@ -28,12 +28,14 @@ internal static class ColdStartBench
     internal static void Measure(IReadOnlyList<string> programs, int runs)
     {
         var plain = programs.Select(_ => new List<double>()).ToArray();
+        var noop = programs.Select(_ => new List<double>()).ToArray();
         var traced = programs.Select(_ => new List<Run>()).ToArray();
         for (int i = 0; i < runs; i++)
         {
             for (int p = 0; p < programs.Count; p++)
             {
                 plain[p].Add(Start(programs[p], null).FirstCallUs);
+                noop[p].Add(StartAndExit(programs[p]));
                 string dir = Directory.CreateTempSubdirectory("pg-coldstart-").FullName;
                 try
                 {
@@ -49,8 +51,30 @@ internal static class ColdStartBench
         for (int p = 0; p < programs.Count; p++)
         {
             Console.WriteLine($"  cold start, first call of a fresh {programs[p]}: {new Sample(plain[p])}");
+            var floor = new Sample(noop[p]);
+            Console.WriteLine($"    the same program doing nothing (--noop), spawn to exit: {floor} — one runtime start and exit, the floor " +
+                $"under a fresh worker's start; cold start minus that: {Fmt.Us(new Sample(plain[p]).Median - floor.Median)} median");
             PrintBreakdown(traced[p]);
         }
+    }
+
+    /// <summary>Spawn to exit of <paramref name="program"/> started with <c>--noop</c> (it returns at once), in microseconds.</summary>
+    private static double StartAndExit(string program)
+    {
+        bool dll = program.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+        string host = Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
+        var info = new ProcessStartInfo(dll ? host : program) { UseShellExecute = false };
+        if (dll)
+        {
+            info.ArgumentList.Add(program);
+        }
+
+        info.ArgumentList.Add("--noop");
+        long spawned = Stopwatch.GetTimestamp();
+        using Process p = Process.Start(info)!;
+        p.WaitForExit();
+        double us = Stopwatch.GetElapsedTime(spawned).TotalMicroseconds;
+        return p.ExitCode == 0 ? us : throw new InvalidOperationException($"{program} --noop exited with {p.ExitCode}");
     }
 
     private static Run Start(string program, string? traceDirectory)

@@ -9,8 +9,10 @@ namespace ParallelGen.ProcessBenchmarks;
 /// <summary>
 /// Issue 10 §5, as a new user runs the notebook's pi exercise: in a fresh program, a small warm-up call that starts
 /// both workers, then at once two calls of 10^7 darts with <c>Jobs = 2</c> on processes — the first heavy call, which
-/// the workers run in code they have never run before — then the same call again (steady state). Sequential = the
-/// same two calls in the parent, measured last, after its own warm-up run (so the speed-up is against optimized code).
+/// the workers run in code they have never run before — then the same call again (steady state). Then the same call on
+/// the thread backend, first and again (the ceiling two cores give the loop in one process, measured in the same
+/// program: what processes cost beyond it is the backend's). Sequential = the same two calls in the parent, measured
+/// last, after its own warm-up run (so the speed-up is against optimized code).
 /// </summary>
 internal static class FirstHeavyBench
 {
@@ -18,7 +20,7 @@ internal static class FirstHeavyBench
     internal const int DartsPerCall = 10_000_000;
 
     internal sealed record Result(Sample SequentialSteady, Sample FirstParallel, Sample RepeatParallel, Sample FirstSpeedup, Sample RepeatSpeedup,
-        Sample FirstCpuSpeedup, Sample RepeatCpuSpeedup);
+        Sample FirstCpuSpeedup, Sample RepeatCpuSpeedup, Sample ThreadsFirstSpeedup, Sample ThreadsRepeatSpeedup, Sample FirstOverThreads);
 
     /// <summary>
     /// Runs <paramref name="programs"/> fresh programs (<see cref="ChildSwitch"/>) per variant, the variants interleaved
@@ -47,7 +49,8 @@ internal static class FirstHeavyBench
             List<double[]> variantRows = rows[k];
             Sample Of(Func<double[], double> f) => new(variantRows.Select(f).ToList());
             var r = new Result(
-                Of(v => v[0]), Of(v => v[1]), Of(v => v[2]), Of(v => v[0] / v[1]), Of(v => v[0] / v[2]), Of(v => v[3] / v[4]), Of(v => v[3] / v[5]));
+                Of(v => v[0]), Of(v => v[1]), Of(v => v[2]), Of(v => v[0] / v[1]), Of(v => v[0] / v[2]), Of(v => v[3] / v[4]), Of(v => v[3] / v[5]),
+                Of(v => v[0] / v[8]), Of(v => v[0] / v[9]), Of(v => v[1] / v[8]));
             (string Name, string Value)[] environment = variants[k].Environment;
             string env = environment.Length == 0 ? "" : " [" + string.Join(' ', environment.Select(e => $"{e.Name}={e.Value}")) + "]";
             Console.WriteLine($"  pi, 2 x {DartsPerCall:N0} darts, Jobs=2, fresh program after a small warm-up call ({programs} programs), {variants[k].Name}{env}:");
@@ -57,6 +60,9 @@ internal static class FirstHeavyBench
                 $"sequential CPU / that = {r.FirstCpuSpeedup.Median:0.00}x median, {r.FirstCpuSpeedup.Min:0.00}x worst; the parent's CPU meanwhile {Fmt.Us(Of(v => v[6]).Median)}");
             Console.WriteLine($"    the same call again: {Fmt.Us(r.RepeatParallel.Median)} median; speed-up {r.RepeatSpeedup.Median:0.00}x median, {r.RepeatSpeedup.Min:0.00}x worst; " +
                 $"busiest worker's CPU {Fmt.Us(Of(v => v[5]).Median)}: {r.RepeatCpuSpeedup.Median:0.00}x median, {r.RepeatCpuSpeedup.Min:0.00}x worst; the parent's CPU meanwhile {Fmt.Us(Of(v => v[7]).Median)}");
+            Console.WriteLine($"    the same call on the thread backend, the machine's ceiling (first in the program, then again): {Fmt.Us(Of(v => v[8]).Median)} / " +
+                $"{Fmt.Us(Of(v => v[9]).Median)} median; speed-up {r.ThreadsFirstSpeedup.Median:0.00}x / {r.ThreadsRepeatSpeedup.Median:0.00}x median; " +
+                $"first call, processes / threads: {r.FirstOverThreads.Median:0.00}x median (1.00x: processes lose nothing to threads)");
             results[k] = r;
         }
 
@@ -112,6 +118,16 @@ internal static class FirstHeavyBench
         double parentRepeatCpuUs = (CpuNs(Environment.ProcessId) - parentBefore) / 1000.0;
         double repeatCpuUs = after.Zip(last, (b, a) => (a - b) / 1000.0).Max();
 
+        // The machine's own ceiling, side by side: the same call on the thread backend, first in this program (the
+        // parent has never run the darts loop: tier-0 code and on-stack replacement, as in a fresh worker), then again.
+        var threads = new ParallelizeOptions { Backend = Backend.Threads };
+        s = Stopwatch.GetTimestamp();
+        long onThreads = DartsParallel([(2, DartsPerCall), (3, DartsPerCall)], threads).Sum();
+        double threadsFirstUs = Stopwatch.GetElapsedTime(s).TotalMicroseconds;
+        s = Stopwatch.GetTimestamp();
+        onThreads += DartsParallel([(2, DartsPerCall), (3, DartsPerCall)], threads).Sum();
+        double threadsRepeatUs = Stopwatch.GetElapsedTime(s).TotalMicroseconds;
+
         // Sequential reference, the parent's code optimized (one untimed run first).
         check += Darts(2, DartsPerCall) + Darts(3, DartsPerCall);
         long cpu = CpuNs(Environment.ProcessId);
@@ -120,9 +136,9 @@ internal static class FirstHeavyBench
         double seqUs = Stopwatch.GetElapsedTime(s).TotalMicroseconds;
         double seqCpuUs = (CpuNs(Environment.ProcessId) - cpu) / 1000.0;
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{seqUs:R} {firstUs:R} {repeatUs:R} {seqCpuUs:R} {firstCpuUs:R} {repeatCpuUs:R} {parentFirstCpuUs:R} {parentRepeatCpuUs:R}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{seqUs:R} {firstUs:R} {repeatUs:R} {seqCpuUs:R} {firstCpuUs:R} {repeatCpuUs:R} {parentFirstCpuUs:R} {parentRepeatCpuUs:R} {threadsFirstUs:R} {threadsRepeatUs:R}"));
         bool sameWorkers = ProcessBackend.WorkerProcessIds.OrderBy(p => p).SequenceEqual(workers.OrderBy(p => p));
-        return parallel == sequential && again == sequential && check > 0 && sameWorkers ? 0 : 1;
+        return parallel == sequential && again == sequential && onThreads == 2 * sequential && check > 0 && sameWorkers ? 0 : 1;
     }
 
     // PARALLELGEN_BENCH_THREADS=1: the parent's CPU during each call, per thread, on standard error (where it goes).
@@ -157,8 +173,8 @@ internal static class FirstHeavyBench
 
     private static bool s_systemRandom = Environment.GetEnvironmentVariable("PARALLELGEN_BENCH_SYSTEM_RANDOM") == "1";
 
-    private static long[] DartsParallel((int, int)[] items) =>
-        s_systemRandom ? PiTargets.DartsSystemRandomParallel(items) : PiTargets.DartsParallel(items);
+    private static long[] DartsParallel((int, int)[] items, ParallelizeOptions? options = null) =>
+        s_systemRandom ? PiTargets.DartsSystemRandomParallel(items, options) : PiTargets.DartsParallel(items, options);
 
     private static long Darts(int seed, int darts) =>
         s_systemRandom ? PiTargets.DartsSystemRandom(seed, darts) : PiTargets.Darts(seed, darts);
