@@ -165,6 +165,11 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
     {
         StartTrace? trace = StartTrace.ForDriver();
         trace?.Mark("StartAsync called");
+        if (DriverJitProfile.Start() is { } profile)
+        {
+            trace?.Mark(profile);
+        }
+
         LaunchSpec spec = LaunchSpec.For(assembly);
         string clusterId = "parallelgen-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8];
         int[] ports = FreePorts(count * 2);
@@ -207,6 +212,7 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
         }
         catch
         {
+            DriverJitProfile.Stop(keep: false);
             await jitYield.DisposeAsync().ConfigureAwait(false);
             await timeout.CancelAsync().ConfigureAwait(false);
             foreach (Silo? silo in silos)
@@ -251,7 +257,11 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
     private Timer? _jitYield;
 
     /// <inheritdoc/>
-    private protected override void FirstResultsArrived() => ReleaseHeldSilos("first results");
+    private protected override void FirstResultsArrived()
+    {
+        ReleaseHeldSilos("first results");
+        DriverJitProfile.Stop(keep: true);
+    }
 
     private void ReleaseHeldSilos(string why)
     {

@@ -134,9 +134,15 @@ internal static class SiloJitProfile
         }
     }
 
-    private static string? Directory()
+    private static string? Directory() => CacheDirectory(Variable, "silo-jit");
+
+    /// <summary>
+    /// The directory <paramref name="variable"/> names, null when it says <c>off</c> (or <c>0</c>), else
+    /// <paramref name="leaf"/> in the per-user cache directory (null without a home).
+    /// </summary>
+    internal static string? CacheDirectory(string variable, string leaf)
     {
-        string? setting = Environment.GetEnvironmentVariable(Variable);
+        string? setting = Environment.GetEnvironmentVariable(variable);
         if (setting is "off" or "0")
         {
             return null;
@@ -159,11 +165,11 @@ internal static class SiloJitProfile
             cache = OperatingSystem.IsWindows() ? home : Path.Combine(home, ".cache");
         }
 
-        return Path.Combine(cache, "parallelgen", "silo-jit");
+        return Path.Combine(cache, "parallelgen", leaf);
     }
 
     /// <summary>One profile per application (its executable and directory) and silo kind.</summary>
-    private static string Key(string kind)
+    internal static string Key(string kind)
     {
         string identity = string.Join('|', Environment.ProcessPath, AppContext.BaseDirectory, kind);
         byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(identity));
@@ -171,7 +177,7 @@ internal static class SiloJitProfile
     }
 
     /// <summary>Recordings of silos killed before they finished (an hour old) are removed.</summary>
-    private static void RemoveStale(string directory)
+    internal static void RemoveStale(string directory)
     {
         foreach (string file in System.IO.Directory.EnumerateFiles(directory, "*.tmp"))
         {
