@@ -7,22 +7,25 @@ using System.Threading;
 namespace ParallelGen.Orleans;
 
 /// <summary>
-/// The driver's side of a fresh program's first <see cref="LocalCluster"/> start, compiled ahead: .NET's multi-core JIT
-/// (<see cref="ProfileOptimization"/>), as the silos do (<see cref="SiloJitProfile"/>). The first start of a program
-/// records the methods the driver compiled from <c>StartAsync</c> until the first results (building and connecting the
-/// Orleans client, the first call); the first start of the next run of the same program compiles them on a background
-/// thread while silo 0 starts, so that what the driver does after silo 0 is ready (connect, first call) finds them
-/// compiled instead of compiling them then, on the start's critical path.
+/// Opt-in: the driver's side of a fresh program's first <see cref="LocalCluster"/> start compiled ahead with .NET's
+/// multi-core JIT (<see cref="ProfileOptimization"/>), as the silos do (<see cref="SiloJitProfile"/>). The first start of
+/// a program records the methods the driver compiles from the moment its client first asks for gateways (and waits for
+/// silo 0) until the first results: the client's connection and the first call. The first start of the next run of the
+/// same program compiles them on a background thread during that wait, so that after silo 0 is ready they are compiled
+/// already instead of being compiled then, on the start's critical path.
 /// </summary>
 /// <remarks>
-/// <see cref="ProfileOptimization"/> is process-wide, and this is the user's process: a profile root can be set once per
-/// process (the first call wins) and starting a profile ends the one running. So this runs at most once per process, at
-/// the first <see cref="LocalCluster.StartAsync(int, System.Threading.CancellationToken)"/>, stops recording at the first
-/// results (or 30 s after the start if no call has results by then; a start that fails drops it), and is off when the program says so: the AppContext switch
-/// <c>ParallelGen.Orleans.DriverJitProfile=false</c> (for a program that uses <see cref="ProfileOptimization"/> itself), or
-/// <c>PARALLELGEN_DRIVER_JIT_PROFILE=off</c>; <c>PARALLELGEN_DRIVER_JIT_PROFILE=&lt;dir&gt;</c> puts the profile elsewhere
-/// (default <c>~/.cache/parallelgen/driver-jit</c>). A process whose runtime was told to use a profile of its own
-/// (<c>DOTNET_MultiCoreJitProfile</c>) is left alone too. Any file-system failure leaves the start as it was.
+/// Measured (docs/benchmarks/cluster.md): the driver's CPU from silo 0's ready line to the first result drops from
+/// 0.5–0.7 s to 0.1–0.4 s, its total stays the same (moved before silo 0 is ready, where it competes with silo 0's
+/// start), and on the loaded 2-core machine the start to the first result did not get shorter. Hence off unless asked
+/// for — also because <see cref="ProfileOptimization"/> is process-wide and this is the user's process: a profile root
+/// can be set once per process (the first call wins) and starting a profile ends the one running. Asked for with
+/// <c>PARALLELGEN_DRIVER_JIT_PROFILE=on</c> (profile in <c>~/.cache/parallelgen/driver-jit</c>) or <c>=&lt;dir&gt;</c>, or the
+/// AppContext switch <c>ParallelGen.Orleans.DriverJitProfile=true</c>; the switch set to false keeps it off whatever the
+/// environment says (a program that uses <see cref="ProfileOptimization"/> itself). It runs at most once per process,
+/// at the first start, stops recording at the first results (30 s at most; a failed start drops it), and leaves a
+/// runtime given a profile of its own (<c>DOTNET_MultiCoreJitProfile</c>) alone. Any file-system failure leaves the start
+/// as it was.
 /// </remarks>
 internal static class DriverJitProfile
 {
@@ -39,19 +42,22 @@ internal static class DriverJitProfile
     private static Timer? s_deadline;
 
     /// <summary>
-    /// At the first <see cref="LocalCluster"/> start of this process: plays the program's profile, if any, and records
-    /// this start. Returns what it did (for the start trace), or null when it did nothing.
+    /// At the first <see cref="LocalCluster"/> start of this process, when its client first asks for gateways: plays the
+    /// program's profile, if any, and records the rest of this start. Returns what it did (for the start trace), or null
+    /// when it did nothing.
     /// </summary>
     internal static string? Start()
     {
+        bool switchSet = AppContext.TryGetSwitch(SwitchName, out bool on);
+        string? setting = Environment.GetEnvironmentVariable(Variable);
+        if ((switchSet && !on) || setting is "off" or "0" || (string.IsNullOrEmpty(setting) && !switchSet))
+        {
+            return null; // not asked for (or turned off)
+        }
+
         if (Interlocked.Exchange(ref s_started, 1) != 0)
         {
             return null; // a later start: the code is compiled already, and the profile root is set once per process
-        }
-
-        if (AppContext.TryGetSwitch(SwitchName, out bool on) && !on)
-        {
-            return "driver JIT profile off (AppContext switch)";
         }
 
         if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOTNET_MultiCoreJitProfile"))
@@ -62,10 +68,10 @@ internal static class DriverJitProfile
 
         try
         {
-            string? directory = SiloJitProfile.CacheDirectory(Variable, "driver-jit");
+            string? directory = string.IsNullOrEmpty(setting) || setting is "on" or "1" ? SiloJitProfile.CacheDirectory("driver-jit") : setting;
             if (directory is null || Environment.ProcessorCount < 2)
             {
-                return "driver JIT profile off";
+                return "driver JIT profile off (no cache directory, or one core)";
             }
 
             System.IO.Directory.CreateDirectory(directory);

@@ -165,11 +165,6 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
     {
         StartTrace? trace = StartTrace.ForDriver();
         trace?.Mark("StartAsync called");
-        if (DriverJitProfile.Start() is { } profile)
-        {
-            trace?.Mark(profile);
-        }
-
         LaunchSpec spec = LaunchSpec.For(assembly);
         string clusterId = "parallelgen-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8];
         int[] ports = FreePorts(count * 2);
@@ -198,8 +193,15 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
             }
 
             // The client starts at once, in parallel with the silos (its own start-up costs about a CPU-second), and
-            // connects as soon as a gateway answers.
-            var gateways = new JoinedGateways(silos, [.. Enumerable.Range(0, count).Select(i => ports[2 * i + 1])]);
+            // connects as soon as a gateway answers. When it first asks for gateways (and waits for silo 0), the driver's
+            // JIT profile, if asked for, starts compiling ahead what the connection and the first call need.
+            var gateways = new JoinedGateways(silos, [.. Enumerable.Range(0, count).Select(i => ports[2 * i + 1])], () =>
+            {
+                if (DriverJitProfile.Start() is { } profile)
+                {
+                    trace?.Mark(profile);
+                }
+            });
             connecting = ConnectAsync(gateways, clusterId, silos[0].Joined, trace, timeout.Token);
 
             await WaitForJoinAsync(silos[0], timeout.Token).ConfigureAwait(false);
@@ -323,21 +325,24 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
 
     private static IHost BuildClient(JoinedGateways gateways, string clusterId)
     {
-        HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.ClearProviders();
-        if (StartTrace.Logs)
+        // The client's services alone, without Host.CreateApplicationBuilder's configuration, environment and host services
+        // (ClientHost), which a fresh program would compile on the start's path.
+        var services = new ServiceCollection();
+        services.AddLogging(logging =>
         {
-            builder.Logging.AddProvider(new StartTrace.LogProvider("client"));
-        }
-
-        builder.UseOrleansClient(c =>
+            if (StartTrace.Logs)
+            {
+                logging.AddProvider(new StartTrace.LogProvider("client"));
+            }
+        });
+        services.AddOrleansClient(c =>
         {
             c.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, clusterId));
             c.Services.AddSingleton<IGatewayListProvider>(gateways);
             ClusterSettings.ConfigureClient(c);
             c.Services.AddSingleton<IClientConnectionRetryFilter, RetryWhileStarting>();
         });
-        return builder.Build();
+        return new ClientHost(services.BuildServiceProvider());
     }
 
     /// <summary>
@@ -362,8 +367,10 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
     /// first call waits until silo 0 has joined; the client asks again every second (<see cref="ClusterSettings"/>), so
     /// silos that join later become gateways too, and a killed one stops being one.
     /// </summary>
-    private sealed class JoinedGateways(Silo?[] silos, int[] ports) : IGatewayListProvider
+    private sealed class JoinedGateways(Silo?[] silos, int[] ports, Action? firstAsk) : IGatewayListProvider
     {
+        private Action? _firstAsk = firstAsk;
+
         public TimeSpan MaxStaleness => TimeSpan.FromSeconds(1);
 
         public bool IsUpdatable => true;
@@ -372,6 +379,7 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
 
         public async Task<IList<Uri>> GetGateways()
         {
+            Interlocked.Exchange(ref _firstAsk, null)?.Invoke();
             if (silos[0] is { } first)
             {
                 await Task.WhenAny(first.Joined).ConfigureAwait(false); // joined or exited: either way, answer now

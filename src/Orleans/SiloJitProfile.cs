@@ -134,25 +134,20 @@ internal static class SiloJitProfile
         }
     }
 
-    private static string? Directory() => CacheDirectory(Variable, "silo-jit");
-
-    /// <summary>
-    /// The directory <paramref name="variable"/> names, null when it says <c>off</c> (or <c>0</c>), else
-    /// <paramref name="leaf"/> in the per-user cache directory (null without a home).
-    /// </summary>
-    internal static string? CacheDirectory(string variable, string leaf)
+    private static string? Directory()
     {
-        string? setting = Environment.GetEnvironmentVariable(variable);
+        string? setting = Environment.GetEnvironmentVariable(Variable);
         if (setting is "off" or "0")
         {
             return null;
         }
 
-        if (!string.IsNullOrEmpty(setting))
-        {
-            return setting;
-        }
+        return string.IsNullOrEmpty(setting) ? CacheDirectory("silo-jit") : setting;
+    }
 
+    /// <summary><paramref name="leaf"/> in the per-user cache directory (null without a home).</summary>
+    internal static string? CacheDirectory(string leaf)
+    {
         string? cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
         if (string.IsNullOrEmpty(cache))
         {
