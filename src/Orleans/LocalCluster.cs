@@ -171,6 +171,7 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
         var silos = new Silo[count];
         IHost? client = null;
         Task<IHost>? connecting = null;
+        bool profiling = false;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(StartTimeout);
         // Until the first results (or StartJitYield), this process's background tier-1 JIT yields the cores to silo 0:
@@ -199,6 +200,7 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
             {
                 if (DriverJitProfile.Start() is { } profile)
                 {
+                    profiling = true;
                     trace?.Mark(profile);
                 }
             });
@@ -214,7 +216,11 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
         }
         catch
         {
-            DriverJitProfile.Stop(keep: false);
+            if (profiling)
+            {
+                DriverJitProfile.Stop(keep: false); // this start's recording, not a complete one
+            }
+
             await jitYield.DisposeAsync().ConfigureAwait(false);
             await timeout.CancelAsync().ConfigureAwait(false);
             foreach (Silo? silo in silos)
