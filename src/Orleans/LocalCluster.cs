@@ -171,6 +171,7 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
         var silos = new Silo[count];
         IHost? client = null;
         Task<IHost>? connecting = null;
+        bool profiling = false;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(StartTimeout);
         // Until the first results (or StartJitYield), this process's background tier-1 JIT yields the cores to silo 0:
@@ -193,8 +194,16 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
             }
 
             // The client starts at once, in parallel with the silos (its own start-up costs about a CPU-second), and
-            // connects as soon as a gateway answers.
-            var gateways = new JoinedGateways(silos, [.. Enumerable.Range(0, count).Select(i => ports[2 * i + 1])]);
+            // connects as soon as a gateway answers. When it first asks for gateways (and waits for silo 0), the driver's
+            // JIT profile, if asked for, starts compiling ahead what the connection and the first call need.
+            var gateways = new JoinedGateways(silos, [.. Enumerable.Range(0, count).Select(i => ports[2 * i + 1])], () =>
+            {
+                if (DriverJitProfile.Start() is { } profile)
+                {
+                    profiling = true;
+                    trace?.Mark(profile);
+                }
+            });
             connecting = ConnectAsync(gateways, clusterId, silos[0].Joined, trace, timeout.Token);
 
             await WaitForJoinAsync(silos[0], timeout.Token).ConfigureAwait(false);
@@ -207,6 +216,11 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
         }
         catch
         {
+            if (profiling)
+            {
+                DriverJitProfile.Stop(keep: false); // this start's recording, not a complete one
+            }
+
             await jitYield.DisposeAsync().ConfigureAwait(false);
             await timeout.CancelAsync().ConfigureAwait(false);
             foreach (Silo? silo in silos)
@@ -251,7 +265,11 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
     private Timer? _jitYield;
 
     /// <inheritdoc/>
-    private protected override void FirstResultsArrived() => ReleaseHeldSilos("first results");
+    private protected override void FirstResultsArrived()
+    {
+        ReleaseHeldSilos("first results");
+        DriverJitProfile.Stop(keep: true);
+    }
 
     private void ReleaseHeldSilos(string why)
     {
@@ -313,21 +331,24 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
 
     private static IHost BuildClient(JoinedGateways gateways, string clusterId)
     {
-        HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.ClearProviders();
-        if (StartTrace.Logs)
+        // The client's services alone, without Host.CreateApplicationBuilder's configuration, environment and host services
+        // (ClientHost), which a fresh program would compile on the start's path.
+        var services = new ServiceCollection();
+        services.AddLogging(logging =>
         {
-            builder.Logging.AddProvider(new StartTrace.LogProvider("client"));
-        }
-
-        builder.UseOrleansClient(c =>
+            if (StartTrace.Logs)
+            {
+                logging.AddProvider(new StartTrace.LogProvider("client"));
+            }
+        });
+        services.AddOrleansClient(c =>
         {
             c.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, clusterId));
             c.Services.AddSingleton<IGatewayListProvider>(gateways);
             ClusterSettings.ConfigureClient(c);
             c.Services.AddSingleton<IClientConnectionRetryFilter, RetryWhileStarting>();
         });
-        return builder.Build();
+        return new ClientHost(services.BuildServiceProvider());
     }
 
     /// <summary>
@@ -352,8 +373,10 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
     /// first call waits until silo 0 has joined; the client asks again every second (<see cref="ClusterSettings"/>), so
     /// silos that join later become gateways too, and a killed one stops being one.
     /// </summary>
-    private sealed class JoinedGateways(Silo?[] silos, int[] ports) : IGatewayListProvider
+    private sealed class JoinedGateways(Silo?[] silos, int[] ports, Action? firstAsk) : IGatewayListProvider
     {
+        private Action? _firstAsk = firstAsk;
+
         public TimeSpan MaxStaleness => TimeSpan.FromSeconds(1);
 
         public bool IsUpdatable => true;
@@ -362,6 +385,7 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
 
         public async Task<IList<Uri>> GetGateways()
         {
+            Interlocked.Exchange(ref _firstAsk, null)?.Invoke();
             if (silos[0] is { } first)
             {
                 await Task.WhenAny(first.Joined).ConfigureAwait(false); // joined or exited: either way, answer now

@@ -142,11 +142,12 @@ internal static class SiloJitProfile
             return null;
         }
 
-        if (!string.IsNullOrEmpty(setting))
-        {
-            return setting;
-        }
+        return string.IsNullOrEmpty(setting) ? CacheDirectory("silo-jit") : setting;
+    }
 
+    /// <summary><paramref name="leaf"/> in the per-user cache directory (null without a home).</summary>
+    internal static string? CacheDirectory(string leaf)
+    {
         string? cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
         if (string.IsNullOrEmpty(cache))
         {
@@ -159,11 +160,11 @@ internal static class SiloJitProfile
             cache = OperatingSystem.IsWindows() ? home : Path.Combine(home, ".cache");
         }
 
-        return Path.Combine(cache, "parallelgen", "silo-jit");
+        return Path.Combine(cache, "parallelgen", leaf);
     }
 
     /// <summary>One profile per application (its executable and directory) and silo kind.</summary>
-    private static string Key(string kind)
+    internal static string Key(string kind)
     {
         string identity = string.Join('|', Environment.ProcessPath, AppContext.BaseDirectory, kind);
         byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(identity));
@@ -171,7 +172,7 @@ internal static class SiloJitProfile
     }
 
     /// <summary>Recordings of silos killed before they finished (an hour old) are removed.</summary>
-    private static void RemoveStale(string directory)
+    internal static void RemoveStale(string directory)
     {
         foreach (string file in System.IO.Directory.EnumerateFiles(directory, "*.tmp"))
         {
