@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
@@ -50,22 +49,47 @@ internal sealed class ClientHost(ServiceProvider services) : IHost
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         IHostedService[] started = Interlocked.Exchange(ref _started, []);
+        Array.Reverse(started);
         List<Exception>? errors = null;
-        foreach (IHostedService service in started.Reverse())
+
+        // As the generic host does: Stopping for every lifecycle service, then Stop, then Stopped, each in reverse order
+        // of starting; a failing step does not keep the others from running.
+        foreach (IHostedService service in started)
         {
-            try
+            if (service is IHostedLifecycleService lifecycle)
             {
-                await service.StopAsync(cancellationToken).ConfigureAwait(false);
+                await Step(lifecycle.StoppingAsync).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+        }
+
+        foreach (IHostedService service in started)
+        {
+            await Step(service.StopAsync).ConfigureAwait(false);
+        }
+
+        foreach (IHostedService service in started)
+        {
+            if (service is IHostedLifecycleService lifecycle)
             {
-                (errors ??= []).Add(ex);
+                await Step(lifecycle.StoppedAsync).ConfigureAwait(false);
             }
         }
 
         if (errors is not null)
         {
             throw new AggregateException("Stopping the cluster client failed.", errors);
+        }
+
+        async Task Step(Func<CancellationToken, Task> step)
+        {
+            try
+            {
+                await step(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                (errors ??= []).Add(ex);
+            }
         }
     }
 
