@@ -213,11 +213,16 @@ public abstract class ClusterTarget
                 }
             }
 
+            if (_pool.TryAcquire(IsDeadCheck, avoidSilo) is long free)
+            {
+                return free; // a slot is free: no wait to set up
+            }
+
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             wait.CancelAfter(TimeSpan.FromSeconds(1)); // look at Unavailable again now and then
             try
             {
-                return await _pool.AcquireAsync(IsDead, avoidSilo, wait.Token).ConfigureAwait(false);
+                return await _pool.AcquireAsync(IsDeadCheck, avoidSilo, wait.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -505,6 +510,9 @@ public abstract class ClusterTarget
             RequestContext.Set(SlotPlacementDirector.LostSilosKey, hint);
         }
     }
+
+    /// <summary><see cref="IsDead"/> as the slot pool's delegate, made once (not one per batch).</summary>
+    private Func<string, bool> IsDeadCheck => field ??= IsDead;
 
     private bool IsDead(string silo)
     {
