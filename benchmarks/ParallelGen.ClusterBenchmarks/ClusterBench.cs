@@ -154,7 +154,7 @@ internal static class ClusterBench
 
         var batch1 = new ParallelizeOptions { BatchSize = 1 };
         int[] one = [0];
-        for (int i = 0; i < 50; i++)
+        for (int i = 0; i < o.TinyWarmup; i++)
         {
             one[0] = i;
             Check(OnCluster.IncParallel(one, batch1)[0] == i + 1);
