@@ -154,7 +154,7 @@ internal static class ClusterBench
 
         var batch1 = new ParallelizeOptions { BatchSize = 1 };
         int[] one = [0];
-        for (int i = 0; i < 50; i++)
+        for (int i = 0; i < o.TinyWarmup; i++)
         {
             one[0] = i;
             Check(OnCluster.IncParallel(one, batch1)[0] == i + 1);
@@ -162,7 +162,11 @@ internal static class ClusterBench
 
         var calls = new List<double>();
         var countersBefore = cluster.SiloCountersAsync().GetAwaiter().GetResult();
+        var threads = ThreadCpu.Start([Environment.ProcessId, .. cluster.SiloProcessIds]);
         Cpu callCpu = Cpu.Start(cluster);
+        long allocated = GC.GetTotalAllocatedBytes(precise: true);
+        long jitted = System.Runtime.JitInfo.GetCompiledMethodCount();
+        TimeSpan jitTime = System.Runtime.JitInfo.GetCompilationTime();
         for (int i = 0; i < o.Scale(o.TinyCalls); i++)
         {
             one[0] = i;
@@ -172,24 +176,34 @@ internal static class ClusterBench
             Check(result[0] == i + 1);
         }
 
+        allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+        jitted = System.Runtime.JitInfo.GetCompiledMethodCount() - jitted;
+        jitTime = System.Runtime.JitInfo.GetCompilationTime() - jitTime;
         r.OneTinyCall = new Sample(calls);
         r.OneTinyCallCpu = callCpu.Stop(calls.Count, "per call");
+        string perThread = threads.Stop(calls.Count);
         Console.WriteLine($"  one tiny call, batch 1: {r.OneTinyCall}; {r.OneTinyCallCpu}; median of the second half of the calls " +
             $"{Fmt.Us(new Sample(calls.Skip(calls.Count / 2)).Median)} (the driver's JIT may still be promoting the call path in the first)");
 
         // Counted on the silos: the batches each ran and the messages its gateway received from this client. A batch
         // its silo's gateway did not receive came through another silo, which forwarded it (a hop).
         var countersAfter = cluster.SiloCountersAsync().GetAwaiter().GetResult();
-        long forwarded = 0;
+        long forwarded = 0, siloAllocated = 0;
         var perSilo = new List<string>();
         foreach (var (silo, after) in countersAfter)
         {
-            (long batches, long received) = countersBefore.TryGetValue(silo, out var before)
-                ? (after.Batches - before.Batches, after.ClientMessages - before.ClientMessages)
-                : (after.Batches, after.ClientMessages);
+            (long batches, long received, long bytes) = countersBefore.TryGetValue(silo, out var before)
+                ? (after.Batches - before.Batches, after.ClientMessages - before.ClientMessages, after.AllocatedBytes - before.AllocatedBytes)
+                : (after.Batches, after.ClientMessages, 0);
             forwarded += Math.Max(0, batches - received);
+            siloAllocated += bytes;
             perSilo.Add($"{batches} / {received}");
         }
+
+        // Allocations are counted over the calls only on the driver; on the silos they include the two counter questions.
+        Console.WriteLine($"  one tiny call, allocated per call: driver {allocated / (double)calls.Count:N0} B, silos with slots {siloAllocated / (double)calls.Count:N0} B; " +
+            $"the driver compiled {jitted} methods during the calls ({jitTime.TotalMilliseconds:0} ms)");
+        Console.WriteLine($"  one tiny call, CPU per call by thread (name: µs): {perThread}");
 
         Console.WriteLine($"  one tiny call, batches run / client messages received, per silo: {string.Join(", ", perSilo)}; " +
             $"batches forwarded by another silo's gateway: at least {forwarded}; direct slots per silo: " +
@@ -464,5 +478,93 @@ internal sealed class Cpu
         {
             return TimeSpan.Zero;
         }
+    }
+}
+
+/// <summary>
+/// CPU time per thread of some processes over a measurement (<c>/proc/PID/task/*/schedstat</c>, nanoseconds), summed by
+/// thread name: which threads a call's CPU goes to (the caller, thread-pool workers, Orleans' networking, the JIT).
+/// Threads that ended meanwhile are not counted. Linux only (prints nothing elsewhere).
+/// </summary>
+internal sealed class ThreadCpu
+{
+    private readonly int[] _pids;
+    private readonly Dictionary<(int Pid, int Tid), (string Name, long Ns)> _start;
+
+    private ThreadCpu(int[] pids)
+    {
+        _pids = pids;
+        _start = Read(pids);
+    }
+
+    private static int CallerThread()
+    {
+        try
+        {
+            string? target = new System.IO.DirectoryInfo("/proc/thread-self").LinkTarget; // "PID/task/TID"
+            return target is null ? -1 : int.Parse(System.IO.Path.GetFileName(target), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is System.IO.IOException or UnauthorizedAccessException or FormatException)
+        {
+            return -1;
+        }
+    }
+
+    /// <summary>Starts measuring; the calling thread is the one named "caller".</summary>
+    internal static ThreadCpu Start(int[] pids) => new(pids) { _callerTid = CallerThread() };
+
+    private int _callerTid = -1;
+
+    /// <summary>"driver: name µs, …; silo PID: …" per <paramref name="per"/>, threads above 1 µs, largest first.</summary>
+    internal string Stop(int per)
+    {
+        var end = Read(_pids);
+        var parts = new List<string>();
+        foreach (int pid in _pids)
+        {
+            var byName = end.Where(e => e.Key.Pid == pid)
+                .GroupBy(e => e.Value.Name)
+                .Select(g => (Name: g.Key, Us: g.Sum(e => e.Value.Ns - (_start.TryGetValue(e.Key, out var s) ? s.Ns : 0)) / 1000.0 / per))
+                .Where(x => x.Us >= 1)
+                .OrderByDescending(x => x.Us)
+                .ToList();
+            string who = pid == Environment.ProcessId ? "driver" : $"silo {pid}";
+            parts.Add($"{who}: {(byName.Count == 0 ? "-" : string.Join(", ", byName.Select(x => $"{x.Name} {x.Us:0}")))}");
+        }
+
+        return string.Join("; ", parts);
+    }
+
+    private Dictionary<(int Pid, int Tid), (string Name, long Ns)> Read(int[] pids)
+    {
+        var result = new Dictionary<(int Pid, int Tid), (string Name, long Ns)>();
+        foreach (int pid in pids)
+        {
+            try
+            {
+                foreach (string task in System.IO.Directory.EnumerateDirectories($"/proc/{pid}/task"))
+                {
+                    try
+                    {
+                        int tid = int.Parse(System.IO.Path.GetFileName(task), System.Globalization.CultureInfo.InvariantCulture);
+                        string name = System.IO.File.ReadAllText(System.IO.Path.Combine(task, "comm")).Trim();
+                        name = tid == pid ? "main" : tid == _callerTid ? "caller" : name;
+                        string stat = System.IO.File.ReadAllText(System.IO.Path.Combine(task, "schedstat"));
+                        long ns = long.Parse(stat.AsSpan(0, stat.IndexOf(' ')), System.Globalization.CultureInfo.InvariantCulture);
+                        result[(pid, tid)] = (name, ns);
+                    }
+                    catch (Exception ex) when (ex is System.IO.IOException or UnauthorizedAccessException or FormatException)
+                    {
+                        // the thread ended
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is System.IO.IOException or UnauthorizedAccessException)
+            {
+                // not Linux, or the process ended
+            }
+        }
+
+        return result;
     }
 }

@@ -144,6 +144,12 @@ internal sealed class Options
         DefaultValueFactory = _ => 400,
     };
 
+    private static readonly Option<int> s_tinyWarmup = new("--tiny-warmup")
+    {
+        Description = "How many one-tiny-item calls run before the timed ones (default 50; more: a driver whose JIT has settled, for A/B runs of CPU per call).",
+        DefaultValueFactory = _ => 50,
+    };
+
     private static readonly Option<string[]> s_only = new("--only")
     {
         Description = "Run only these parts (comma separated): tiny, tasks, big, kill, starts (idle and the first start always run); " +
@@ -157,7 +163,7 @@ internal sealed class Options
         "Backend.Cluster's performance contract on a LocalCluster of 3 silos, side by side with Dask's LocalCluster " +
         "when /usr/bin/python3 has distributed (about 1-2 minutes).")
     {
-        s_quick, s_noDask, s_startOnly, s_killTimeout, s_idleSeconds, s_settleSeconds, s_tinyCalls, s_only,
+        s_quick, s_noDask, s_startOnly, s_killTimeout, s_idleSeconds, s_settleSeconds, s_tinyCalls, s_tinyWarmup, s_only,
     };
 
     internal bool Quick { get; private init; }
@@ -173,6 +179,8 @@ internal sealed class Options
     internal TimeSpan Settle { get; private init; }
 
     internal int TinyCalls { get; private init; }
+
+    internal int TinyWarmup { get; private init; }
 
     private string[]? OnlyParts { get; init; }
 
@@ -195,6 +203,7 @@ internal sealed class Options
         Idle = TimeSpan.FromSeconds(Math.Max(1, parsed.GetValue(s_idleSeconds))),
         Settle = TimeSpan.FromSeconds(Math.Max(0, parsed.GetValue(s_settleSeconds))),
         TinyCalls = Math.Max(1, parsed.GetValue(s_tinyCalls)),
+        TinyWarmup = Math.Max(0, parsed.GetValue(s_tinyWarmup)),
         OnlyParts = parsed.GetValue(s_only),
     };
 }

@@ -79,10 +79,18 @@ internal sealed class ClusterBackend : IParallelBackend
         // the current one runs (SlotPool); a positive Jobs is the number of batches running at once.
         int batches = (int)Math.Min(int.MaxValue, ((long)call.Count + batchSize - 1) / batchSize);
         int inFlight = call.Jobs > int.MaxValue - 1000 ? Math.Min(batches, workers * SlotPool.InFlightPerSlot) : workers;
-        var loops = new Task[Math.Max(1, inFlight)];
+        if (inFlight <= 1)
+        {
+            // One loop (a one-batch call, or Jobs = 1): it runs on the caller's thread up to the grain call, instead of a
+            // hop to a thread-pool thread and a task to wait for all loops.
+            await state.LoopAsync(yieldFirst: false).ConfigureAwait(false);
+            return;
+        }
+
+        var loops = new Task[inFlight];
         for (int i = 0; i < loops.Length; i++)
         {
-            loops[i] = state.LoopAsync();
+            loops[i] = state.LoopAsync(yieldFirst: true);
         }
 
         await Task.WhenAll(loops).ConfigureAwait(false);
@@ -105,9 +113,22 @@ internal sealed class ClusterBackend : IParallelBackend
         private long _answeredTicks;
         private int _answered;
 
-        internal async Task LoopAsync()
+        // The token the silo's run gets. A call of one batch with no caller's token, no timeout and no item timeout
+        // can never cancel a running batch (a failure stops the call only once its one batch has returned): it sends
+        // none, which spares Orleans' cancellation bookkeeping for the call on the client and on the silo.
+        private readonly CancellationToken _siloToken =
+            call.CancellationToken.CanBeCanceled || call.Timeout is not null || call.Options?.ItemTimeout is not null || call.Count > batchSize
+                ? lifecycle.StopToken
+                : CancellationToken.None;
+
+        /// <summary>One dispatch loop; loops of a call with several start on the thread pool (<paramref name="yieldFirst"/>).</summary>
+        internal async Task LoopAsync(bool yieldFirst)
         {
-            await Task.Yield();
+            if (yieldFirst)
+            {
+                await Task.Yield();
+            }
+
             while (!lifecycle.IsStopping)
             {
                 int batch = Interlocked.Increment(ref _nextBatch);
@@ -237,21 +258,26 @@ internal sealed class ClusterBackend : IParallelBackend
             Exception? lastFailure = null;
             while (true)
             {
+                // Woken by the call's stop, any silo's loss (the slot's silo's loss cancels AnyLossToken after its own
+                // token: read in this order, a loss after the check below still wakes the wait), or the poll interval.
                 CancellationToken anyLoss = target.AnyLossToken;
-                using var wait = CancellationTokenSource.CreateLinkedTokenSource(lifecycle.StopToken, siloLost, anyLoss);
-                TimeSpan limit = ClusterTarget.PollInterval;
-                if (deadline is { } end && end - DateTime.UtcNow < limit)
+                Task<Immutable<byte[]>>? done = null;
+                if (!siloLost.IsCancellationRequested)
                 {
-                    limit = Max(end - DateTime.UtcNow, TimeSpan.Zero);
+                    using var wait = CancellationTokenSource.CreateLinkedTokenSource(lifecycle.StopToken, anyLoss);
+                    TimeSpan limit = ClusterTarget.PollInterval;
+                    if (deadline is { } end && end - DateTime.UtcNow < limit)
+                    {
+                        limit = Max(end - DateTime.UtcNow, TimeSpan.Zero);
+                    }
+
+                    wait.CancelAfter(limit);
+                    Task pending = requests.Count == 1 ? requests[0] : Task.WhenAny(requests);
+                    await pending.WaitAsync(wait.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    done = FirstCompleted(requests);
                 }
 
-                wait.CancelAfter(limit);
-                Task<Immutable<byte[]>> done;
-                try
-                {
-                    done = await Task.WhenAny(requests).WaitAsync(wait.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
+                if (done is null)
                 {
                     lifecycle.StopToken.ThrowIfCancellationRequested();
                     if (siloLost.IsCancellationRequested)
@@ -338,7 +364,7 @@ internal sealed class ClusterBackend : IParallelBackend
             target.ApplyPlacementHint();
             var payload = new Payload();
             payload.Write(items.Span);
-            return grain.RunBatch(batchId, start, _method.MethodId, _assembly, payload, lifecycle.StopToken);
+            return grain.RunBatch(batchId, start, _method.MethodId, _assembly, payload, _siloToken);
         }
 
         /// <summary>Finds the slot's silo; a silo lost meanwhile (it may have been the one) moves to another slot.</summary>
@@ -372,6 +398,19 @@ internal sealed class ClusterBackend : IParallelBackend
         }
 
         private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+        private static Task<Immutable<byte[]>>? FirstCompleted(List<Task<Immutable<byte[]>>> requests)
+        {
+            foreach (Task<Immutable<byte[]>> request in requests)
+            {
+                if (request.IsCompleted)
+                {
+                    return request;
+                }
+            }
+
+            return null;
+        }
 
         /// <summary>
         /// How long a batch Orleans cannot deliver is sent again (every 100 ms) before the call fails: longer than the

@@ -213,11 +213,16 @@ public abstract class ClusterTarget
                 }
             }
 
+            if (_pool.TryAcquire(IsDeadCheck, avoidSilo) is long free)
+            {
+                return free; // a slot is free: no wait to set up
+            }
+
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             wait.CancelAfter(TimeSpan.FromSeconds(1)); // look at Unavailable again now and then
             try
             {
-                return await _pool.AcquireAsync(IsDead, avoidSilo, wait.Token).ConfigureAwait(false);
+                return await _pool.AcquireAsync(IsDeadCheck, avoidSilo, wait.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -290,14 +295,14 @@ public abstract class ClusterTarget
     /// from one of the slots located there (a probed one when it has one, so that the question itself is not forwarded):
     /// tests and the benchmark count with them how many batches reached their silo without a hop.
     /// </summary>
-    internal async Task<Dictionary<string, (long Batches, long ClientMessages)>> SiloCountersAsync()
+    internal async Task<Dictionary<string, (long Batches, long ClientMessages, long AllocatedBytes)>> SiloCountersAsync()
     {
-        var result = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+        var result = new Dictionary<string, (long, long, long)>(StringComparer.Ordinal);
         foreach (var group in _slotSilos.Where(s => !IsDead(s.Value)).GroupBy(s => s.Value, StringComparer.Ordinal))
         {
             long key = group.OrderByDescending(s => _probedKeys.ContainsKey(s.Key)).ThenBy(s => s.Key).First().Key;
             long[] counters = await Slot(key).Counters().ConfigureAwait(false);
-            result[group.Key] = (counters[0], counters[1]);
+            result[group.Key] = (counters[0], counters[1], counters[2]);
         }
 
         return result;
@@ -505,6 +510,9 @@ public abstract class ClusterTarget
             RequestContext.Set(SlotPlacementDirector.LostSilosKey, hint);
         }
     }
+
+    /// <summary><see cref="IsDead"/> as the slot pool's delegate, made once (not one per batch).</summary>
+    private Func<string, bool> IsDeadCheck => field ??= IsDead;
 
     private bool IsDead(string silo)
     {

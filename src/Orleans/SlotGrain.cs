@@ -41,7 +41,8 @@ internal interface ISlotGrain : IGrainWithIntegerKey
 
     /// <summary>
     /// The silo's <see cref="SiloCounters"/>: [slot batches run, messages its gateway received from clients (-1: not
-    /// counted)]. Tests and the benchmark: whether batches reach their silo without a forwarding hop.
+    /// counted), bytes the silo process has allocated]. Tests and the benchmark: whether batches reach their silo without a
+    /// forwarding hop, and what a call allocates there.
     /// </summary>
     Task<long[]> Counters();
 }
@@ -134,7 +135,7 @@ internal sealed class SlotGrain(ILocalSiloDetails silo) : Grain, ISlotGrain
         : run.IsCompleted ? SlotBatchStatus.Done
         : SlotBatchStatus.Running);
 
-    public Task<long[]> Counters() => Task.FromResult<long[]>([SiloCounters.Batches, SiloCounters.ClientMessages]);
+    public Task<long[]> Counters() => Task.FromResult<long[]>([SiloCounters.Batches, SiloCounters.ClientMessages, GC.GetTotalAllocatedBytes()]);
 
     public Task<string> Locate() => Task.FromResult(System.FormattableString.Invariant($"{Environment.ProcessId} {silo.SiloAddress}"));
 }

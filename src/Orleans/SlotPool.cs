@@ -232,23 +232,9 @@ internal sealed class SlotPool
             Task changed;
             lock (_lock)
             {
-                Slot? best = Pick(isDead, avoidSilo) ?? (avoidSilo is null ? null : Pick(isDead, null));
-                if (best is not null)
+                if (TakeLocked(isDead, avoidSilo) is long key)
                 {
-                    if (!best.Direct && best.InFlight == 0 && TakeDirect(best.Silo) is long direct)
-                    {
-                        // An idle slot whose calls may be forwarded: a key that reaches its silo directly takes its place.
-                        _slots.Remove(best);
-                        _byKey.Remove(best.Key);
-                        best = new Slot(direct, best.Silo) { Direct = true, LastUse = best.LastUse };
-                        _slots.Add(best);
-                        _byKey[best.Key] = best;
-                    }
-
-                    best.InFlight++;
-                    best.LastUse = ++_uses;
-                    _silos[best.Silo].InFlight++;
-                    return best.Key;
+                    return key;
                 }
 
                 _waiting = true;
@@ -257,6 +243,39 @@ internal sealed class SlotPool
 
             await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary><see cref="AcquireAsync"/> when a slot is free now, else <see langword="null"/> (nothing waits).</summary>
+    internal long? TryAcquire(Func<string, bool> isDead, string? avoidSilo)
+    {
+        lock (_lock)
+        {
+            return TakeLocked(isDead, avoidSilo);
+        }
+    }
+
+    private long? TakeLocked(Func<string, bool> isDead, string? avoidSilo)
+    {
+        Slot? best = Pick(isDead, avoidSilo) ?? (avoidSilo is null ? null : Pick(isDead, null));
+        if (best is null)
+        {
+            return null;
+        }
+
+        if (!best.Direct && best.InFlight == 0 && TakeDirect(best.Silo) is long direct)
+        {
+            // An idle slot whose calls may be forwarded: a key that reaches its silo directly takes its place.
+            _slots.Remove(best);
+            _byKey.Remove(best.Key);
+            best = new Slot(direct, best.Silo) { Direct = true, LastUse = best.LastUse };
+            _slots.Add(best);
+            _byKey[best.Key] = best;
+        }
+
+        best.InFlight++;
+        best.LastUse = ++_uses;
+        _silos[best.Silo].InFlight++;
+        return best.Key;
     }
 
     /// <summary>Gives back a slot taken by <see cref="AcquireAsync"/>.</summary>
