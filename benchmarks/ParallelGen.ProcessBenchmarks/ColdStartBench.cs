@@ -136,6 +136,8 @@ internal static class ColdStartBench
         // (since ProcessPool.Prestart the parent sets the call up while its worker starts), the clock is one.
         var stages = new (string Who, string Stage, string What)[]
         {
+            ("P", "early", "first process call: worker launch posted to the launcher thread"),
+            ("P", "pool", "launch worked out, pool made (LaunchSpec)"),
             ("P", "launch", "worker launch begins (ProcessPool)"),
             ("P", "spawn", "Process.Start called (token, start info ready)"),
             ("P", "spawned", "Process.Start returned (fork, exec)"),
