@@ -145,6 +145,7 @@ internal static class ColdStartBench
             ("P", "formatters", "formatters found"),
             ("P", "write", "first batch being written"),
             ("P", "written", "first batch written (before the hello)"),
+            ("P", "hello-warm", "hello-reading code compiled (while the worker starts)"),
             ("W", "hook", "worker: first ParallelGen code (startup hook)"),
             ("W", "entry", "worker: first ParallelGen code (Native AOT entry)"),
             ("W", "warmup-started", "worker: warm-up thread started"),

@@ -112,10 +112,12 @@ internal sealed record LaunchSpec(string FileName, IReadOnlyList<string> Argumen
     }
 
     /// <summary>
-    /// <see cref="Environment.ProcessPath"/>, read on Linux without its first-call cost: the path comes from
-    /// <c>/proc/self/exe</c> as UTF-8 like there, but the first UTF-8 (or ASCII) decoding in a process compiles the
-    /// framework's vectorized transcoding (~5 ms of JIT, measured with the thread's CPU clock), which an ASCII path
-    /// does not need: it is widened byte by byte. Any other path, or any other system, asks the framework.
+    /// <see cref="Environment.ProcessPath"/>, read on Linux without most of its first-call cost: the path comes from
+    /// <c>/proc/self/exe</c> as there, but the framework decodes it as UTF-8, and a process's first UTF-8 (or ASCII)
+    /// decoding compiles vectorized transcoding code (5–7 ms of the thread's CPU), which an ASCII path does not need:
+    /// it is widened byte by byte (~1.4 ms). The environment copy of the first launch still decodes, so the launch path
+    /// gains ~2.5 ms net (docs/benchmarks/processes.md, "The first process call launches first"). Any other path, or
+    /// any other system, asks the framework.
     /// </summary>
     private static string? ProcessPath => s_processPath ??= ReadProcessPath() ?? Environment.ProcessPath;
 
