@@ -192,10 +192,6 @@ internal static class WorkerServer
     {
         try
         {
-            // Off the main thread's path to the hello and the first call: the SIGTERM handler (the first call of a
-            // method with a token waits for it) and the Console class's set-up (Serve redirects Console.Out later).
-            EnsureStopSignal();
-            Console.SetIn(TextReader.Null);
             GC.KeepAlive(RemoteSerializer.Options);
             var frame = new FrameBuffer();
             WireMessages.WriteCall(frame, new CallHeader("warm-up", MeasureMemory: false, Spin: false), Array.Empty<int>(), 0, 0, MessagePack.Formatters.Int32Formatter.Instance);
@@ -213,32 +209,6 @@ internal static class WorkerServer
         catch (Exception)
 #pragma warning restore CA1031
         {
-        }
-    }
-
-    private static readonly object s_stopSignalLock = new();
-    private static PosixSignalRegistration? s_stopSignal;
-    private static volatile bool s_stopSignalSet;
-
-    /// <summary>
-    /// Registers the SIGTERM handler (<see cref="OnStopSignal"/>) once: the warm-up does it, and a call of a method that
-    /// takes a token makes sure of it (waiting for the warm-up if it is at it) before the method runs. Only such calls
-    /// are stopped with SIGTERM; the parent kills the others.
-    /// </summary>
-    private static void EnsureStopSignal()
-    {
-        if (s_stopSignalSet)
-        {
-            return;
-        }
-
-        lock (s_stopSignalLock)
-        {
-            if (!s_stopSignalSet)
-            {
-                s_stopSignal = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
-                s_stopSignalSet = true;
-            }
         }
     }
 
@@ -267,6 +237,7 @@ internal static class WorkerServer
 
         // Every call in a worker is "inside a parallel body": nested parallel calls run sequentially, in-process.
         ParallelContext.EnterThread();
+        using PosixSignalRegistration? stopSignal = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
 
         var hello = new FrameBuffer();
         WireMessages.WriteHello(hello, token, Environment.ProcessId);
@@ -319,11 +290,6 @@ internal static class WorkerServer
             using Activity? activity = StartWorkerActivity(header.TraceParent);
             FrameChannel.BeginFrame(frame);
             var writer = new MessagePackWriter(frame);
-            if (observesCancellation)
-            {
-                EnsureStopSignal();
-            }
-
             CancellationTokenSource? cancellation = observesCancellation ? new CancellationTokenSource() : null;
             Volatile.Write(ref s_callCancellation, cancellation);
             try
