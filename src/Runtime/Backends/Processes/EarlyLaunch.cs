@@ -7,12 +7,14 @@ using ParallelGen.Diagnostics;
 namespace ParallelGen.Backends.Processes;
 
 /// <summary>
-/// The first process-backend call of a program launches its workers as the very first thing it does, on the launcher
-/// thread (<see cref="WorkerKill.Post"/>): working out the launch (<see cref="LaunchSpec"/>), creating the pool and
-/// <c>Process.Start</c> (first uses of framework code, tens of milliseconds of JIT) then run beside the calling thread's
-/// own set-up of the call (options, backend, formatters, lifecycle), instead of before it, and the worker's runtime
-/// start (the floor of a cold call) begins that much sooner. The call's own <see cref="ProcessPool.Prestart"/> and
-/// <see cref="ProcessPool.Lease"/> find the launch in progress and wait for it instead of launching again.
+/// The first process-backend call of a program launches its workers as the very first thing it does: it works out the
+/// launch (<see cref="LaunchSpec"/>) and creates the pool, reserves the workers, and leaves the start info and
+/// <c>Process.Start</c> (first uses of framework code, ~10 ms of JIT) to the launcher thread
+/// (<see cref="ProcessPool.PrestartInBackground"/>), while the calling thread goes on with its own set-up of the call
+/// (options, backend, formatters, lifecycle, the first batch). Before, all of that came first and the spawn after it;
+/// now the worker's runtime start (the floor of a cold call) begins that much sooner. The call's own
+/// <see cref="ProcessPool.Prestart"/> and <see cref="ProcessPool.Lease"/> find the reserved workers and wait for them
+/// instead of launching again.
 /// </summary>
 /// <remarks>
 /// Only for a call that will certainly run on the process backend, decided from what is known before anything else
@@ -37,19 +39,17 @@ internal static class EarlyLaunch
         }
 
         StartupTrace.Reached("early");
-        int workers = Math.Max(1, Math.Min(jobs, itemCount)); // ProcessesBackend.GetWorkerCount
-        WorkerKill.Post(() =>
+        WorkerKill.StartLauncher(); // starts while the launch is worked out
+        ProcessPool pool;
+        try
         {
-            try
-            {
-                ProcessPool.For(assembly).Prestart(workers);
-            }
-#pragma warning disable CA1031 // whatever failed here fails again on the call's own thread, which reports it as always
-            catch (Exception)
-#pragma warning restore CA1031
-            {
-                // No launch for this assembly (or no process): the call's own Prestart or Lease tries again.
-            }
-        });
+            pool = ProcessPool.For(assembly); // the launch worked out here: on the launcher thread it would wait for the thread
+        }
+        catch (Exception ex) when (ex is NotSupportedException or System.IO.IOException or UnauthorizedAccessException)
+        {
+            return; // no launch for this assembly: the call fails with the same exception where it always did
+        }
+
+        pool.PrestartInBackground(Math.Max(1, Math.Min(jobs, itemCount))); // ProcessesBackend.GetWorkerCount
     }
 }

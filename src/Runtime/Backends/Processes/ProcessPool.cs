@@ -41,9 +41,8 @@ internal sealed class ProcessPool
 
     /// <summary>
     /// The pool for <paramref name="assembly"/>'s methods. The first caller works out the launch
-    /// (<see cref="LaunchSpec.For"/>); a caller that comes meanwhile (the call whose first worker the launcher thread
-    /// is starting, <see cref="EarlyLaunch"/>) waits for it rather than doing it again. A failure is not remembered:
-    /// the next call tries again and reports it.
+    /// (<see cref="LaunchSpec.For"/>); a caller that comes meanwhile (a concurrent first call) waits for it rather than
+    /// doing it again. A failure is not remembered: the next call tries again and reports it.
     /// </summary>
     internal static ProcessPool For(Assembly assembly)
     {
@@ -94,8 +93,29 @@ internal sealed class ProcessPool
     /// </summary>
     internal void Prestart(int workers)
     {
-        int missing;
-        int firstNumber;
+        if (Reserve(workers, out int firstNumber, out int missing))
+        {
+            LaunchReserved(firstNumber, missing);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Prestart"/> with the launches themselves (start info, <c>Process.Start</c>) on the launcher thread, so
+    /// that the caller goes on at once: a program's first call (<see cref="EarlyLaunch"/>). The workers are reserved
+    /// before this returns, so the call's own <see cref="Prestart"/> and <see cref="Lease"/> wait for them rather than
+    /// launching more.
+    /// </summary>
+    internal void PrestartInBackground(int workers)
+    {
+        if (Reserve(workers, out int firstNumber, out int missing))
+        {
+            WorkerKill.Post(() => LaunchReserved(firstNumber, missing));
+        }
+    }
+
+    /// <summary>Counts the workers to launch beyond the idle ones and those being launched, and reserves them.</summary>
+    private bool Reserve(int workers, out int firstNumber, out int missing)
+    {
         lock (_lock)
         {
             missing = workers - _launching; // launches in progress count: their workers are coming
@@ -104,16 +124,21 @@ internal sealed class ProcessPool
                 missing -= idle.HasExited ? 0 : 1; // a dead one is replaced when a lease finds it
             }
 
+            firstNumber = _nextNumber + 1;
             if (missing <= 0)
             {
-                return;
+                return false;
             }
 
-            firstNumber = _nextNumber + 1;
             _nextNumber += missing;
             _launching += missing;
+            return true;
         }
+    }
 
+    /// <summary>Launches reserved workers into the idle stack; never throws (a lease launches again and reports).</summary>
+    private void LaunchReserved(int firstNumber, int missing)
+    {
         int launched = 0;
         try
         {
@@ -132,7 +157,9 @@ internal sealed class ProcessPool
                 Started();
             }
         }
-        catch (WorkerStartException)
+#pragma warning disable CA1031 // on the launcher thread nothing may escape; the call's own lease launches again and reports
+        catch (Exception)
+#pragma warning restore CA1031
         {
             // The call's own lease starts a worker again and reports the failure.
         }

@@ -83,14 +83,30 @@ internal static partial class WorkerKill
     {
         lock (s_gate)
         {
-            if (s_launcher is null)
-            {
-                s_launcher = new Thread(RunLauncher) { IsBackground = true, Name = "ParallelGen worker launcher" };
-                s_launcher.UnsafeStart();
-            }
-
+            StartLauncherLocked();
             s_launches.Enqueue(item);
             Monitor.Pulse(s_gate);
+        }
+    }
+
+    /// <summary>
+    /// Starts the launcher thread now if it is not running: a first call does it before it works out its launch, so
+    /// that the thread's start (a scheduling delay, long under load) overlaps that work.
+    /// </summary>
+    internal static void StartLauncher()
+    {
+        lock (s_gate)
+        {
+            StartLauncherLocked();
+        }
+    }
+
+    private static void StartLauncherLocked()
+    {
+        if (s_launcher is null)
+        {
+            s_launcher = new Thread(RunLauncher) { IsBackground = true, Name = "ParallelGen worker launcher" };
+            s_launcher.UnsafeStart();
         }
     }
 
