@@ -209,9 +209,10 @@ public static partial class ParallelRunner
     }
 
     /// <summary>
-    /// The first process-backend call of a program launches its workers before anything else, on the launcher thread,
-    /// while this thread sets the call up (<see cref="Backends.Processes.EarlyLaunch"/>). The type test folds away for
-    /// bodies that are not remote; invalid options throw here as they would a line later.
+    /// The first process-backend call of a program launches its workers before anything else: this thread works out the
+    /// launch, the launcher thread runs <c>Process.Start</c> while this one sets the call up
+    /// (<see cref="Backends.Processes.EarlyLaunch"/>). The type test folds away for bodies that are not remote; invalid
+    /// options throw here as they would a line later.
     /// </summary>
     private static void LaunchEarly<TItem, TBody>(
         IEnumerable<TItem> items, TBody body, ParallelDefaults defaults, ParallelizeOptions? options, CancellationToken cancellationToken)
