@@ -160,6 +160,8 @@ internal static class ColdStartBench
         // (since ProcessPool.Prestart the parent sets the call up while its worker starts), the clock is one.
         var stages = new (string Who, string Stage, string What)[]
         {
+            ("P", "early", "first process call: worker launch posted to the launcher thread"),
+            ("P", "pool", "launch worked out, pool made (LaunchSpec)"),
             ("P", "launch", "worker launch begins (ProcessPool)"),
             ("P", "spawn", "Process.Start called (token, start info ready)"),
             ("P", "spawned", "Process.Start returned (fork, exec)"),
@@ -167,6 +169,7 @@ internal static class ColdStartBench
             ("P", "formatters", "formatters found"),
             ("P", "write", "first batch being written"),
             ("P", "written", "first batch written (before the hello)"),
+            ("P", "hello-warm", "hello-reading code compiled (while the worker starts)"),
             ("W", "hook", "worker: first ParallelGen code (startup hook)"),
             ("W", "entry", "worker: first ParallelGen code (Native AOT entry)"),
             ("W", "warmup-started", "worker: warm-up thread started"),

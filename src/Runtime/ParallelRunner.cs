@@ -40,6 +40,7 @@ public static partial class ParallelRunner
         IEnumerable<TItem> items, TFunc func, ParallelDefaults defaults, ParallelizeOptions? options = null, CancellationToken cancellationToken = default)
         where TFunc : struct, IParallelFunc<TItem, TResult>
     {
+        LaunchEarly(items, func, defaults, options, cancellationToken); // a process call's first worker starts now
         IReadOnlyList<TItem> list = Prepare(items, defaults, ref options, cancellationToken, out RunSettings settings, out ItemSources.Kind kind);
         if (list.Count == 0)
         {
@@ -63,6 +64,7 @@ public static partial class ParallelRunner
         IEnumerable<TItem> items, TAction action, ParallelDefaults defaults, ParallelizeOptions? options = null, CancellationToken cancellationToken = default)
         where TAction : struct, IParallelAction<TItem>
     {
+        LaunchEarly(items, action, defaults, options, cancellationToken); // a process call's first worker starts now
         IReadOnlyList<TItem> list = Prepare(items, defaults, ref options, cancellationToken, out RunSettings settings, out ItemSources.Kind kind);
         if (list.Count == 0)
         {
@@ -89,6 +91,7 @@ public static partial class ParallelRunner
         IEnumerable<TItem> items, TFunc func, ParallelDefaults defaults, ParallelizeOptions? options = null, CancellationToken cancellationToken = default)
         where TFunc : struct, IParallelFunc<TItem, TResult>
     {
+        LaunchEarly(items, func, defaults, options, cancellationToken); // a process call's first worker starts now
         if (!TryPrepare(items, defaults, ref options, cancellationToken, out IReadOnlyList<TItem> list, out RunSettings settings, out ItemSources.Kind kind, out Exception? inputError))
         {
             return inputError is null ? Task.FromCanceled<TResult[]>(cancellationToken) : Task.FromException<TResult[]>(inputError);
@@ -118,6 +121,7 @@ public static partial class ParallelRunner
         IEnumerable<TItem> items, TAction action, ParallelDefaults defaults, ParallelizeOptions? options = null, CancellationToken cancellationToken = default)
         where TAction : struct, IParallelAction<TItem>
     {
+        LaunchEarly(items, action, defaults, options, cancellationToken); // a process call's first worker starts now
         if (!TryPrepare(items, defaults, ref options, cancellationToken, out IReadOnlyList<TItem> list, out RunSettings settings, out ItemSources.Kind kind, out Exception? inputError))
         {
             return inputError is null ? Task.FromCanceled(cancellationToken) : Task.FromException(inputError);
@@ -148,6 +152,7 @@ public static partial class ParallelRunner
         IEnumerable<TItem> items, TFunc func, ParallelDefaults defaults, ParallelizeOptions? options = null, CancellationToken cancellationToken = default)
         where TFunc : struct, IAsyncParallelFunc<TItem, TResult>
     {
+        LaunchEarly(items, func, defaults, options, cancellationToken); // a process call's first worker starts now
         if (!TryPrepare(items, defaults, ref options, cancellationToken, out IReadOnlyList<TItem> list, out RunSettings settings, out ItemSources.Kind kind, out Exception? inputError))
         {
             return inputError is null ? Task.FromCanceled<TResult[]>(cancellationToken) : Task.FromException<TResult[]>(inputError);
@@ -175,6 +180,7 @@ public static partial class ParallelRunner
         IEnumerable<TItem> items, TAction action, ParallelDefaults defaults, ParallelizeOptions? options = null, CancellationToken cancellationToken = default)
         where TAction : struct, IAsyncParallelAction<TItem>
     {
+        LaunchEarly(items, action, defaults, options, cancellationToken); // a process call's first worker starts now
         if (!TryPrepare(items, defaults, ref options, cancellationToken, out IReadOnlyList<TItem> list, out RunSettings settings, out ItemSources.Kind kind, out Exception? inputError))
         {
             return inputError is null ? Task.FromCanceled(cancellationToken) : Task.FromException(inputError);
@@ -200,6 +206,39 @@ public static partial class ParallelRunner
     {
         RunSettings settings = RunSettings.Resolve(defaults, ParallelConfig.Apply(defaults, options));
         return WorkerCount(BackendFor(settings), settings, itemCount);
+    }
+
+    /// <summary>
+    /// The first process-backend call of a program launches its workers before anything else: this thread works out the
+    /// launch, the launcher thread runs <c>Process.Start</c> while this one sets the call up
+    /// (<see cref="Backends.Processes.EarlyLaunch"/>). The type test folds away for bodies that are not remote; invalid
+    /// options throw here as they would a line later.
+    /// </summary>
+    private static void LaunchEarly<TItem, TBody>(
+        IEnumerable<TItem> items, TBody body, ParallelDefaults defaults, ParallelizeOptions? options, CancellationToken cancellationToken)
+    {
+        if (body is IRemoteBody && (options?.Backend ?? defaults.Backend) == Backend.Processes)
+        {
+            LaunchEarlyForRemote(items, AssemblyOf(body), defaults, options, cancellationToken);
+        }
+    }
+
+    private static void LaunchEarlyForRemote<TItem>(
+        IEnumerable<TItem> items, System.Reflection.Assembly assembly, ParallelDefaults defaults, ParallelizeOptions? options, CancellationToken cancellationToken)
+    {
+        if (Backends.Processes.ProcessPool.Exists(assembly) || ParallelConfig.Current is not null)
+        {
+            return; // not a first call, or a scope that may change the backend: the call's own Prestart launches
+        }
+
+        RunSettings settings = RunSettings.Resolve(defaults, options); // what Prepare would reject is rejected before a launch
+        int count = items switch
+        {
+            ICollection<TItem> c => c.Count,
+            IReadOnlyCollection<TItem> r => r.Count,
+            _ => -1, // counting would enumerate: Prepare's Prestart launches
+        };
+        Backends.Processes.EarlyLaunch.Start(assembly, count, settings.Jobs, cancellationToken);
     }
 
     private static IReadOnlyList<TItem> Prepare<TItem>(
@@ -377,8 +416,12 @@ public static partial class ParallelRunner
     /// </summary>
     private static RemoteMethod? RemoteOf<TUserBody>(TUserBody userBody) =>
         userBody is IRemoteBody remote
-            ? new RemoteMethod(remote.MethodId, remote.ObservesCancellation, (userBody as Remote.IRemoteAssembly)?.Assembly ?? userBody.GetType().Assembly)
+            ? new RemoteMethod(remote.MethodId, remote.ObservesCancellation, AssemblyOf(userBody))
             : null;
+
+    /// <summary>The assembly whose worker serves a remote body: the intercepted method's, or the generated body's own.</summary>
+    private static System.Reflection.Assembly AssemblyOf<TUserBody>(TUserBody userBody) =>
+        (userBody as Remote.IRemoteAssembly)?.Assembly ?? userBody!.GetType().Assembly;
 
     /// <summary>
     /// The result array of a call: not zeroed first when <typeparamref name="TResult"/> holds no references (the GC zeroes

@@ -42,6 +42,10 @@ public class ProcessHostTests
         AssertRunsOnce(DotnetHost(), ["run", "--project", Path.Combine(RepoRoot, "tests", "ProcessHost"), "-c", s_configuration, "--no-build", "--"]);
 
     [Fact]
+    public void The_first_process_call_launches_its_workers_once_and_no_other_call_launches_any() =>
+        AssertRunsOnce(Path.Combine(HostDirectory, OperatingSystem.IsWindows() ? "ProcessHost.exe" : "ProcessHost"), [], "early");
+
+    [Fact]
     public void Works_for_methods_in_a_class_library() =>
         AssertRunsOnce(Path.Combine(HostDirectory, OperatingSystem.IsWindows() ? "ProcessHost.exe" : "ProcessHost"), [], "library");
 

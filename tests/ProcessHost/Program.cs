@@ -24,6 +24,62 @@ switch (mode)
         Console.WriteLine($"{(ok ? "OK" : "WRONG")} parent {Environment.ProcessId} workers {string.Join(',', pids.Distinct().Order())}");
         return ok ? 0 : 1;
 
+    case "early":
+    {
+        // A fresh program's first process call launches its workers before anything else (EarlyLaunch): never for a
+        // call that does not run on processes, and never twice for the call that does.
+        var problems = new List<string>();
+        void Expect(int started, string after)
+        {
+            if (ProcessBackend.StartedWorkerCount != started)
+            {
+                problems.Add($"{ProcessBackend.StartedWorkerCount} workers started after {after}, expected {started}");
+            }
+        }
+
+        _ = Work.WhereParallel([]);
+        Expect(0, "a call without items");
+        using (var cancelled = new CancellationTokenSource())
+        {
+            cancelled.Cancel();
+            try
+            {
+                _ = Work.WhereParallel([1, 2], cancellationToken: cancelled.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        Expect(0, "a cancelled call");
+        using (ParallelConfig.Use(new ParallelConfig { Backend = Backend.Threads }))
+        {
+            _ = Work.WhereParallel([1, 2]);
+        }
+
+        Expect(0, "a call that a ParallelConfig scope moved to threads");
+        _ = Work.WhereParallel([1, 2], new ParallelizeOptions { Backend = Backend.Threads });
+        Expect(0, "a call whose options moved it to threads");
+        try
+        {
+            _ = Work.WhereParallel([1, 2], new ParallelizeOptions { BatchSize = -1 });
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+        }
+
+        Expect(0, "a call with invalid options");
+        int[] where = Work.WhereParallel([1, 2, 3, 4], new ParallelizeOptions { BatchSize = 1 });
+        Expect(2, "the first process call (Jobs = 2)");
+        if (where.Contains(Environment.ProcessId) || where.Distinct().Count() != 2)
+        {
+            problems.Add($"the items ran in {string.Join(',', where.Distinct())}");
+        }
+
+        Console.WriteLine(problems.Count == 0 ? $"OK parent {Environment.ProcessId}" : "WRONG " + string.Join("; ", problems));
+        return problems.Count == 0 ? 0 : 1;
+    }
+
     case "library":
         // Methods declared in a class library (no runtimeconfig of its own): the workers start through this program.
         string[] described = ProcessLibrary.LibraryWork.DescribeParallel(Enumerable.Range(0, 4), new ParallelizeOptions { BatchSize = 1 });

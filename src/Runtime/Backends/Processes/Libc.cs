@@ -57,6 +57,9 @@ internal static partial class Libc
     [LibraryImport(Name, EntryPoint = "prctl")]
     internal static partial int Prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
 
+    [LibraryImport(Name, EntryPoint = "readlink")]
+    internal static unsafe partial nint ReadLink(byte* path, byte* buffer, nint size);
+
     [LibraryImport(Name, EntryPoint = "getppid")]
     internal static partial int GetParentProcessId();
 

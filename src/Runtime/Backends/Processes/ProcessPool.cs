@@ -18,35 +18,55 @@ namespace ParallelGen.Backends.Processes;
 internal sealed class ProcessPool
 {
     private static readonly ConcurrentDictionary<string, ProcessPool> s_pools = new(StringComparer.Ordinal);
-    private static readonly ConcurrentDictionary<Assembly, LaunchSpec> s_specs = new();
+    private static readonly ConcurrentDictionary<Assembly, ProcessPool> s_byAssembly = new();
+    private static readonly object s_creating = new();
+    private static int s_exitHooked;
 
     private readonly object _lock = new();
     private readonly LaunchSpec _spec;
     private readonly Stack<WorkerProcess> _idle = new();
     private readonly HashSet<WorkerProcess> _all = [];
-    private readonly Timer _reaper;
+    private Timer? _reaper;
     private int _nextNumber;
     private int _started;
-
-    static ProcessPool()
-    {
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => ShutdownAll(kill: true);
-    }
+    private int _launching;
 
     private ProcessPool(LaunchSpec spec)
     {
         _spec = spec;
-        _reaper = new Timer(static s => ((ProcessPool)s!).RetireIdle(), this, Timeout.Infinite, Timeout.Infinite);
     }
 
     /// <summary>How many workers this pool has started in all.</summary>
     internal int StartedCount => Volatile.Read(ref _started);
 
+    /// <summary>
+    /// The pool for <paramref name="assembly"/>'s methods. The first caller works out the launch
+    /// (<see cref="LaunchSpec.For"/>); a caller that comes meanwhile (a concurrent first call) waits for it rather than
+    /// doing it again. A failure is not remembered: the next call tries again and reports it.
+    /// </summary>
     internal static ProcessPool For(Assembly assembly)
     {
-        LaunchSpec spec = s_specs.GetOrAdd(assembly, LaunchSpec.For);
-        return s_pools.GetOrAdd(spec.Key, _ => new ProcessPool(spec));
+        if (s_byAssembly.TryGetValue(assembly, out ProcessPool? pool))
+        {
+            return pool;
+        }
+
+        lock (s_creating)
+        {
+            if (!s_byAssembly.TryGetValue(assembly, out pool))
+            {
+                LaunchSpec spec = LaunchSpec.For(assembly);
+                pool = s_pools.GetOrAdd(spec.Key, _ => new ProcessPool(spec));
+                s_byAssembly[assembly] = pool;
+                StartupTrace.Reached("pool");
+            }
+
+            return pool;
+        }
     }
+
+    /// <summary>Whether the pool for <paramref name="assembly"/> exists already (its launch is worked out).</summary>
+    internal static bool Exists(Assembly assembly) => s_byAssembly.ContainsKey(assembly);
 
     internal static IEnumerable<ProcessPool> All => s_pools.Values;
 
@@ -73,53 +93,91 @@ internal sealed class ProcessPool
     /// </summary>
     internal void Prestart(int workers)
     {
-        int missing;
-        int firstNumber;
+        if (Reserve(workers, out int firstNumber, out int missing))
+        {
+            LaunchReserved(firstNumber, missing);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Prestart"/> with the launches themselves (start info, <c>Process.Start</c>) on the launcher thread, so
+    /// that the caller goes on at once: a program's first call (<see cref="EarlyLaunch"/>). The workers are reserved
+    /// before this returns, so the call's own <see cref="Prestart"/> and <see cref="Lease"/> wait for them rather than
+    /// launching more.
+    /// </summary>
+    internal void PrestartInBackground(int workers)
+    {
+        if (Reserve(workers, out int firstNumber, out int missing))
+        {
+            WorkerKill.Post(() => LaunchReserved(firstNumber, missing));
+        }
+    }
+
+    /// <summary>Counts the workers to launch beyond the idle ones and those being launched, and reserves them.</summary>
+    private bool Reserve(int workers, out int firstNumber, out int missing)
+    {
         lock (_lock)
         {
-            missing = workers;
+            missing = workers - _launching; // launches in progress count: their workers are coming
             foreach (WorkerProcess idle in _idle)
             {
                 missing -= idle.HasExited ? 0 : 1; // a dead one is replaced when a lease finds it
             }
 
+            firstNumber = _nextNumber + 1;
             if (missing <= 0)
             {
-                return;
+                return false;
             }
 
-            firstNumber = _nextNumber + 1;
             _nextNumber += missing;
+            _launching += missing;
+            return true;
         }
+    }
 
-        var launched = new List<WorkerProcess>(missing);
+    /// <summary>Launches reserved workers into the idle stack; never throws (a lease launches again and reports).</summary>
+    private void LaunchReserved(int firstNumber, int missing)
+    {
+        int launched = 0;
         try
         {
-            for (int i = 0; i < missing; i++)
+            for (; launched < missing; launched++)
             {
-                WorkerProcess worker = WorkerProcess.Launch(_spec, firstNumber + i);
+                WorkerProcess worker = WorkerProcess.Launch(_spec, firstNumber + launched);
                 worker.IdleSinceTimestamp = Stopwatch.GetTimestamp();
-                launched.Add(worker);
                 lock (_lock)
                 {
+                    _launching--;
                     _all.Add(worker);
                     _idle.Push(worker);
+                    Monitor.PulseAll(_lock); // a lease waiting for this launch takes it
                 }
+
+                Started();
             }
         }
-        catch (WorkerStartException)
+#pragma warning disable CA1031 // on the launcher thread nothing may escape; the call's own lease launches again and reports
+        catch (Exception)
+#pragma warning restore CA1031
         {
             // The call's own lease starts a worker again and reports the failure.
         }
-
-        foreach (WorkerProcess _ in launched)
+        finally
         {
-            Started();
+            if (launched < missing)
+            {
+                lock (_lock)
+                {
+                    _launching -= missing - launched;
+                    Monitor.PulseAll(_lock);
+                }
+            }
         }
 
-        if (launched.Count > 0)
+        if (launched > 0)
         {
-            _reaper.Change(ProcessBackend.IdleTimeout, Timeout.InfiniteTimeSpan);
+            ArmReaper();
         }
     }
 
@@ -136,7 +194,19 @@ internal sealed class ProcessPool
             WorkerProcess? idle;
             lock (_lock)
             {
-                if (!_idle.TryPop(out idle))
+                // A worker being launched for this call (Prestart, maybe on the launcher thread) is waited for rather
+                // than launched twice.
+                while (!_idle.TryPop(out idle))
+                {
+                    if (_launching == 0)
+                    {
+                        break;
+                    }
+
+                    Monitor.Wait(_lock);
+                }
+
+                if (idle is null)
                 {
                     number = ++_nextNumber;
                     break;
@@ -168,6 +238,13 @@ internal sealed class ProcessPool
 
     private void Started()
     {
+        if (Interlocked.Exchange(ref s_exitHooked, 1) == 0)
+        {
+            // After the first spawn, not before it: a worker outlives no parent anyway (its pipe closes, and on Linux
+            // the kernel kills it), this only makes a clean exit end the workers at once.
+            AppDomain.CurrentDomain.ProcessExit += static (_, _) => ShutdownAll(kill: true);
+        }
+
         Interlocked.Increment(ref _started);
         if (Telemetry.WorkersStarted.Enabled)
         {
@@ -190,7 +267,23 @@ internal sealed class ProcessPool
             _idle.Push(worker);
         }
 
-        _reaper.Change(ProcessBackend.IdleTimeout, Timeout.InfiniteTimeSpan);
+        ArmReaper();
+    }
+
+    /// <summary>Retires idle workers after <see cref="ProcessBackend.IdleTimeout"/> (the timer is made at the first use).</summary>
+    private void ArmReaper()
+    {
+        if (Volatile.Read(ref _reaper) is not { } reaper)
+        {
+            var made = new Timer(static s => ((ProcessPool)s!).RetireIdle(), this, Timeout.Infinite, Timeout.Infinite);
+            reaper = Interlocked.CompareExchange(ref _reaper, made, null) ?? made;
+            if (reaper != made)
+            {
+                made.Dispose();
+            }
+        }
+
+        reaper.Change(ProcessBackend.IdleTimeout, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Retires a worker: a graceful shutdown if it is alive, then the process is released.</summary>
@@ -278,7 +371,7 @@ internal sealed class ProcessPool
 
             if (_idle.Count > 0)
             {
-                _reaper.Change(ProcessBackend.IdleTimeout, Timeout.InfiniteTimeSpan);
+                _reaper!.Change(ProcessBackend.IdleTimeout, Timeout.InfiniteTimeSpan);
             }
         }
 

@@ -29,7 +29,7 @@ internal static partial class WorkerKill
     private const int SigKill = 9;
 
     private static readonly object s_gate = new();
-    private static readonly Queue<Launch> s_launches = new();
+    private static readonly Queue<object> s_launches = new(); // Launch or Action
     private static Thread? s_launcher;
 
     /// <summary>Kills <paramref name="process"/> and the processes it started, with SIGKILL only (Unix).</summary>
@@ -56,24 +56,13 @@ internal static partial class WorkerKill
     /// </summary>
     internal static Process? Start(ProcessStartInfo info)
     {
-        if (!OperatingSystem.IsLinux())
+        if (!OperatingSystem.IsLinux() || Thread.CurrentThread == s_launcher)
         {
             return Process.Start(info);
         }
 
         var launch = new Launch(info);
-        lock (s_gate)
-        {
-            if (s_launcher is null)
-            {
-                s_launcher = new Thread(RunLauncher) { IsBackground = true, Name = "ParallelGen worker launcher" };
-                s_launcher.UnsafeStart();
-            }
-
-            s_launches.Enqueue(launch);
-            Monitor.Pulse(s_gate);
-        }
-
+        Enqueue(launch);
         launch.Done.Wait();
         if (launch.Error is { } error)
         {
@@ -83,12 +72,50 @@ internal static partial class WorkerKill
         return launch.Process;
     }
 
-    /// <summary>The launcher thread: starts the processes asked for, for the life of this process.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> on the launcher thread without waiting for it (on every platform): a call's first
+    /// worker is launched there while the calling thread sets the rest of the call up. Work that starts processes from
+    /// there starts them directly (<see cref="Start"/>).
+    /// </summary>
+    internal static void Post(Action work) => Enqueue(work);
+
+    private static void Enqueue(object item)
+    {
+        lock (s_gate)
+        {
+            StartLauncherLocked();
+            s_launches.Enqueue(item);
+            Monitor.Pulse(s_gate);
+        }
+    }
+
+    /// <summary>
+    /// Starts the launcher thread now if it is not running: a first call does it before it works out its launch, so
+    /// that the thread's start (a scheduling delay, long under load) overlaps that work.
+    /// </summary>
+    internal static void StartLauncher()
+    {
+        lock (s_gate)
+        {
+            StartLauncherLocked();
+        }
+    }
+
+    private static void StartLauncherLocked()
+    {
+        if (s_launcher is null)
+        {
+            s_launcher = new Thread(RunLauncher) { IsBackground = true, Name = "ParallelGen worker launcher" };
+            s_launcher.UnsafeStart();
+        }
+    }
+
+    /// <summary>The launcher thread: starts the processes and runs the work asked for, for the life of this process.</summary>
     private static void RunLauncher()
     {
         while (true)
         {
-            Launch launch;
+            object item;
             lock (s_gate)
             {
                 while (s_launches.Count == 0)
@@ -96,9 +123,16 @@ internal static partial class WorkerKill
                     Monitor.Wait(s_gate);
                 }
 
-                launch = s_launches.Dequeue();
+                item = s_launches.Dequeue();
             }
 
+            if (item is Action work)
+            {
+                work(); // catches its own failures: the launcher must live as long as the process
+                continue;
+            }
+
+            var launch = (Launch)item;
             try
             {
                 launch.Process = Process.Start(launch.Info);

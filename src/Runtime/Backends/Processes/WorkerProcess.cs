@@ -121,9 +121,7 @@ internal sealed partial class WorkerProcess : IDisposable
     {
         StartupTrace.Reached("launch");
 
-        // Guid.NewGuid draws from the operating system's secure random source (getrandom on Linux) without loading
-        // OpenSSL, which RandomNumberGenerator does at its first use: milliseconds of a cold start, before the spawn.
-        string token = Guid.NewGuid().ToString("N");
+        string token = NewToken();
         var info = new ProcessStartInfo(spec.FileName)
         {
             UseShellExecute = false,
@@ -177,6 +175,28 @@ internal sealed partial class WorkerProcess : IDisposable
         return worker;
     }
 
+    /// <summary>
+    /// The token a worker answers its hello with: a Guid in hex. Guid.NewGuid draws from the operating system's secure
+    /// random source (getrandom on Linux) without loading OpenSSL, which RandomNumberGenerator does at its first use;
+    /// the hex is written here because Guid's own formatting compiles vectorized code at its first use (3–4 ms of the
+    /// thread's CPU before the first spawn, against ~1.2 ms for this).
+    /// </summary>
+    private static string NewToken()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        Guid.NewGuid().TryWriteBytes(bytes);
+        Span<char> hex = stackalloc char[32];
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            hex[2 * i] = HexDigit(bytes[i] >> 4);
+            hex[(2 * i) + 1] = HexDigit(bytes[i] & 0xF);
+        }
+
+        return new string(hex);
+
+        static char HexDigit(int d) => (char)(d < 10 ? '0' + d : 'a' + d - 10);
+    }
+
     private LaunchSpec? _spec;
     private string? _token;
     private int _ready;
@@ -195,6 +215,7 @@ internal sealed partial class WorkerProcess : IDisposable
             return;
         }
 
+        WarmHelloPath();
         WorkerProcess worker = this;
         LaunchSpec spec = _spec!;
 
@@ -240,6 +261,27 @@ internal sealed partial class WorkerProcess : IDisposable
         {
             timer?.Dispose();
         }
+    }
+
+    private static int s_helloWarmed;
+
+    /// <summary>
+    /// Once per process, before the first wait for a hello: writes and reads a hello in a scratch buffer, so that the
+    /// reading code (MessagePack's reader, the process's first UTF-8 decoding) is compiled while the worker is still
+    /// starting rather than after its hello has arrived, when it delays the first call (~10 ms after the worker's
+    /// hello in a fresh JIT program, docs/benchmarks/processes.md).
+    /// </summary>
+    private static void WarmHelloPath()
+    {
+        if (Interlocked.Exchange(ref s_helloWarmed, 1) != 0)
+        {
+            return;
+        }
+
+        var frame = new FrameBuffer();
+        WireMessages.WriteHello(frame, "warm-up", 0);
+        _ = WireMessages.ReadHello(frame.Array.AsMemory(FrameChannel.HeaderSize, frame.Count - FrameChannel.HeaderSize));
+        StartupTrace.Reached("hello-warm");
     }
 
     /// <summary>
