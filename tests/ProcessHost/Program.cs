@@ -89,14 +89,17 @@ switch (mode)
         return fine ? 0 : 1;
 
     case "orphan":
-        // Start workers busy with long calls, report their pids, and wait to be killed.
+        // Start workers busy with long calls, report their pids once both run their item (each leaves a mark: a worker
+        // that is only starting may not have armed its parent-death signal yet), and wait to be killed.
+        string marks = Directory.CreateTempSubdirectory("processhost-hang-").FullName;
+        Environment.SetEnvironmentVariable(Work.HangMarksVariable, marks); // the workers inherit it
         Task<int[]> busy = Work.HangParallelAsync(Enumerable.Range(0, 2), new ParallelizeOptions { BatchSize = 1 });
-        while (ProcessBackend.WorkerProcessIds.Count < 2)
+        var waitForMarks = System.Diagnostics.Stopwatch.StartNew();
+        while (Directory.GetFiles(marks).Length < 2 && waitForMarks.Elapsed < TimeSpan.FromMinutes(2))
         {
             Thread.Sleep(20);
         }
 
-        Thread.Sleep(200); // both workers have their item
         Console.WriteLine($"WORKERS {string.Join(',', ProcessBackend.WorkerProcessIds)}");
         busy.Wait();
         return 0;
@@ -155,9 +158,17 @@ public static partial class Work
         return x + data.Length;
     }
 
+    /// <summary>A directory where <see cref="Hang"/> leaves one file per worker when its item runs (the orphan mode).</summary>
+    internal const string HangMarksVariable = "PROCESSHOST_HANG_MARKS";
+
     [Parallelize(Jobs = 2, Backend = Backend.Processes)]
     public static int Hang(int x)
     {
+        if (Environment.GetEnvironmentVariable(HangMarksVariable) is { Length: > 0 } marks)
+        {
+            File.WriteAllText(Path.Combine(marks, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)), "");
+        }
+
         Thread.Sleep(Timeout.Infinite);
         return x;
     }
