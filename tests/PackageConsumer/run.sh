@@ -18,7 +18,7 @@ fi
 # just extracted it into this run's package folder, so its files are listed there (no unzip needed).
 extracted="$work/packages/parallelgen/$version"
 missing=""
-for f in lib/net10.0/ParallelGen.dll analyzers/dotnet/cs/ParallelGen.Generator.dll analyzers/dotnet/cs/ParallelGen.Analyzers.dll analyzers/dotnet/cs/ParallelGen.CodeFixes.dll README.md icon.png RELEASE-NOTES.md; do
+for f in lib/net10.0/ParallelGen.dll runtimes/linux-x64/lib/net10.0/ParallelGen.dll analyzers/dotnet/cs/ParallelGen.Generator.dll analyzers/dotnet/cs/ParallelGen.Analyzers.dll analyzers/dotnet/cs/ParallelGen.CodeFixes.dll README.md icon.png RELEASE-NOTES.md; do
   [ -f "$extracted/$f" ] || missing="$missing $f"
 done
 [ -z "$missing" ] && pass "package layout" || fail "package lacks:$missing"
@@ -43,6 +43,16 @@ if dotnet build --no-restore -c Release -warnaserror -p:ParallelGenVersion="$ver
   pass "build warning-free with -warnaserror"
 else
   grep -E "error|warn" build.log | head -20; fail "build warning-free with -warnaserror"
+fi
+
+# On linux-x64 the host loads ParallelGen's ReadyToRun image (runtimes/linux-x64/lib), listed in the app's deps.json.
+if [ "$(uname -s)-$(uname -m)" = "Linux-x86_64" ]; then
+  if [ -f bin/Release/net10.0/runtimes/linux-x64/lib/net10.0/ParallelGen.dll ] \
+     && grep -q '"runtimes/linux-x64/lib/net10.0/ParallelGen.dll"' bin/Release/net10.0/*.deps.json; then
+    pass "the ReadyToRun image of ParallelGen is in the app's output and deps.json (linux-x64)"
+  else
+    fail "the ReadyToRun image of ParallelGen is in the app's output and deps.json (linux-x64)"
+  fi
 fi
 
 if dotnet run --no-build -c Release >run.log 2>&1; then
