@@ -40,6 +40,12 @@ int[] workerPids = Work.WhereParallel([1, 2, 3, 4], new ParallelizeOptions { Bat
 Check(workerPids.All(pid => pid != Environment.ProcessId) && Work.CubeParallel([2L, 3L]).SequenceEqual([8L, 27L]),
     "Backend.Processes runs the calls in worker processes");
 
+// A JIT worker runs the worker program the package's targets copy next to the app (no startup hook); a Native AOT
+// worker is the app's own executable.
+string[] entries = Work.EntryParallel([1, 2]).Distinct().ToArray();
+string expectedEntry = System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? "ParallelGen.Worker" : "PackageConsumer";
+Check(entries.SequenceEqual([expectedEntry]), $"Backend.Processes workers run {expectedEntry} (they ran {string.Join(',', entries)})");
+
 // The package's buildTransitive targets opt the project into ParallelGen's interceptors: a plain static method
 // submitted to a process executor runs in a worker (issue 10 §2).
 using (var processes = new ParallelExecutor(maxWorkers: 2, Backend.Processes))
@@ -81,6 +87,9 @@ public static partial class Work
 
     [Parallelize(Jobs = 2, Backend = Backend.Processes)]
     public static int Where(int x) => Environment.ProcessId;
+
+    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    public static string Entry(int x) => System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? "(none)";
 
     [Parallelize(Jobs = 2, Backend = Backend.Processes)]
     public static long Cube(long x) => x >= 0 ? x * x * x : throw new ArgumentOutOfRangeException(nameof(x));

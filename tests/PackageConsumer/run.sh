@@ -18,7 +18,7 @@ fi
 # just extracted it into this run's package folder, so its files are listed there (no unzip needed).
 extracted="$work/packages/parallelgen/$version"
 missing=""
-for f in lib/net10.0/ParallelGen.dll runtimes/linux-x64/lib/net10.0/ParallelGen.dll analyzers/dotnet/cs/ParallelGen.Generator.dll analyzers/dotnet/cs/ParallelGen.Analyzers.dll analyzers/dotnet/cs/ParallelGen.CodeFixes.dll README.md icon.png RELEASE-NOTES.md; do
+for f in lib/net10.0/ParallelGen.dll runtimes/linux-x64/lib/net10.0/ParallelGen.dll buildTransitive/worker/ParallelGen.Worker.dll analyzers/dotnet/cs/ParallelGen.Generator.dll analyzers/dotnet/cs/ParallelGen.Analyzers.dll analyzers/dotnet/cs/ParallelGen.CodeFixes.dll README.md icon.png RELEASE-NOTES.md; do
   [ -f "$extracted/$f" ] || missing="$missing $f"
 done
 [ -z "$missing" ] && pass "package layout" || fail "package lacks:$missing"
@@ -54,6 +54,10 @@ if [ "$(uname -s)-$(uname -m)" = "Linux-x86_64" ]; then
     fail "the ReadyToRun image of ParallelGen is in the app's output and deps.json (linux-x64)"
   fi
 fi
+
+# JIT workers run the worker program, which the package's buildTransitive targets copy next to the app.
+[ -f bin/Release/net10.0/ParallelGen.Worker.dll ] && pass "the worker program (ParallelGen.Worker.dll) is in the app's output" \
+  || fail "the worker program (ParallelGen.Worker.dll) is in the app's output"
 
 if dotnet run --no-build -c Release >run.log 2>&1; then
   pass "program checks (see below)"

@@ -29,17 +29,70 @@ public class ProcessHostTests
 
     private static string HostDirectory => Path.Combine(RepoRoot, "tests", "ProcessHost", "bin", s_configuration, "net10.0");
 
+    // A JIT worker runs the worker program (ParallelGen.Worker.dll, copied next to the application) wherever the
+    // application is framework-dependent, and the application itself with the startup hook otherwise (single file).
+    private const string WorkerProgram = "ParallelGen.Worker";
+
     [Fact]
     public void Works_under_dotnet_app_dll() =>
-        AssertRunsOnce(DotnetHost(), ["exec", Path.Combine(HostDirectory, "ProcessHost.dll")]);
+        AssertRunsOnce(DotnetHost(), ["exec", Path.Combine(HostDirectory, "ProcessHost.dll")], entry: WorkerProgram);
 
     [Fact]
     public void Works_under_the_apphost() =>
-        AssertRunsOnce(Path.Combine(HostDirectory, OperatingSystem.IsWindows() ? "ProcessHost.exe" : "ProcessHost"), []);
+        AssertRunsOnce(Path.Combine(HostDirectory, OperatingSystem.IsWindows() ? "ProcessHost.exe" : "ProcessHost"), [], entry: WorkerProgram);
 
     [Fact]
     public void Works_under_dotnet_run() =>
-        AssertRunsOnce(DotnetHost(), ["run", "--project", Path.Combine(RepoRoot, "tests", "ProcessHost"), "-c", s_configuration, "--no-build", "--"]);
+        AssertRunsOnce(DotnetHost(), ["run", "--project", Path.Combine(RepoRoot, "tests", "ProcessHost"), "-c", s_configuration, "--no-build", "--"], entry: WorkerProgram);
+
+    [Fact]
+    public void Works_with_the_startup_hook_when_the_worker_program_is_missing()
+    {
+        // An application folder without ParallelGen.Worker.dll (copied by hand, or built before it existed): workers
+        // run the application itself with the startup hook, and Main still never runs in them.
+        string copy = Path.Combine(Path.GetTempPath(), "pg-nohookprogram-" + Guid.NewGuid().ToString("N"));
+        CopyDirectory(HostDirectory, copy);
+        File.Delete(Path.Combine(copy, WorkerProgram + ".dll"));
+        try
+        {
+            AssertRunsOnce(DotnetHost(), ["exec", Path.Combine(copy, "ProcessHost.dll")], entry: "ProcessHost");
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_worker_program_started_by_hand_says_what_it_is_and_exits()
+    {
+        var info = new ProcessStartInfo(DotnetHost()) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (string a in new[] { "exec", "--runtimeconfig", Path.Combine(HostDirectory, "ProcessHost.runtimeconfig.json"), Path.Combine(HostDirectory, WorkerProgram + ".dll") })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        info.Environment.Remove("PARALLELGEN_WORKER");
+        using Process process = Process.Start(info)!;
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), "the worker program did not exit");
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains("Backend.Processes starts it", await stderr, StringComparison.Ordinal);
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (string file in Directory.GetFiles(from))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        }
+
+        foreach (string dir in Directory.GetDirectories(from))
+        {
+            CopyDirectory(dir, Path.Combine(to, Path.GetFileName(dir)));
+        }
+    }
 
     [Fact]
     public void The_first_process_call_launches_its_workers_once_and_no_other_call_launches_any() =>
@@ -74,7 +127,7 @@ public class ProcessHostTests
         Assert.True(code == 0, log);
         Assert.False(File.Exists(Path.Combine(output, "ProcessHost.dll")), "the publish should be a single file");
 
-        AssertRunsOnce(Path.Combine(output, "ProcessHost"), []);
+        AssertRunsOnce(Path.Combine(output, "ProcessHost"), [], entry: "ProcessHost"); // a single file: the startup hook
         Directory.Delete(output, recursive: true);
     }
 
@@ -236,13 +289,18 @@ public class ProcessHostTests
         }
     }
 
-    private static void AssertRunsOnce(string fileName, string[] prefix, string mode = "run")
+    private static void AssertRunsOnce(string fileName, string[] prefix, string mode = "run", string? entry = null)
     {
         string log = Path.GetTempFileName();
         (int code, string output) = RunToEnd(fileName, [.. prefix, mode, log], TimeSpan.FromMinutes(2));
 
         Assert.True(code == 0, output);
         Assert.StartsWith("OK parent ", output.Trim());
+        if (entry is not null)
+        {
+            Assert.EndsWith($" entry {entry}", output.Trim()); // what the workers ran: both the same
+        }
+
         string[] mains = File.ReadAllLines(log);
         Assert.Single(mains); // Main ran in the parent only, not in its two workers
         File.Delete(log);

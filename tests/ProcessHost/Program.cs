@@ -21,7 +21,8 @@ switch (mode)
         int[] pids = Work.WhereParallel(Enumerable.Range(0, 8), new ParallelizeOptions { BatchSize = 1 });
         long[] squares = Work.SquareParallel(Enumerable.Range(0, 8).Select(i => (long)i));
         bool ok = squares.SequenceEqual(Enumerable.Range(0, 8).Select(i => (long)i * i)) && !pids.Contains(Environment.ProcessId);
-        Console.WriteLine($"{(ok ? "OK" : "WRONG")} parent {Environment.ProcessId} workers {string.Join(',', pids.Distinct().Order())}");
+        string entries = string.Join(',', Work.EntryParallel(Enumerable.Range(0, 2)).Distinct());
+        Console.WriteLine($"{(ok ? "OK" : "WRONG")} parent {Environment.ProcessId} workers {string.Join(',', pids.Distinct().Order())} entry {entries}");
         return ok ? 0 : 1;
 
     case "early":
@@ -150,6 +151,10 @@ public static partial class Work
 
     [Parallelize(Jobs = 2, Backend = Backend.Processes)]
     public static long Square(long x) => x * x;
+
+    /// <summary>The program the worker runs: ParallelGen.Worker, or this application (the startup hook).</summary>
+    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    public static string Entry(int x) => System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? "(none)";
 
     [Parallelize(Jobs = 2, Backend = Backend.Processes)]
     public static int HangWith(double[] data, int x)

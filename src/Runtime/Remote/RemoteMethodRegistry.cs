@@ -29,7 +29,7 @@ internal static class RemoteMethodRegistry
     {
         lock (s_methods)
         {
-            if (s_methods.TryGetValue(methodId, out Entry entry))
+            if (s_methods.TryGetValue(methodId, out Entry? entry))
             {
                 (invoker, observesCancellation) = (entry.Invoker, entry.ObservesCancellation);
                 return true;
@@ -41,5 +41,8 @@ internal static class RemoteMethodRegistry
         return false;
     }
 
-    private readonly record struct Entry(IBatchInvoker Invoker, bool ObservesCancellation);
+    // A class, not a struct: Dictionary<string, Entry> then runs the framework's shared, precompiled code for reference
+    // types, where a struct value needs its own instantiation compiled at run time in every process (parent, worker,
+    // silo) — ~8 methods of a fresh worker's start, ReadyToRun image or not.
+    private sealed record Entry(IBatchInvoker Invoker, bool ObservesCancellation);
 }

@@ -20,6 +20,17 @@ namespace ParallelGen.Backends.Processes;
 /// </summary>
 internal sealed record LaunchSpec(string FileName, IReadOnlyList<string> Arguments, string Key, string AssemblyName)
 {
+    /// <summary>
+    /// Whether the worker runs <c>ParallelGen.Worker.dll</c> (<see cref="WorkerServer.WorkerProgramFileName"/>) with the
+    /// application's runtimeconfig.json and deps.json rather than the application itself with the startup hook. A JIT
+    /// worker then starts ~20 ms of CPU sooner: the runtime finds a startup hook with <c>Assembly.GetType(string)</c>,
+    /// whose first use costs that much (docs/benchmarks/processes.md, "A worker program instead of the startup hook").
+    /// </summary>
+    internal bool RunsWorkerProgram { get; init; }
+
+    /// <summary>Tests only: launch with the startup hook even where the worker program is next to the application.</summary>
+    internal static bool UseStartupHookOnly { get; set; }
+
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage(
         "SingleFile", "IL3000", Justification = "An empty Location (single-file) is handled: the entry executable is started instead.")]
     internal static LaunchSpec For(Assembly assembly)
@@ -30,6 +41,17 @@ internal sealed record LaunchSpec(string FileName, IReadOnlyList<string> Argumen
 
         if ((isEntry || (WorkerServer.EntersFromModuleInitializer && string.IsNullOrEmpty(location))) && RunningMuxer() is null && processPath is not null)
         {
+            // A framework-dependent apphost: its application dll, run by the installation's dotnet host through the
+            // worker program. Self-contained and single-file applications have no dotnet host to run it: themselves again.
+            if (isEntry && !WorkerServer.EntersFromModuleInitializer && !string.IsNullOrEmpty(location) && InstalledMuxer() is { } muxer)
+            {
+                string config = Path.ChangeExtension(location, ".runtimeconfig.json");
+                if (File.Exists(config) && ExecSpec(location, config, assembly.FullName!, "dll:" + location, muxer) is { RunsWorkerProgram: true } exec)
+                {
+                    return exec;
+                }
+            }
+
             // apphost, self-contained or single-file: the executable itself. In Native AOT every assembly is part of
             // the executable, whose generated worker entries pick the target assembly.
             return new LaunchSpec(processPath, [], "exe:" + processPath + (isEntry ? "" : "|" + assembly.FullName), assembly.FullName!);
@@ -95,7 +117,13 @@ internal sealed record LaunchSpec(string FileName, IReadOnlyList<string> Argumen
     }
 
     /// <summary><c>dotnet exec</c> of an application with its runtimeconfig.json and deps.json.</summary>
-    private static LaunchSpec ExecSpec(string location, string runtimeConfig, string assemblyName, string key)
+    /// <remarks>
+    /// A JIT worker runs the worker program next to the application (<see cref="RunsWorkerProgram"/>) when it is there —
+    /// the package's build targets and project references copy it — and the application itself with the startup hook
+    /// otherwise. The worker program must sit in the application's directory: the host resolves the deps.json's
+    /// assets against the directory of the program it runs.
+    /// </remarks>
+    private static LaunchSpec ExecSpec(string location, string runtimeConfig, string assemblyName, string key, string? host = null)
     {
         string directory = Path.GetDirectoryName(location)!;
         string name = Path.GetFileNameWithoutExtension(location);
@@ -107,8 +135,27 @@ internal sealed record LaunchSpec(string FileName, IReadOnlyList<string> Argumen
             arguments.Add(deps);
         }
 
-        arguments.Add(location);
-        return new LaunchSpec(FindDotnetHost(), arguments, key, assemblyName);
+        string program = Path.Combine(directory, WorkerServer.WorkerProgramFileName);
+        bool runsProgram = !UseStartupHookOnly && !WorkerServer.EntersFromModuleInitializer && File.Exists(program);
+        arguments.Add(runsProgram ? program : location);
+        return new LaunchSpec(host ?? FindDotnetHost(), arguments, key, assemblyName) { RunsWorkerProgram = runsProgram };
+    }
+
+    /// <summary>
+    /// The <c>dotnet</c> host of the shared framework this process runs on (<c>&lt;root&gt;/shared/Microsoft.NETCore.App/&lt;version&gt;/</c>
+    /// → <c>&lt;root&gt;/dotnet</c>), or null: a self-contained application has no shared framework and maybe no host.
+    /// </summary>
+    private static string? InstalledMuxer()
+    {
+        string runtime = Path.TrimEndingDirectorySeparator(RuntimeEnvironment.GetRuntimeDirectory());
+        DirectoryInfo? framework = Directory.GetParent(runtime);
+        if (framework is null || !framework.Name.Equals("Microsoft.NETCore.App", StringComparison.Ordinal) || framework.Parent is not { Name: "shared" } shared || shared.Parent is null)
+        {
+            return null;
+        }
+
+        string muxer = Path.Combine(shared.Parent.FullName, RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "dotnet.exe" : "dotnet");
+        return File.Exists(muxer) ? muxer : null;
     }
 
     /// <summary>

@@ -137,9 +137,10 @@ internal sealed partial class WorkerProcess : IDisposable
 
         info.Environment[WorkerServer.WorkerVariable] = token;
         info.Environment[WorkerServer.AssemblyVariable] = spec.AssemblyName;
-        if (!WorkerServer.EntersFromModuleInitializer)
+        if (!WorkerServer.EntersFromModuleInitializer && !spec.RunsWorkerProgram)
         {
-            // A JIT worker becomes a worker in the startup hook; a Native AOT one in the generated worker entry.
+            // A JIT worker becomes a worker in the worker program (ParallelGen.Worker.dll, next to the application) or,
+            // where that is missing, in the startup hook; a Native AOT one in the generated worker entry.
             string? hooks = Environment.GetEnvironmentVariable("DOTNET_STARTUP_HOOKS");
             info.Environment["DOTNET_STARTUP_HOOKS"] = string.IsNullOrEmpty(hooks) ? "ParallelGen" : hooks + System.IO.Path.PathSeparator + "ParallelGen";
         }

@@ -53,10 +53,76 @@ internal static class WorkerServer
     [System.Diagnostics.CodeAnalysis.DynamicDependency(nameof(global::StartupHook.Initialize), typeof(global::StartupHook))]
     internal static void EnsureNotAStrayWorker()
     {
-        if (!IsWorkerProcess && !EntersFromModuleInitializer && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(WorkerVariable)))
+        if (!IsWorkerProcess && !EntersFromModuleInitializer && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(WorkerVariable))
+            && !TryEnterFromWorkerProgram())
         {
             ExitAsStrayWorker();
         }
+    }
+
+    // The hand-over with ParallelGen.Worker (src/Worker/Program.cs), the program a JIT worker runs: it puts EntryMark in
+    // this AppContext slot before it loads ParallelGen and the target assembly, and runs the Func<int> found there afterwards.
+    internal const string EntrySlot = "ParallelGen.WorkerEntry";
+    internal const string EntryMark = "ParallelGen.Worker";
+
+    /// <summary>The file name of the worker program, next to the application (<see cref="LaunchSpec"/>).</summary>
+    internal const string WorkerProgramFileName = "ParallelGen.Worker.dll";
+
+    /// <summary>
+    /// In a JIT worker started as <c>ParallelGen.Worker.dll</c> (<see cref="WorkerProgramFileName"/>), called from
+    /// ParallelGen's module initializer (<see cref="WorkerProgramEntry"/>; or else from the target assembly's first
+    /// registration): makes the process a worker (its warm-up starts now, beside the target's loading and registration)
+    /// and leaves the loop for the worker program to run once the
+    /// module initializer is over — a loop run inside it would hold the module's class-constructor lock, which every other
+    /// thread touching the assembly would wait for. <see langword="false"/> in any other process.
+    /// </summary>
+    internal static void EnterIfWorkerProgram()
+    {
+        if (!IsWorkerProcess && !EntersFromModuleInitializer)
+        {
+            _ = TryEnterFromWorkerProgram();
+        }
+    }
+
+    private static bool TryEnterFromWorkerProgram()
+    {
+        if (!string.Equals(AppContext.GetData(EntrySlot) as string, EntryMark, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        string? token = Environment.GetEnvironmentVariable(WorkerVariable);
+        if (string.IsNullOrEmpty(token))
+        {
+            return false;
+        }
+
+        s_entryToken = token;
+        BecomeWorker();
+        StartupTrace.Reached("hook");
+        ParentWatchdog.Start(WarmUp);
+        AppContext.SetData(EntrySlot, (Func<int>)RunFromWorkerProgram);
+        return true;
+    }
+
+    /// <summary>The worker program's loop (<see cref="TryEnterFromWorkerProgram"/>): serves calls until the parent goes away, and exits.</summary>
+    private static int RunFromWorkerProgram()
+    {
+        string token = s_entryToken ?? throw new InvalidOperationException("The worker program's loop runs only after its registration made the process a worker.");
+        int exitCode;
+        try
+        {
+            StartupTrace.Reached("registered");
+            exitCode = Serve(token);
+        }
+        catch (Exception ex)
+        {
+            Console.Error.WriteLine($"ParallelGen worker failed to start: {ex}");
+            exitCode = 3;
+        }
+
+        Environment.Exit(exitCode);
+        return exitCode;
     }
 
     private static void ExitAsStrayWorker()
@@ -96,7 +162,14 @@ internal static class WorkerServer
 
         if (!EntersFromModuleInitializer)
         {
-            ExitAsStrayWorker();
+            // A JIT worker started as the worker program becomes one here (its registrations follow); any other
+            // JIT process with the worker variable that no startup hook made a worker is a stray.
+            if (!TryEnterFromWorkerProgram())
+            {
+                ExitAsStrayWorker();
+            }
+
+            return false;
         }
 
         string? target = Environment.GetEnvironmentVariable(AssemblyVariable);
