@@ -170,7 +170,7 @@ internal static class ColdStartBench
             ("P", "write", "first batch being written"),
             ("P", "written", "first batch written (before the hello)"),
             ("P", "hello-warm", "hello-reading code compiled (while the worker starts)"),
-            ("W", "hook", "worker: first ParallelGen code (startup hook)"),
+            ("W", "hook", "worker: first ParallelGen code (ParallelGen loaded by the worker program, or the startup hook)"),
             ("W", "entry", "worker: first ParallelGen code (Native AOT entry)"),
             ("W", "warmup-started", "worker: warm-up thread started"),
             ("W", "registered", "worker: methods registered"),
