@@ -155,6 +155,44 @@ public sealed class StreamWakeUpTests
         Assert.True(misses == 0, $"the consumer waited its whole {LongRecheck.TotalSeconds} s re-check interval {misses} time(s) for a wake-up that had already gone");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Cancelling_just_before_the_consumer_arms_its_wait_is_seen_at_once(bool asyncConsumer)
+    {
+        // The producer is stuck reading a slow input (no window); the caller cancels just before the consumer arms its
+        // wait, so the cancellation's signal finds no waiter. The consumer must see the cancellation when it re-checks,
+        // not wait until the input moves (here: until the test releases it, after the stream ended).
+        using var release = new ManualResetEventSlim();
+        using var producerWaiting = new ManualResetEventSlim();
+        using var cts = new CancellationTokenSource();
+        ParallelStream<int> stream = StreamTargets.SpinParallelStream(new GatedInput(0, release, producerWaiting), cancellationToken: cts.Token);
+        StreamEngine<int> engine = asyncConsumer ? (StreamEngine<int>)stream.GetAsyncEnumerator() : (StreamEngine<int>)stream.GetEnumerator();
+        engine.RecheckInterval = LongRecheck;
+        engine.BeforeAwaitingWindow = () =>
+        {
+            Assert.True(producerWaiting.Wait(TimeSpan.FromSeconds(30)), "the producer never read the input");
+            cts.Cancel();
+        };
+        Task<bool> run = Task.Run(async () => asyncConsumer ? await engine.MoveNextAsync() : engine.MoveNext());
+        try
+        {
+            if (await Task.WhenAny(run, Task.Delay(StuckBound)) != run)
+            {
+                Assert.Fail($"the consumer is stuck: {StuckBound.TotalSeconds} s after the cancellation it still waits.");
+            }
+
+            await Assert.ThrowsAsync<OperationCanceledException>(() => run);
+        }
+        finally
+        {
+            release.Set();
+        }
+
+        await engine.DisposeAsync();
+        Assert.True(engine.MissedWakeUps == 0, $"the consumer waited its whole {LongRecheck.TotalSeconds} s re-check interval for the cancellation");
+    }
+
     private static async Task<(int Misses, List<int> Got)> ConsumeGated<T>(
         ParallelStream<T> stream, Func<T, int> value, bool asyncConsumer, Action<StreamEngine<T>> prepare, Action taken)
     {
@@ -236,7 +274,7 @@ public sealed class StreamWakeUpTests
     }
 
     /// <summary>Items 0 .. count - 1, then an end reported only once the test releases it.</summary>
-    private sealed class GatedInput(int count, ManualResetEventSlim release) : IEnumerable<int>
+    private sealed class GatedInput(int count, ManualResetEventSlim release, ManualResetEventSlim? waiting = null) : IEnumerable<int>
     {
         public IEnumerator<int> GetEnumerator()
         {
@@ -244,6 +282,8 @@ public sealed class StreamWakeUpTests
             {
                 yield return i;
             }
+
+            waiting?.Set();
 
             if (!release.Wait(TimeSpan.FromSeconds(30)))
             {

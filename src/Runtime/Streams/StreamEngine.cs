@@ -190,13 +190,14 @@ internal sealed class StreamWindow(long offset, int count, bool ordered, StreamS
 /// </summary>
 /// <remarks>
 /// No wake-up is lost: the consumer publishes its waiter (a full fence) and then reads the item's flag (or the queue,
-/// the window's end, the producer's end); a worker (or the producer) writes that state with a full fence and then reads
-/// the waiter. One of the two sees the other's write: either the consumer sees the state and does not wait, or the
-/// notifier sees the waiter and fires it. (An unordered window's queue reserves a slot with an interlocked write, and a
-/// reader that sees a reserved slot waits until it is filled, so the queue is such a state.) The waiter carries what it
-/// waits for, so a notifier tests the waiter it read. A waiter the consumer armed and then did not wait on (its re-check
-/// saw progress) stays armed until a notifier takes it; that only costs a completion nobody awaits. The consumer must
-/// never return such a waiter as the one to wait on: <c>TryAdvance</c> forgets it on every pass.
+/// the window's end, the producer's end, the call's stop); a worker (or the producer, or the stop token's callback)
+/// writes that state with a full fence and then reads the waiter. One of the two sees the other's write: either the
+/// consumer sees the state and does not wait, or the notifier sees the waiter and fires it. (An unordered window's
+/// queue reserves a slot with an interlocked write, and a reader that sees a reserved slot waits until it is filled, so
+/// the queue is such a state.) The waiter carries what it waits for, so a notifier tests the waiter it read. A waiter
+/// the consumer armed and then did not wait on (its re-check saw progress) stays armed until a notifier takes it; that
+/// only costs a completion nobody awaits. The consumer must never return such a waiter as the one to wait on:
+/// <c>TryAdvance</c> forgets it on every pass.
 /// </remarks>
 internal sealed class StreamSignal
 {
@@ -389,7 +390,7 @@ internal sealed class StreamEngine<TItem, TResult, TOut, TRunner> : StreamEngine
                     wait = _signal.Arm(null, -1);
                     lock (_lock)
                     {
-                        if (_ready.Count > 0 || _producerDone)
+                        if (_ready.Count > 0 || _producerDone || IsStopped)
                         {
                             continue;
                         }
@@ -427,7 +428,7 @@ internal sealed class StreamEngine<TItem, TResult, TOut, TRunner> : StreamEngine
                 }
 
                 wait = _signal.Arm(window, next);
-                if (Volatile.Read(ref window.Done[next]) != 0 || window.Over)
+                if (Volatile.Read(ref window.Done[next]) != 0 || window.Over || IsStopped)
                 {
                     continue;
                 }
@@ -459,7 +460,7 @@ internal sealed class StreamEngine<TItem, TResult, TOut, TRunner> : StreamEngine
             }
 
             wait = _signal.Arm(window, -1);
-            if (!window.Finished.IsEmpty || window.Over)
+            if (!window.Finished.IsEmpty || window.Over || IsStopped)
             {
                 continue;
             }
@@ -486,6 +487,13 @@ internal sealed class StreamEngine<TItem, TResult, TOut, TRunner> : StreamEngine
         _current = null;
         _slots.Release();
     }
+
+    /// <summary>
+    /// Whether <see cref="ThrowIfStopped"/> would throw: read again after arming a wait, because the stop's signal
+    /// (NotifyAll from the stop token's callback, after the token's state is set) may have found no waiter yet.
+    /// </summary>
+    private bool IsStopped =>
+        _userToken.IsCancellationRequested || _enumeratorToken.IsCancellationRequested || _timeoutSource is { IsCancellationRequested: true };
 
     private void ThrowIfStopped()
     {
