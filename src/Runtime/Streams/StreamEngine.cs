@@ -21,52 +21,109 @@ internal abstract class StreamEngine<T> : IEnumerator<T>, IAsyncEnumerator<T>
 
     public bool MoveNext()
     {
+        bool ranOut = false;
         while (true)
         {
-            if (TryAdvance(out T value, out Task? wait))
+            T value;
+            Task? wait;
+            bool advanced;
+            try
             {
+                advanced = TryAdvance(out value, out wait);
+            }
+            catch when (CountMissedWakeUp(ranOut))
+            {
+                throw; // never reached: the filter only counts
+            }
+
+            if (advanced)
+            {
+                CountMissedWakeUp(ranOut);
                 _current = value;
                 return true;
             }
 
             if (wait is null)
             {
+                CountMissedWakeUp(ranOut);
                 return false;
             }
 
             // The workers are usually just ahead (tiny bodies): spin briefly before blocking the thread. The block is
-            // bounded: after RecheckInterval the state is read again, so a wake-up that never comes (a hang seen once
-            // in CI and once in a test loop, not yet explained; the closing note of 2026-12-08) costs one interval.
+            // bounded, a safety net only: after RecheckInterval the state is read again, so a wake-up that never came
+            // would cost one interval instead of a hang; MissedWakeUps counts them, and the tests require none.
             SpinWait spin = default;
             while (!wait.IsCompleted && !spin.NextSpinWillYield)
             {
                 spin.SpinOnce(sleep1Threshold: -1);
             }
 
-            wait.Wait(RecheckInterval);
+            ranOut = !wait.Wait(RecheckInterval);
         }
     }
 
-    /// <summary>How long a consumer waits for a wake-up before it reads the stream's state again.</summary>
-    private static readonly TimeSpan RecheckInterval = TimeSpan.FromMilliseconds(100);
+    /// <summary>How long a consumer waits for a wake-up before it reads the stream's state again (tests lengthen it).</summary>
+    internal TimeSpan RecheckInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// How many waits ran out <see cref="RecheckInterval"/> and were followed by a result, the end or a failure: each is
+    /// a wake-up that should have come (or a notifier stalled for a whole interval), for tests.
+    /// </summary>
+    internal int MissedWakeUps { get; private set; }
+
+    /// <summary>
+    /// For tests: called when the consumer found no window and the producer not done, just before it arms its wait
+    /// (a test stops the producer there to widen the race with the producer's end).
+    /// </summary>
+    internal Action? BeforeAwaitingWindow { get; set; }
+
+    /// <summary>For tests: the producer's task (done once it has read the input to its end and signalled).</summary>
+    internal abstract Task ProducerTask { get; }
 
     public async ValueTask<bool> MoveNextAsync()
     {
+        bool ranOut = false;
         while (true)
         {
-            if (TryAdvance(out T value, out Task? wait))
+            T value;
+            Task? wait;
+            bool advanced;
+            try
             {
+                advanced = TryAdvance(out value, out wait);
+            }
+            catch when (CountMissedWakeUp(ranOut))
+            {
+                throw; // never reached: the filter only counts
+            }
+
+            if (advanced)
+            {
+                CountMissedWakeUp(ranOut);
                 _current = value;
                 return true;
             }
 
             if (wait is null)
             {
+                CountMissedWakeUp(ranOut);
                 return false;
             }
 
             await wait.WaitAsync(RecheckInterval).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            ranOut = !wait.IsCompleted;
         }
+    }
+
+    /// <summary>Counts a wait that ran out before the stream moved on; returns <see langword="false"/> (an exception filter).</summary>
+    private bool CountMissedWakeUp(bool ranOut)
+    {
+        if (ranOut)
+        {
+            MissedWakeUps++;
+        }
+
+        return false;
     }
 
     public void Reset() => throw new NotSupportedException("A ParallelStream cannot be reset; call the parallel method again.");
@@ -127,21 +184,28 @@ internal sealed class StreamWindow(long offset, int count, bool ordered, StreamS
 }
 
 /// <summary>
-/// Wakes the consumer when what it waits for happens: armed by the consumer (a fresh task) before it re-checks, fired by
-/// workers only when the consumer waits for their item (ordered) or any item (unordered), so a worker that finishes an
-/// item nobody waits for pays one interlocked write and one read.
+/// Wakes the consumer when what it waits for happens: armed by the consumer (a fresh waiter naming the item it waits
+/// for, or any item) before it re-checks, fired by workers only when that waiter waits for their item (ordered) or any
+/// item (unordered), so a worker that finishes an item nobody waits for pays one interlocked write and one read.
 /// </summary>
+/// <remarks>
+/// No wake-up is lost: the consumer publishes its waiter (a full fence) and then reads the item's flag (or the queue,
+/// the window's end, the producer's end, the call's stop); a worker (or the producer, or the stop token's callback)
+/// writes that state with a full fence and then reads the waiter. One of the two sees the other's write: either the
+/// consumer sees the state and does not wait, or the notifier sees the waiter and fires it. (An unordered window's
+/// queue reserves a slot with an interlocked write, and a reader that sees a reserved slot waits until it is filled, so
+/// the queue is such a state.) The waiter carries what it waits for, so a notifier tests the waiter it read. A waiter
+/// the consumer armed and then did not wait on (its re-check saw progress) stays armed until a notifier takes it; that
+/// only costs a completion nobody awaits. The consumer must never return such a waiter as the one to wait on:
+/// <c>TryAdvance</c> forgets it on every pass.
+/// </remarks>
 internal sealed class StreamSignal
 {
-    private TaskCompletionSource? _waiter;
-    private StreamWindow? _awaitedWindow;
-    private int _awaitedIndex = -1;
+    private Waiter? _waiter;
 
     public Task Arm(StreamWindow? window, int index)
     {
-        _awaitedWindow = window;
-        _awaitedIndex = index;
-        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var waiter = new Waiter(window, index);
         Interlocked.Exchange(ref _waiter, waiter); // a full fence: the consumer's re-check reads after it
         return waiter.Task;
     }
@@ -149,9 +213,9 @@ internal sealed class StreamSignal
     public void Notify(StreamWindow window, int index)
     {
         // The caller's interlocked write of the item's flag orders this read after it.
-        TaskCompletionSource? waiter = Volatile.Read(ref _waiter);
+        Waiter? waiter = Volatile.Read(ref _waiter);
         if (waiter is not null
-            && (index < 0 || _awaitedIndex < 0 || (ReferenceEquals(_awaitedWindow, window) && _awaitedIndex == index))
+            && (waiter.Index < 0 || (ReferenceEquals(waiter.Window, window) && waiter.Index == index))
             && Interlocked.CompareExchange(ref _waiter, null, waiter) == waiter)
         {
             waiter.TrySetResult();
@@ -165,6 +229,13 @@ internal sealed class StreamSignal
         {
             waiter.TrySetResult();
         }
+    }
+
+    /// <summary>One wait of the consumer: for item <see cref="Index"/> of <see cref="Window"/>, or for anything (index -1).</summary>
+    private sealed class Waiter(StreamWindow? window, int index) : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public readonly StreamWindow? Window = window;
+        public readonly int Index = index;
     }
 }
 
@@ -263,6 +334,8 @@ internal sealed class StreamEngine<TItem, TResult, TOut, TRunner> : StreamEngine
         _producer = Task.Run(ProduceAsync);
     }
 
+    internal override Task ProducerTask => _producer;
+
     protected override bool TryAdvance(out TOut value, out Task? wait)
     {
         value = default!;
@@ -274,6 +347,11 @@ internal sealed class StreamEngine<TItem, TResult, TOut, TRunner> : StreamEngine
 
         while (true)
         {
+            // A wait armed on an earlier pass was for a state this pass has moved past (its re-check saw the end, a
+            // window or a result): only a wait armed on this pass, after which nothing was seen, may be returned. (The
+            // hang seen in CI: armed, saw the producer's end and passed again, the end was returned with that wait,
+            // whose signal had already gone; the consumer waited for a task nobody would complete.)
+            wait = null;
             ThrowIfStopped();
             StreamWindow? window = _current;
             if (window is null)
@@ -308,10 +386,11 @@ internal sealed class StreamEngine<TItem, TResult, TOut, TRunner> : StreamEngine
                         return false;
                     }
 
+                    BeforeAwaitingWindow?.Invoke();
                     wait = _signal.Arm(null, -1);
                     lock (_lock)
                     {
-                        if (_ready.Count > 0 || _producerDone)
+                        if (_ready.Count > 0 || _producerDone || IsStopped)
                         {
                             continue;
                         }
@@ -349,7 +428,7 @@ internal sealed class StreamEngine<TItem, TResult, TOut, TRunner> : StreamEngine
                 }
 
                 wait = _signal.Arm(window, next);
-                if (Volatile.Read(ref window.Done[next]) != 0 || window.Over)
+                if (Volatile.Read(ref window.Done[next]) != 0 || window.Over || IsStopped)
                 {
                     continue;
                 }
@@ -381,7 +460,7 @@ internal sealed class StreamEngine<TItem, TResult, TOut, TRunner> : StreamEngine
             }
 
             wait = _signal.Arm(window, -1);
-            if (!window.Finished.IsEmpty || window.Over)
+            if (!window.Finished.IsEmpty || window.Over || IsStopped)
             {
                 continue;
             }
@@ -408,6 +487,13 @@ internal sealed class StreamEngine<TItem, TResult, TOut, TRunner> : StreamEngine
         _current = null;
         _slots.Release();
     }
+
+    /// <summary>
+    /// Whether <see cref="ThrowIfStopped"/> would throw: read again after arming a wait, because the stop's signal
+    /// (NotifyAll from the stop token's callback, after the token's state is set) may have found no waiter yet.
+    /// </summary>
+    private bool IsStopped =>
+        _userToken.IsCancellationRequested || _enumeratorToken.IsCancellationRequested || _timeoutSource is { IsCancellationRequested: true };
 
     private void ThrowIfStopped()
     {
