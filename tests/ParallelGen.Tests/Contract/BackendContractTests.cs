@@ -345,6 +345,60 @@ public sealed class BackendContractTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(Enumerable.Range(0, 30), ContractTargets.FailParallelUnordered(awaited, options).Select(r => r.Value).Order());
     }
 
+    /// <summary>
+    /// A stream whose window fails, is cancelled or times out ends with that outcome, whichever way the backend reports
+    /// its items (a count-only backend's unmarked items are taken only from a call that succeeded): the failing item's
+    /// exception with its index in the whole input, after a prefix of the results before it (all of them when items are
+    /// marked as they finish, those of earlier windows when only counts are reported); the caller's cancellation; the
+    /// stream's timeout.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task A_stream_ends_with_its_windows_failure_cancellation_or_timeout(int backend)
+    {
+        var options = new ParallelizeOptions { Backend = (Backend)backend, BackendInstance = Instance, PreDispatch = 4 };
+
+        var seen = new List<int>();
+        var ex = Assert.Throws<ContractException>(() =>
+        {
+            foreach (int x in ContractTargets.StepParallelStream(Enumerable.Range(0, 20).Select(i => (i, _directory, 9, 0)), options))
+            {
+                seen.Add(x);
+            }
+        });
+        Assert.Equal("item 9 failed", ex.Message);
+        Assert.Equal(9, ex.GetParallelItemIndex());
+        Assert.Equal(Enumerable.Range(0, seen.Count), seen);
+        Assert.InRange(seen.Count, 0, 9);
+
+        var unorderedSeen = new List<long>();
+        var unorderedEx = await Assert.ThrowsAsync<ContractException>(async () =>
+        {
+            await foreach (ParallelResult<int> r in ContractTargets.StepParallelUnordered(Enumerable.Range(0, 20).Select(i => (i, _directory, 9, 0)), options))
+            {
+                unorderedSeen.Add(r.Index);
+            }
+        });
+        Assert.Equal(9, unorderedEx.GetParallelItemIndex());
+        Assert.DoesNotContain(9L, unorderedSeen);
+
+        string held = Directory.CreateDirectory(Path.Combine(_directory, "held")).FullName;
+        using var cts = new CancellationTokenSource();
+        Task cancel = Task.Run(async () =>
+        {
+            await FilesAppear(held, "started-*", 1);
+            await cts.CancelAsync();
+        });
+        var cancelled = Assert.ThrowsAny<OperationCanceledException>(() =>
+            ContractTargets.HoldParallelStream(Enumerable.Range(0, 20).Select(i => (i, held, 0)), options, cts.Token).ToList());
+        await cancel;
+        Assert.Equal(cts.Token, cancelled.CancellationToken);
+
+        var timedOut = new ParallelizeOptions { Backend = (Backend)backend, BackendInstance = Instance, PreDispatch = 4, Timeout = TimeSpan.FromMilliseconds(300) };
+        await Assert.ThrowsAsync<TimeoutException>(() =>
+            ToListAsync(ContractTargets.StepParallelStream(Enumerable.Range(0, 1000).Select(i => (i, held, -1, 20)), timedOut)));
+    }
+
     private static async Task<List<T>> ToListAsync<T>(ParallelStream<T> stream)
     {
         var list = new List<T>();
