@@ -134,7 +134,11 @@ public sealed class CallLifecycle
         }
     }
 
-    /// <summary>Counts finished items and reports them as progress.</summary>
+    /// <summary>
+    /// Counts finished items and reports them as progress, without saying which they were: a stream hands out the
+    /// results a backend reports this way (and does not mark through the call's body) when its window's call has
+    /// succeeded; use <see cref="AddCompleted(int, int)"/> to have them handed out at once.
+    /// </summary>
     /// <param name="items">How many items just finished.</param>
     public void AddCompleted(int items)
     {

@@ -150,7 +150,9 @@ internal interface IWindowRunner<TItem, TResult, TOut>
 
 /// <summary>
 /// Which items of one window are done: set from the workers (per item for bodies run in this process, per reported
-/// range for out-of-process backends), read by the consumer.
+/// range for out-of-process backends), read by the consumer. A backend that stores results without reporting which
+/// (only <see cref="CallLifecycle.AddCompleted(int)"/>) marks nothing: once the window's call has succeeded, the
+/// consumer takes every item it did not see marked as done (<see cref="StoredByCall"/>, <see cref="TakeUnmarked"/>).
 /// </summary>
 internal sealed class StreamWindow(long offset, int count, bool ordered, StreamSignal signal)
 {
@@ -180,6 +182,34 @@ internal sealed class StreamWindow(long offset, int count, bool ordered, StreamS
         {
             MarkDone(i);
         }
+    }
+
+    /// <summary>
+    /// Whether the window's call is over and succeeded: every item's result is stored, marked or not (a backend that
+    /// reports only a count marks none). The consumer reads it only when the window is over and the item it needs is
+    /// not marked, so backends that mark every item never reach it. (<see cref="Run"/> was written before the window
+    /// was queued; <see cref="Over"/> after the call ended.)
+    /// </summary>
+    public bool StoredByCall => Over && Run.IsCompletedSuccessfully;
+
+    /// <summary>
+    /// Unordered, once the call has succeeded and its queue ran dry before every item was handed out: queues the items
+    /// no worker marked (their results are stored). Runs on the consumer, which then reads the queue itself, so no
+    /// signal is needed. Returns whether it queued any.
+    /// </summary>
+    public bool TakeUnmarked()
+    {
+        bool any = false;
+        for (int i = 0; i < Count; i++)
+        {
+            if (Interlocked.Exchange(ref Done[i], 1) == 0)
+            {
+                Finished!.Enqueue(i);
+                any = true;
+            }
+        }
+
+        return any;
     }
 }
 
@@ -419,9 +449,13 @@ internal sealed class StreamEngine<TItem, TResult, TOut, TRunner> : StreamEngine
 
                 if (window.Over)
                 {
-                    if (Volatile.Read(ref window.Done[next]) != 0)
+                    // Marked meanwhile, or stored by a call that succeeded without marking its items (a backend that
+                    // reports only counts): the result is there.
+                    if (Volatile.Read(ref window.Done[next]) != 0 || window.StoredByCall)
                     {
-                        continue;
+                        value = Take(window, results, next);
+                        window.Next = next + 1;
+                        return true;
                     }
 
                     ThrowWindowFailure(window);
@@ -451,7 +485,9 @@ internal sealed class StreamEngine<TItem, TResult, TOut, TRunner> : StreamEngine
 
             if (window.Over)
             {
-                if (!window.Finished.IsEmpty)
+                // Queued meanwhile, or stored by a call that succeeded without marking them (a backend that reports
+                // only counts): queued now, by this thread, and taken on the next pass.
+                if (!window.Finished.IsEmpty || (window.StoredByCall && window.TakeUnmarked()))
                 {
                     continue;
                 }

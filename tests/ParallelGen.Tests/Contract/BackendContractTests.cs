@@ -19,8 +19,18 @@ public sealed class BackendContractTests(ITestOutputHelper output) : IDisposable
     // tests/ParallelGen.Orleans.Tests compiles this file again and runs the suite over Backend.Cluster alone, on the
     // LocalCluster its ProcessCollection fixture starts once.
     public static TheoryData<int> Backends => new((int)Backend.Cluster);
+
+    public static TheoryData<int> BackendsReportingWhichItems => Backends;
 #else
     public static TheoryData<int> Backends => new(ParallelBackendRegistry.Registered.Select(b => (int)b));
+
+    /// <summary>
+    /// Every backend but <see cref="CountOnlyBackend"/>, which reports only how many items finished: its streams see a
+    /// window's results when the window's call is over, so a test that needs results while other items of the same
+    /// window still hold (until the stream is abandoned) cannot run over it.
+    /// </summary>
+    public static TheoryData<int> BackendsReportingWhichItems =>
+        new(ParallelBackendRegistry.Registered.Where(b => b != CountOnlyBackend.Value).Select(b => (int)b));
 #endif
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
@@ -43,9 +53,9 @@ public sealed class BackendContractTests(ITestOutputHelper output) : IDisposable
 
 #if !CLUSTER_CONTRACT
     [Fact]
-    public void The_suite_covers_the_built_in_backends_and_the_test_only_one()
+    public void The_suite_covers_the_built_in_backends_and_the_test_only_ones()
     {
-        Assert.Equal([Backend.Threads, Backend.Processes, InlineBackend.Value], ParallelBackendRegistry.Registered);
+        Assert.Equal([Backend.Threads, Backend.Processes, InlineBackend.Value, CountOnlyBackend.Value], ParallelBackendRegistry.Registered);
     }
 #endif
 
@@ -287,8 +297,121 @@ public sealed class BackendContractTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(expected, seen.Max());
     }
 
+    /// <summary>
+    /// An ordered stream hands out every result, in input order, however the backend reports its items: per item
+    /// (bodies run in this process), per stored range (<see cref="CallLifecycle.AddCompleted(int, int)"/>) or only as a
+    /// count (<see cref="CallLifecycle.AddCompleted(int)"/>, the test-only <c>CountOnlyBackend</c>: then when each
+    /// window's call is over). Several windows (PreDispatch 4) of items that finish out of order, foreach and await
+    /// foreach, methods with a result, without one, and asynchronous.
+    /// </summary>
     [Theory]
     [MemberData(nameof(Backends))]
+    public async Task An_ordered_stream_hands_out_every_result_however_the_backend_reports_its_items(int backend)
+    {
+        var options = new ParallelizeOptions { Backend = (Backend)backend, BackendInstance = Instance, PreDispatch = 4 };
+        (int, int)[] items = [.. Enumerable.Range(0, 30).Select(i => (i, (30 - i) % 3))];
+        long[] squares = [.. Enumerable.Range(0, 30).Select(i => (long)i * i)];
+
+        Assert.Equal(squares, ContractTargets.SquareParallelStream(items, options));
+        Assert.Equal(squares, await ToListAsync(ContractTargets.SquareParallelStream(items, options)));
+
+        int[] pauses = [.. items.Select(item => item.Item2)];
+        Assert.Equal(Enumerable.Range(0, 30).Select(i => (long)i), ContractTargets.PauseParallelStream(pauses, options));
+
+        (int, int)[] awaited = [.. Enumerable.Range(0, 30).Select(i => (i, -1))];
+        Assert.Equal(Enumerable.Range(0, 30), await ToListAsync(ContractTargets.FailParallelStream(awaited, options)));
+    }
+
+    /// <summary>The same for an unordered stream: every result once, with its index, whatever the backend reports.</summary>
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task An_unordered_stream_hands_out_every_result_however_the_backend_reports_its_items(int backend)
+    {
+        var options = new ParallelizeOptions { Backend = (Backend)backend, BackendInstance = Instance, PreDispatch = 4 };
+        (int, int)[] items = [.. Enumerable.Range(0, 30).Select(i => (i, (30 - i) % 3))];
+        long[] indices = [.. Enumerable.Range(0, 30).Select(i => (long)i)];
+
+        ParallelResult<long>[] results = [.. ContractTargets.SquareParallelUnordered(items, options)];
+        Assert.Equal(indices, results.Select(r => r.Index).Order());
+        Assert.All(results, r => Assert.Equal(r.Index * r.Index, r.Value));
+        List<ParallelResult<long>> resultsAsync = await ToListAsync(ContractTargets.SquareParallelUnordered(items, options));
+        Assert.Equal(indices, resultsAsync.Select(r => r.Index).Order());
+        Assert.All(resultsAsync, r => Assert.Equal(r.Index * r.Index, r.Value));
+
+        int[] pauses = [.. items.Select(item => item.Item2)];
+        Assert.Equal(indices, (await ToListAsync(ContractTargets.PauseParallelUnordered(pauses, options))).Order());
+
+        (int, int)[] awaited = [.. Enumerable.Range(0, 30).Select(i => (i, -1))];
+        Assert.Equal(Enumerable.Range(0, 30), ContractTargets.FailParallelUnordered(awaited, options).Select(r => r.Value).Order());
+    }
+
+    /// <summary>
+    /// A stream whose window fails, is cancelled or times out ends with that outcome, whichever way the backend reports
+    /// its items (a count-only backend's unmarked items are taken only from a call that succeeded): the failing item's
+    /// exception with its index in the whole input, after a prefix of the results before it (all of them when items are
+    /// marked as they finish, those of earlier windows when only counts are reported); the caller's cancellation; the
+    /// stream's timeout.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task A_stream_ends_with_its_windows_failure_cancellation_or_timeout(int backend)
+    {
+        var options = new ParallelizeOptions { Backend = (Backend)backend, BackendInstance = Instance, PreDispatch = 4 };
+
+        var seen = new List<int>();
+        var ex = Assert.Throws<ContractException>(() =>
+        {
+            foreach (int x in ContractTargets.StepParallelStream(Enumerable.Range(0, 20).Select(i => (i, _directory, 9, 0)), options))
+            {
+                seen.Add(x);
+            }
+        });
+        Assert.Equal("item 9 failed", ex.Message);
+        Assert.Equal(9, ex.GetParallelItemIndex());
+        Assert.Equal(Enumerable.Range(0, seen.Count), seen);
+        Assert.InRange(seen.Count, 0, 9);
+
+        var unorderedSeen = new List<long>();
+        var unorderedEx = await Assert.ThrowsAsync<ContractException>(async () =>
+        {
+            await foreach (ParallelResult<int> r in ContractTargets.StepParallelUnordered(Enumerable.Range(0, 20).Select(i => (i, _directory, 9, 0)), options))
+            {
+                unorderedSeen.Add(r.Index);
+            }
+        });
+        Assert.Equal(9, unorderedEx.GetParallelItemIndex());
+        Assert.DoesNotContain(9L, unorderedSeen);
+
+        string held = Directory.CreateDirectory(Path.Combine(_directory, "held")).FullName;
+        using var cts = new CancellationTokenSource();
+        Task cancel = Task.Run(async () =>
+        {
+            await FilesAppear(held, "started-*", 1);
+            await cts.CancelAsync();
+        });
+        var cancelled = Assert.ThrowsAny<OperationCanceledException>(() =>
+            ContractTargets.HoldParallelStream(Enumerable.Range(0, 20).Select(i => (i, held, 0)), options, cts.Token).ToList());
+        await cancel;
+        Assert.Equal(cts.Token, cancelled.CancellationToken);
+
+        var timedOut = new ParallelizeOptions { Backend = (Backend)backend, BackendInstance = Instance, PreDispatch = 4, Timeout = TimeSpan.FromMilliseconds(300) };
+        await Assert.ThrowsAsync<TimeoutException>(() =>
+            ToListAsync(ContractTargets.StepParallelStream(Enumerable.Range(0, 1000).Select(i => (i, held, -1, 20)), timedOut)));
+    }
+
+    private static async Task<List<T>> ToListAsync<T>(ParallelStream<T> stream)
+    {
+        var list = new List<T>();
+        await foreach (T x in stream)
+        {
+            list.Add(x);
+        }
+
+        return list;
+    }
+
+    [Theory]
+    [MemberData(nameof(BackendsReportingWhichItems))]
     public async Task Abandoning_a_stream_stops_dispatch_and_cancels_the_running_items(int backend)
     {
         int workers = WorkerCount(backend, jobs: 2, itemCount: 300);

@@ -72,6 +72,10 @@ public static partial class ContractTargets
         return x;
     }
 
+    /// <summary>A method without a result (its streams hand out the finished items' indices): sleeps a little.</summary>
+    [Parallelize(Jobs = 2, Backend = Backend.Processes)]
+    public static void Pause(int milliseconds) => Thread.Sleep(milliseconds);
+
     /// <summary>Throws a framework exception type at <paramref name="failAt"/>.</summary>
     [Parallelize(Jobs = 2, Backend = Backend.Processes)]
     public static async Task<int> FailAsync(int x, int failAt)
