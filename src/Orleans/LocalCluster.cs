@@ -551,8 +551,14 @@ public sealed class LocalCluster : ClusterTarget, IAsyncDisposable
                 info.ArgumentList.Add(argument);
             }
 
-            string? hooks = Environment.GetEnvironmentVariable("DOTNET_STARTUP_HOOKS");
-            info.Environment["DOTNET_STARTUP_HOOKS"] = string.IsNullOrEmpty(hooks) ? "ParallelGen.Orleans" : hooks + System.IO.Path.PathSeparator + "ParallelGen.Orleans";
+            if (!spec.RunsWorkerProgram)
+            {
+                // No worker program next to the application (single file, self-contained, a folder without it): the
+                // application itself with the startup hook. Otherwise the program's silo entry (SiloProgramEntry).
+                string? hooks = Environment.GetEnvironmentVariable("DOTNET_STARTUP_HOOKS");
+                info.Environment["DOTNET_STARTUP_HOOKS"] = string.IsNullOrEmpty(hooks) ? "ParallelGen.Orleans" : hooks + System.IO.Path.PathSeparator + "ParallelGen.Orleans";
+            }
+
             info.Environment[SiloHost.SiloVariable] = "1";
             info.Environment[SiloHost.AssemblyVariable] = spec.AssemblyName;
             info.Environment[SiloHost.AddressVariable] = "127.0.0.1";

@@ -22,8 +22,17 @@ internal static class Program
     private const string EntrySlot = "ParallelGen.WorkerEntry";
     private const string EntryMark = "ParallelGen.Worker";
 
+    // A LocalCluster's silo (ParallelGen.Orleans): that package's module initializer takes over, runs the silo (it loads
+    // the target assembly itself, after a held silo is released) and exits.
+    private const string SiloVariable = "PARALLELGEN_SILO";
+
     private static int Main()
     {
+        if (Environment.GetEnvironmentVariable(SiloVariable) == "1")
+        {
+            return RunSilo();
+        }
+
         string? target = Environment.GetEnvironmentVariable(AssemblyVariable);
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(WorkerVariable)) || string.IsNullOrEmpty(target))
         {
@@ -57,6 +66,29 @@ internal static class Program
         Console.Error.WriteLine(
             $"ParallelGen worker failed to start: '{target}' registered no ParallelGen method (its generated registration did not " +
             "run, or it references a ParallelGen that predates ParallelGen.Worker).");
+        return 3;
+    }
+
+    private static int RunSilo()
+    {
+        AppContext.SetData(EntrySlot, EntryMark);
+        try
+        {
+            Assembly orleans = Assembly.Load(new AssemblyName("ParallelGen.Orleans"));
+            RuntimeHelpers.RunModuleConstructor(orleans.ManifestModule.ModuleHandle);
+        }
+        catch (Exception ex)
+        {
+            Console.Error.WriteLine($"ParallelGen silo failed to start: could not load ParallelGen.Orleans: {ex}");
+            return 3;
+        }
+
+        if (AppContext.GetData(EntrySlot) is Func<int> silo)
+        {
+            return silo();
+        }
+
+        Console.Error.WriteLine("ParallelGen silo failed to start: ParallelGen.Orleans did not take the process over (a version that predates ParallelGen.Worker?).");
         return 3;
     }
 }

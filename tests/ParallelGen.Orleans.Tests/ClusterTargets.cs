@@ -11,6 +11,11 @@ public static partial class ClusterTargets
         return (Environment.ProcessId, item);
     }
 
+    /// <summary>The program the silo runs: ParallelGen.Worker (a LocalCluster's silos), or the application (the startup hook).</summary>
+    [Parallelize(Backend = Backend.Cluster, BatchSize = 1)]
+    public static (int Pid, string Entry) SiloEntry(int item) =>
+        (Environment.ProcessId, System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? "(none)");
+
     /// <summary>Waits <paramref name="milliseconds"/> or until cancelled (then throws), and returns the item.</summary>
     [Parallelize(Backend = Backend.Cluster, BatchSize = 1)]
     public static int Nap(int item, int milliseconds, CancellationToken cancellationToken)
