@@ -42,53 +42,45 @@ internal static class Program
             return 2;
         }
 
-        AppContext.SetData(EntrySlot, EntryMark);
-        try
-        {
-            // ParallelGen first: its module initializer sees the mark and starts the worker's warm-up, which then runs
-            // while the target assembly loads and registers its methods (their registration would do it otherwise).
-            Assembly parallelGen = Assembly.Load(new AssemblyName("ParallelGen"));
-            RuntimeHelpers.RunModuleConstructor(parallelGen.ManifestModule.ModuleHandle);
-            Assembly assembly = Assembly.Load(new AssemblyName(target));
-            RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
-        }
-        catch (Exception ex)
-        {
-            Console.Error.WriteLine($"ParallelGen worker failed to start: could not load '{target}': {ex}");
-            return 3;
-        }
-
-        if (AppContext.GetData(EntrySlot) is Func<int> serve)
-        {
-            return serve();
-        }
-
-        Console.Error.WriteLine(
-            $"ParallelGen worker failed to start: '{target}' registered no ParallelGen method (its generated registration did not " +
-            "run, or it references a ParallelGen that predates ParallelGen.Worker).");
-        return 3;
+        // ParallelGen first: its module initializer sees the mark and starts the worker's warm-up, which then runs
+        // while the target assembly loads and registers its methods (their registration would do it otherwise).
+        return Enter(
+            ["ParallelGen", target],
+            "ParallelGen worker",
+            $"'{target}' registered no ParallelGen method (its generated registration did not run, or it references a " +
+            "ParallelGen that predates ParallelGen.Worker)");
     }
 
-    private static int RunSilo()
+    private static int RunSilo() =>
+        Enter(["ParallelGen.Orleans"], "ParallelGen silo", "ParallelGen.Orleans did not take the process over (a version that predates ParallelGen.Worker?)");
+
+    /// <summary>
+    /// Marks the process, loads <paramref name="assemblies"/> in order and runs their module initializers, then runs the
+    /// loop one of them left in the hand-over slot, outside any module initializer.
+    /// </summary>
+    private static int Enter(string[] assemblies, string what, string noLoop)
     {
         AppContext.SetData(EntrySlot, EntryMark);
-        try
+        foreach (string name in assemblies)
         {
-            Assembly orleans = Assembly.Load(new AssemblyName("ParallelGen.Orleans"));
-            RuntimeHelpers.RunModuleConstructor(orleans.ManifestModule.ModuleHandle);
-        }
-        catch (Exception ex)
-        {
-            Console.Error.WriteLine($"ParallelGen silo failed to start: could not load ParallelGen.Orleans: {ex}");
-            return 3;
-        }
-
-        if (AppContext.GetData(EntrySlot) is Func<int> silo)
-        {
-            return silo();
+            try
+            {
+                Assembly assembly = Assembly.Load(new AssemblyName(name));
+                RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
+            }
+            catch (Exception ex)
+            {
+                Console.Error.WriteLine($"{what} failed to start: could not load '{name}': {ex}");
+                return 3;
+            }
         }
 
-        Console.Error.WriteLine("ParallelGen silo failed to start: ParallelGen.Orleans did not take the process over (a version that predates ParallelGen.Worker?).");
+        if (AppContext.GetData(EntrySlot) is Func<int> loop)
+        {
+            return loop();
+        }
+
+        Console.Error.WriteLine($"{what} failed to start: {noLoop}.");
         return 3;
     }
 }

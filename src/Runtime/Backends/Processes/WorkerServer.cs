@@ -108,7 +108,14 @@ internal static class WorkerServer
     /// <summary>The worker program's loop (<see cref="TryEnterFromWorkerProgram"/>): serves calls until the parent goes away, and exits.</summary>
     private static int RunFromWorkerProgram()
     {
-        string token = s_entryToken ?? throw new InvalidOperationException("The worker program's loop runs only after its registration made the process a worker.");
+        ServeUntilExit("The worker program's loop runs only after its registration made the process a worker.");
+        return 0; // not reached
+    }
+
+    /// <summary>Serves calls with the token the entry kept until the parent goes away, and exits the process.</summary>
+    private static void ServeUntilExit(string misuse)
+    {
+        string token = s_entryToken ?? throw new InvalidOperationException(misuse);
         int exitCode;
         try
         {
@@ -122,7 +129,6 @@ internal static class WorkerServer
         }
 
         Environment.Exit(exitCode);
-        return exitCode;
     }
 
     private static void ExitAsStrayWorker()
@@ -188,23 +194,8 @@ internal static class WorkerServer
     private static string? s_entryToken;
 
     /// <summary>The generated worker entry's loop: serves calls until the parent goes away, and exits. Never returns.</summary>
-    internal static void RunFromModuleInitializer()
-    {
-        string token = s_entryToken ?? throw new InvalidOperationException("RunWorker is called by the generated worker entry only, after IsWorkerStartFor returned true.");
-        int exitCode;
-        try
-        {
-            StartupTrace.Reached("registered");
-            exitCode = Serve(token);
-        }
-        catch (Exception ex)
-        {
-            Console.Error.WriteLine($"ParallelGen worker failed to start: {ex}");
-            exitCode = 3;
-        }
-
-        Environment.Exit(exitCode);
-    }
+    internal static void RunFromModuleInitializer() =>
+        ServeUntilExit("RunWorker is called by the generated worker entry only, after IsWorkerStartFor returned true.");
 
     /// <summary>Marks this process as a worker and removes the variables, so processes it starts are not workers.</summary>
     private static void BecomeWorker()
