@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using ParallelGen.Backends.Processes;
 
 namespace ParallelGen.Orleans;
 
@@ -11,19 +12,16 @@ namespace ParallelGen.Orleans;
 /// </summary>
 internal static class SiloProgramEntry
 {
-    // The worker program's hand-over (src/Worker/Program.cs; ParallelGen's WorkerServer uses the same slot).
-    private const string EntrySlot = "ParallelGen.WorkerEntry";
-    private const string EntryMark = "ParallelGen.Worker";
-
 #pragma warning disable CA2255 // a library's module initializer: the silo's start from the worker program is what it is for
     [ModuleInitializer]
 #pragma warning restore CA2255
     internal static void OnLoaded()
     {
-        if (string.Equals(AppContext.GetData(EntrySlot) as string, EntryMark, StringComparison.Ordinal)
+        // The worker program's hand-over slot (src/Worker/Program.cs), the one ParallelGen's worker entry uses.
+        if (string.Equals(AppContext.GetData(WorkerServer.EntrySlot) as string, WorkerServer.EntryMark, StringComparison.Ordinal)
             && Environment.GetEnvironmentVariable(SiloHost.SiloVariable) == "1")
         {
-            AppContext.SetData(EntrySlot, (Func<int>)SiloHost.RunFromWorkerProgram);
+            AppContext.SetData(WorkerServer.EntrySlot, (Func<int>)SiloHost.RunFromWorkerProgram);
         }
     }
 }

@@ -97,10 +97,7 @@ internal static class WorkerServer
             return false;
         }
 
-        s_entryToken = token;
-        BecomeWorker();
-        StartupTrace.Reached("hook");
-        ParentWatchdog.Start(WarmUp);
+        BecomeWorker(token, "hook");
         AppContext.SetData(EntrySlot, (Func<int>)RunFromWorkerProgram);
         return true;
     }
@@ -112,13 +109,18 @@ internal static class WorkerServer
         return 0; // not reached
     }
 
-    /// <summary>Serves calls with the token the entry kept until the parent goes away, and exits the process.</summary>
-    private static void ServeUntilExit(string misuse)
+    /// <summary>
+    /// Serves calls with the token <see cref="BecomeWorker"/> kept until the parent goes away, and exits the process;
+    /// <paramref name="register"/> first, when the entry has not registered the methods yet (the startup hook). A failure
+    /// of either is reported on standard error, which the parent shows, with exit code 3.
+    /// </summary>
+    private static void ServeUntilExit(string misuse, Action? register = null)
     {
         string token = s_entryToken ?? throw new InvalidOperationException(misuse);
         int exitCode;
         try
         {
+            register?.Invoke();
             StartupTrace.Reached("registered");
             exitCode = Serve(token);
         }
@@ -184,10 +186,7 @@ internal static class WorkerServer
             return false; // the entry of the assembly the worker was started for takes it
         }
 
-        s_entryToken = token;
-        BecomeWorker();
-        StartupTrace.Reached("entry");
-        ParentWatchdog.Start(WarmUp);
+        BecomeWorker(token, "entry");
         return true;
     }
 
@@ -197,13 +196,20 @@ internal static class WorkerServer
     internal static void RunFromModuleInitializer() =>
         ServeUntilExit("RunWorker is called by the generated worker entry only, after IsWorkerStartFor returned true.");
 
-    /// <summary>Marks this process as a worker and removes the variables, so processes it starts are not workers.</summary>
-    private static void BecomeWorker()
+    /// <summary>
+    /// Marks this process as a worker serving <paramref name="token"/>'s parent (the loop, <see cref="ServeUntilExit"/>,
+    /// reads it), removes the variables so processes it starts are not workers, notes the start-up
+    /// <paramref name="stage"/> and starts the parent watchdog, whose thread first warms the call path.
+    /// </summary>
+    private static void BecomeWorker(string token, string stage)
     {
+        s_entryToken = token;
         Environment.SetEnvironmentVariable(WorkerVariable, null);
         Environment.SetEnvironmentVariable(AssemblyVariable, null);
         Environment.SetEnvironmentVariable("DOTNET_STARTUP_HOOKS", null);
         IsWorkerProcess = true;
+        StartupTrace.Reached(stage);
+        ParentWatchdog.Start(WarmUp);
     }
 
     /// <summary>
@@ -222,26 +228,13 @@ internal static class WorkerServer
         string? target = Environment.GetEnvironmentVariable(AssemblyVariable);
 
         // Processes this worker starts must not become workers themselves.
-        BecomeWorker();
-        StartupTrace.Reached("hook");
-        ParentWatchdog.Start(WarmUp);
-
-        int exitCode;
-        try
+        BecomeWorker(token, "hook");
+        ServeUntilExit("unreachable: the hook made this process a worker", () =>
         {
             // Runs the generated module initializers, which register the invokers.
             Assembly assembly = Assembly.Load(new AssemblyName(target ?? throw new InvalidOperationException("No target assembly was given.")));
             RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
-            StartupTrace.Reached("registered");
-            exitCode = Serve(token);
-        }
-        catch (Exception ex)
-        {
-            Console.Error.WriteLine($"ParallelGen worker failed to start: {ex}");
-            exitCode = 3;
-        }
-
-        Environment.Exit(exitCode);
+        });
     }
 
     /// <summary>
